@@ -1,0 +1,54 @@
+package dev.codeact.hyperlight;
+
+import dev.codeact.hyperlight.elf.ElfImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A guest ELF, parsed and validated once, that any number of VMs can load. */
+public final class GuestImage {
+    private static final String QUICKJS_RESOURCE = "/dev/codeact/hyperlight/guest/quickjs-guest.elf";
+    private static volatile GuestImage quickJs;
+    private final String name;
+    private final ElfImage elf;
+
+    private GuestImage(String name, ElfImage elf) {
+        this.name = name;
+        this.elf = elf;
+    }
+
+    /** The QuickJS guest built from src-guest and packaged with this library. */
+    public static GuestImage quickJs() {
+        GuestImage image = quickJs;
+        if (image == null) {
+            image = fromResource(QUICKJS_RESOURCE);
+            quickJs = image;
+        }
+        return image;
+    }
+
+    public static GuestImage fromResource(String resource) {
+        try (InputStream in = GuestImage.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("guest image " + resource + " is not on the classpath; build src-guest first");
+            }
+            return new GuestImage(resource, ElfImage.parse(in.readAllBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static GuestImage fromFile(Path path) throws IOException {
+        return new GuestImage(path.toString(), ElfImage.parse(Files.readAllBytes(path)));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ElfImage elf() {
+        return elf;
+    }
+}

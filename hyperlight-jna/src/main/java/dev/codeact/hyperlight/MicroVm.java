@@ -1,0 +1,690 @@
+package dev.codeact.hyperlight;
+
+import com.sun.jna.Pointer;
+import dev.codeact.hyperlight.abi.ConsoleCapture;
+import dev.codeact.hyperlight.abi.GuestOutcome;
+import dev.codeact.hyperlight.abi.GuestProtocolException;
+import dev.codeact.hyperlight.abi.HostCallRequest;
+import dev.codeact.hyperlight.abi.Mailbox;
+import dev.codeact.hyperlight.elf.ElfImage;
+import dev.codeact.hyperlight.kvm.KickSignal;
+import dev.codeact.hyperlight.kvm.KvmApi;
+import dev.codeact.hyperlight.kvm.KvmAvailability;
+import dev.codeact.hyperlight.kvm.KvmVcpu;
+import dev.codeact.hyperlight.kvm.KvmVm;
+import dev.codeact.hyperlight.kvm.LibC;
+import dev.codeact.hyperlight.memory.GuestLayout;
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.hyperlight.memory.PageTables;
+import dev.codeact.hyperlight.memory.SlotSnapshot;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * One micro-VM with one vCPU, booted into a guest and snapshotted there. Every KVM call is made on the
+ * VM's own platform thread. Each {@link #execute} starts from the snapshot: memory and registers are
+ * restored before it runs (eagerly after the previous one, by {@link #restore()}).
+ */
+public final class MicroVm implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MicroVm.class.getName());
+    private static final long RFLAGS_IOPL3 = 0x3002L;
+    private static final long CR0_PE_MP_ET_NE_WP_AM_PG = 0x80050033L;
+    private static final long CR4_PAE_OSFXSR_OSXMMEXCPT = 0x620L;
+    private static final long EFER_SCE_LME_LMA_NXE = 0xD01L;
+    private static final int USER_CODE_SELECTOR = 0x1B;
+    private static final int USER_DATA_SELECTOR = 0x23;
+    /** After a soft stop, how long the guest gets to unwind before the vCPU is kicked out. */
+    private static final long HARD_KILL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How long a caller waits past the deadline for a host function that ignores interruption. */
+    private static final long STUCK_HOST_FUNCTION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(20);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final SecureRandom SEEDS = new SecureRandom();
+
+    private final ExecutorService vcpuThread;
+    private final GuestMemorySizes sizes;
+    private final GuestLayout layout;
+    private final ElfImage elf;
+    private final AtomicReference<RunControl> running = new AtomicReference<>();
+    private volatile long vcpuJavaThreadId;
+    private volatile int vcpuOsThreadId;
+    private volatile boolean broken;
+    private KvmVm vm;
+    private KvmVcpu vcpu;
+    private Pointer memory;
+    private Pointer mailbox;
+    private SlotSnapshot dataSnapshot;
+    private SlotSnapshot stackSnapshot;
+    private long bootHeapHighWaterBytes;
+    private long hostWrittenInBytes;
+    private boolean dirty;
+    private long calibrationTsc;
+    private long calibrationNanos;
+    private long tscPerMs;
+    private Duration bootDuration;
+    private boolean closed;
+
+    private MicroVm(GuestImage image, GuestMemorySizes sizes) {
+        this.sizes = sizes;
+        this.elf = image.elf();
+        this.layout = GuestLayout.of(elf, sizes);
+        this.vcpuThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "codeact-vcpu");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Creates a VM, loads the image, boots the guest and takes the snapshot. */
+    public static MicroVm start(GuestImage image, GuestMemorySizes sizes) {
+        KvmAvailability kvm = KvmAvailability.probe();
+        if (!kvm.usable()) {
+            throw new KvmUnavailableException(kvm.reason());
+        }
+        KickSignal.install();
+        MicroVm vm = new MicroVm(image, sizes);
+        try {
+            vm.onVcpuThread(vm::boot, BOOT_TIMEOUT.toNanos());
+            return vm;
+        } catch (RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+    }
+
+    public Duration bootDuration() {
+        return bootDuration;
+    }
+
+    public GuestLayout layout() {
+        return layout;
+    }
+
+    /** True when a host function never returned and the VM's thread is lost; such a VM must be closed. */
+    public boolean isBroken() {
+        return broken;
+    }
+
+    /** Largest memory limit an execution may ask for: the heap less what the booted runtime already holds. */
+    public long maxMemoryLimitBytes() {
+        return layout.heapSizeBytes() - bootHeapHighWaterBytes;
+    }
+
+    /** Runs one program from the snapshot state. Never throws for anything the program does. */
+    public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+        long started = System.nanoTime();
+        byte[] program = code.getBytes(StandardCharsets.UTF_8);
+        if (program.length > layout.inCapacityBytes()) {
+            return ExecutionResult.failure(ExecutionError.of(ErrorType.SYNTAX, "the program is " + program.length
+                    + " bytes, the limit is " + layout.inCapacityBytes() + " bytes"), Duration.ZERO);
+        }
+        if (limits.memoryBytes() > maxMemoryLimitBytes()) {
+            throw new IllegalArgumentException("memory limit " + limits.memoryBytes() + " bytes exceeds what this VM's heap can hold ("
+                    + maxMemoryLimitBytes() + " bytes); create the VM with a larger heap");
+        }
+        if (limits.stackBytes() > sizes.stackBytes() - (64 << 10)) {
+            throw new IllegalArgumentException("stack limit " + limits.stackBytes() + " bytes exceeds this VM's stack");
+        }
+        RunControl control = new RunControl(started, limits);
+        long waitNanos = limits.timeout().toNanos() + HARD_KILL_GRACE_NANOS + STUCK_HOST_FUNCTION_GRACE_NANOS;
+        try {
+            return onVcpuThread(() -> run(control, program, functions), waitNanos);
+        } catch (StuckException e) {
+            broken = true;
+            return ExecutionResult.failure(ExecutionError.of(ErrorType.TIMEOUT, "the execution exceeded its "
+                    + limits.timeout().toMillis() + " ms time limit inside a host function that did not return"),
+                    Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** Brings memory back to the snapshot now, so that the next execution starts without that cost. */
+    public void restore() {
+        onVcpuThread(() -> {
+            restoreNow();
+            return null;
+        }, BOOT_TIMEOUT.toNanos());
+    }
+
+    /** Starts {@link #restore()} on the VM's own thread and returns at once. */
+    public java.util.concurrent.CompletableFuture<Void> restoreAsync() {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        try {
+            vcpuThread.execute(() -> {
+                try {
+                    restoreNow();
+                    done.complete(null);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    // ---------------------------------------------------------------- vCPU thread only
+
+    private Void boot() {
+        vcpuJavaThreadId = Thread.currentThread().getId();
+        vcpuOsThreadId = LibC.gettid();
+        long started = System.nanoTime();
+        memory = LibC.mmapOrThrow(layout.totalBytes(), LibC.PROT_READ | LibC.PROT_WRITE,
+                LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1);
+        mailbox = memory.share(layout.mailboxAddress());
+        for (ElfImage.Segment s : elf.segments()) {
+            memory.write(s.address(), s.fileBytes(), 0, s.fileBytes().length);
+        }
+        long cr3 = PageTables.write(memory, layout, elf);
+        writeStaticMailbox();
+        memory.setLong(layout.tlsAddress(), layout.tlsAddress()); // musl's thread pointer points at itself
+
+        vm = new KvmVm();
+        vm.setMemoryRegion(GuestLayout.SLOT_LOW_READ_ONLY, KvmApi.MEM_READONLY, 0, layout.rwStart(), memory);
+        vm.setMemoryRegion(GuestLayout.SLOT_DATA, KvmApi.MEM_LOG_DIRTY_PAGES, layout.rwStart(), layout.dataSlotBytes(),
+                memory.share(layout.rwStart()));
+        vm.setMemoryRegion(GuestLayout.SLOT_GUARD, KvmApi.MEM_READONLY, layout.guardAddress(), GuestLayout.PAGE_BYTES,
+                memory.share(layout.guardAddress()));
+        vm.setMemoryRegion(GuestLayout.SLOT_STACK, KvmApi.MEM_LOG_DIRTY_PAGES, layout.stackBottom(), layout.stackSlotBytes(),
+                memory.share(layout.stackBottom()));
+        vcpu = vm.createVcpu(0);
+        prepareSregs(cr3);
+        dataSnapshot = new SlotSnapshot(GuestLayout.SLOT_DATA, memory.share(layout.rwStart()), layout.dataSlotBytes());
+        stackSnapshot = new SlotSnapshot(GuestLayout.SLOT_STACK, memory.share(layout.stackBottom()), layout.stackSlotBytes());
+
+        mailbox.setInt(Mailbox.OFF_COMMAND, Mailbox.COMMAND_BOOT);
+        long entered = System.nanoTime();
+        RunControl control = new RunControl(started, ExecutionLimits.defaults().withTimeout(BOOT_TIMEOUT));
+        ExecutionResult result = enterGuest(control, HostFunctions.none());
+        if (!result.success()) {
+            throw new SandboxException(ErrorType.GUEST_CRASH, "guest boot failed: " + result.error().message()
+                    + (result.stderr().isEmpty() ? "" : "\n" + result.stderr()));
+        }
+        long exited = System.nanoTime();
+        calibrationTsc = mailbox.getLong(Mailbox.OFF_TSC_AT_ENTRY);
+        calibrationNanos = entered;
+        calibrateTsc(exited);
+        bootHeapHighWaterBytes = mailbox.getLong(Mailbox.OFF_HEAP_HIGH_WATER);
+        long dataOffset = layout.rwStart();
+        long[] hostWritten = new long[elf.segments().size() * 2 + 4];
+        int i = 0;
+        for (ElfImage.Segment s : elf.segments()) {
+            if (s.writable()) {
+                hostWritten[i++] = s.address() - dataOffset;
+                hostWritten[i++] = s.memoryBytes();
+            }
+        }
+        hostWritten[i++] = layout.mailboxAddress() - dataOffset;
+        hostWritten[i++] = GuestLayout.MAILBOX_BYTES + GuestLayout.TLS_BYTES;
+        dataSnapshot.capture(vm, java.util.Arrays.copyOf(hostWritten, i));
+        stackSnapshot.capture(vm, new long[0]);
+        bootDuration = Duration.ofNanos(System.nanoTime() - started);
+        return null;
+    }
+
+    private void writeStaticMailbox() {
+        mailbox.setInt(Mailbox.OFF_MAGIC, Mailbox.MAGIC);
+        mailbox.setInt(Mailbox.OFF_ABI_VERSION, Mailbox.ABI_VERSION);
+        mailbox.setLong(Mailbox.OFF_IN_ADDR, layout.inAddress());
+        mailbox.setInt(Mailbox.OFF_IN_CAPACITY, layout.inCapacityBytes());
+        mailbox.setLong(Mailbox.OFF_OUT_ADDR, layout.outAddress());
+        mailbox.setInt(Mailbox.OFF_OUT_CAPACITY, layout.outCapacityBytes());
+        mailbox.setLong(Mailbox.OFF_LOG_ADDR, layout.logAddress());
+        mailbox.setInt(Mailbox.OFF_LOG_CAPACITY, layout.logCapacityBytes());
+        mailbox.setLong(Mailbox.OFF_HEAP_ADDR, layout.heapAddress());
+        mailbox.setLong(Mailbox.OFF_HEAP_SIZE, layout.heapSizeBytes());
+        mailbox.setLong(Mailbox.OFF_TLS_ADDR, layout.tlsAddress());
+        mailbox.setLong(Mailbox.OFF_MEMORY_LIMIT, layout.heapSizeBytes());
+        mailbox.setLong(Mailbox.OFF_STACK_LIMIT, sizes.stackBytes() / 2);
+        mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
+    }
+
+    /** Long-mode segments for ring 3, paging on, no IDT: any exception is a shutdown the host reports. */
+    private void prepareSregs(long cr3) {
+        vcpu.loadSregs();
+        Pointer s = vcpu.sregsBuffer();
+        writeSegment(s, KvmApi.SREGS_CS, USER_CODE_SELECTOR, 11, true, 0);
+        for (int offset : new int[] {KvmApi.SREGS_DS, KvmApi.SREGS_ES, KvmApi.SREGS_GS, KvmApi.SREGS_SS}) {
+            writeSegment(s, offset, USER_DATA_SELECTOR, 3, false, 0);
+        }
+        writeSegment(s, KvmApi.SREGS_FS, USER_DATA_SELECTOR, 3, false, layout.tlsAddress());
+        s.setLong(KvmApi.SREGS_TR, GuestLayout.TSS_ADDRESS);
+        s.setInt(KvmApi.SREGS_TR + 8, GuestLayout.TSS_LIMIT_BYTES);
+        s.setLong(192, 0); // GDT base
+        s.setShort(200, (short) 0);
+        s.setLong(208, 0); // IDT base
+        s.setShort(216, (short) 0);
+        s.setLong(KvmApi.SREGS_CR0, CR0_PE_MP_ET_NE_WP_AM_PG);
+        s.setLong(KvmApi.SREGS_CR3, cr3);
+        s.setLong(KvmApi.SREGS_CR4, CR4_PAE_OSFXSR_OSXMMEXCPT);
+        s.setLong(KvmApi.SREGS_EFER, EFER_SCE_LME_LMA_NXE);
+    }
+
+    private static void writeSegment(Pointer s, int offset, int selector, int type, boolean code, long base) {
+        s.setLong(offset, base);
+        s.setInt(offset + 8, 0xFFFFFFFF);
+        s.setShort(offset + 12, (short) selector);
+        s.setByte(offset + 14, (byte) type);
+        s.setByte(offset + 15, (byte) 1); // present
+        s.setByte(offset + 16, (byte) 3); // dpl
+        s.setByte(offset + 17, (byte) (code ? 0 : 1)); // db
+        s.setByte(offset + 18, (byte) 1); // s
+        s.setByte(offset + 19, (byte) (code ? 1 : 0)); // l
+        s.setByte(offset + 20, (byte) 1); // g
+        s.setByte(offset + 21, (byte) 0);
+        s.setByte(offset + 22, (byte) 0); // usable
+    }
+
+    private void calibrateTsc(long nowNanos) {
+        long tscNow = mailbox.getLong(Mailbox.OFF_TSC_AT_EXIT);
+        long elapsedNanos = nowNanos - calibrationNanos;
+        if (elapsedNanos > 1_000_000 && tscNow > calibrationTsc) {
+            tscPerMs = (long) ((tscNow - calibrationTsc) / (elapsedNanos / 1e6));
+        }
+    }
+
+    private ExecutionResult run(RunControl control, byte[] program, HostFunctions functions) {
+        if (dirty) {
+            restoreNow();
+        }
+        Pointer in = memory.share(layout.inAddress());
+        in.write(0, program, 0, program.length);
+        hostWrittenInBytes = Math.max(hostWrittenInBytes, program.length);
+        mailbox.setInt(Mailbox.OFF_COMMAND, Mailbox.COMMAND_EXECUTE);
+        mailbox.setInt(Mailbox.OFF_CODE_LENGTH, program.length);
+        mailbox.setLong(Mailbox.OFF_MEMORY_LIMIT, control.limits.memoryBytes());
+        mailbox.setLong(Mailbox.OFF_STACK_LIMIT, control.limits.stackBytes());
+        mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
+        mailbox.setLong(Mailbox.OFF_RNG_SEED, SEEDS.nextLong());
+        mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
+        mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxToolRequestBytes());
+        dirty = true;
+        ExecutionResult result = enterGuest(control, functions);
+        calibrateTsc(System.nanoTime());
+        return result;
+    }
+
+    private ExecutionResult enterGuest(RunControl control, HostFunctions functions) {
+        mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 0);
+        vcpu.setImmediateExit(false);
+        vcpu.storeSregs();
+        vcpu.setEntryRegisters(elf.entryPoint(), layout.stackTop(), layout.mailboxAddress(), RFLAGS_IOPL3);
+        vcpu.resetFpu();
+        running.set(control);
+        control.cpuAtStart = THREADS.getCurrentThreadCpuTime();
+        ScheduledFuture<?> deadline = Watchdog.after(Math.max(0, control.deadlineNanos - System.nanoTime()),
+                () -> stop(control, ErrorType.TIMEOUT));
+        ScheduledFuture<?> cpuPoll = control.limits.cpuTime().compareTo(control.limits.timeout()) < 0
+                ? Watchdog.every(cpuPollNanos(control.limits.cpuTime()), () -> checkCpu(control)) : null;
+        ConsoleCapture console = new ConsoleCapture(control.limits.outputBytesPerStream());
+        ExecutionError error;
+        String resultJson = null;
+        try {
+            GuestOutcome outcome = loop(control, functions, console);
+            error = outcome.interrupted() ? stopError(control) : outcome.error();
+            resultJson = outcome.resultJson();
+        } catch (GuestFault fault) {
+            error = fault.killed ? stopError(control) : fault.error;
+        } finally {
+            deadline.cancel(false);
+            if (cpuPoll != null) {
+                cpuPoll.cancel(false);
+            }
+            running.set(null);
+        }
+        return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(), console.stderrTruncated(),
+                error == null ? resultJson : null, error, Duration.ofNanos(System.nanoTime() - control.startedNanos),
+                control.toolCalls);
+    }
+
+    private GuestOutcome loop(RunControl control, HostFunctions functions, ConsoleCapture console) throws GuestFault {
+        while (true) {
+            if (control.killRequested) {
+                throw new GuestFault(null, true);
+            }
+            control.inGuest = true;
+            boolean completed = vcpu.run();
+            control.inGuest = false;
+            if (!completed) {
+                continue; // EINTR: a kick for us (checked above) or a stale one from an earlier execution
+            }
+            int reason = vcpu.exitReason();
+            switch (reason) {
+                case KvmApi.EXIT_IO -> {
+                    int port = ioPort();
+                    switch (port) {
+                        case Mailbox.PORT_HOSTCALL -> hostCall(control, functions);
+                        case Mailbox.PORT_LOG_FLUSH -> drainLog(control, console);
+                        case Mailbox.PORT_DONE -> {
+                            drainLog(control, console);
+                            return readOutcome();
+                        }
+                        case Mailbox.PORT_ABORT -> throw crash("the guest aborted: " + readOutText(Mailbox.OFF_OUTCOME_LENGTH));
+                        default -> throw crash("unexpected I/O exit on port 0x" + Integer.toHexString(port));
+                    }
+                }
+                case KvmApi.EXIT_INTR -> {
+                }
+                case KvmApi.EXIT_MMIO -> {
+                    long address = vcpu.runPage().getLong(KvmApi.RUN_MMIO_PHYS_ADDR);
+                    boolean write = vcpu.runPage().getByte(KvmApi.RUN_MMIO_IS_WRITE) != 0;
+                    if (write && address >= layout.guardAddress() && address < layout.guardAddress() + GuestLayout.PAGE_BYTES) {
+                        throw new GuestFault(ExecutionError.of(ErrorType.STACK_OVERFLOW,
+                                "the guest's native stack overflowed into its guard page at 0x" + Long.toHexString(address)), false);
+                    }
+                    throw crash("the guest " + (write ? "wrote to" : "read") + " unbacked or read-only memory at 0x"
+                            + Long.toHexString(address) + " (RIP 0x" + Long.toHexString(vcpu.instructionPointer()) + ")");
+                }
+                case KvmApi.EXIT_SHUTDOWN -> throw crash("the guest CPU shut down after an exception it could not handle"
+                        + " (e.g. a page fault or invalid opcode) at RIP 0x" + Long.toHexString(vcpu.instructionPointer()));
+                case KvmApi.EXIT_HLT -> throw crash("the guest halted at RIP 0x" + Long.toHexString(vcpu.instructionPointer()));
+                case KvmApi.EXIT_FAIL_ENTRY -> throw crash("KVM could not enter the guest (hardware reason 0x"
+                        + Long.toHexString(vcpu.runPage().getLong(KvmApi.RUN_FAIL_ENTRY_REASON)) + ")");
+                case KvmApi.EXIT_INTERNAL_ERROR -> throw crash("KVM internal error, suberror "
+                        + vcpu.runPage().getInt(KvmApi.RUN_INTERNAL_SUBERROR) + ", at RIP 0x"
+                        + Long.toHexString(vcpu.instructionPointer()));
+                default -> throw crash("unexpected KVM exit reason " + reason);
+            }
+        }
+    }
+
+    /** Port of an OUT exit; anything but a single 4-byte OUT is a protocol violation. */
+    private int ioPort() throws GuestFault {
+        Pointer run = vcpu.runPage();
+        int direction = run.getByte(KvmApi.RUN_IO_DIRECTION);
+        int size = run.getByte(KvmApi.RUN_IO_SIZE);
+        int count = run.getInt(KvmApi.RUN_IO_COUNT);
+        int port = Short.toUnsignedInt(run.getShort(KvmApi.RUN_IO_PORT));
+        if (direction != KvmApi.IO_DIRECTION_OUT || size != 4 || count != 1) {
+            throw crash("unexpected I/O exit: port 0x" + Integer.toHexString(port) + ", direction " + direction
+                    + ", size " + size + ", count " + count);
+        }
+        return port;
+    }
+
+    private void hostCall(RunControl control, HostFunctions functions) throws GuestFault {
+        byte[] request = copyOut(Mailbox.OFF_CALL_LENGTH, Math.min(layout.outCapacityBytes(), control.limits.maxToolRequestBytes()),
+                "host-call request");
+        control.toolCalls++;
+        String reply;
+        boolean ok = false;
+        long cpuBefore = THREADS.getCurrentThreadCpuTime();
+        try {
+            HostCallRequest call = HostCallRequest.decode(request);
+            HostFunction function = functions.get(call.name());
+            if (control.toolCalls > control.limits.maxToolCalls()) {
+                reply = "too many tool calls: the limit is " + control.limits.maxToolCalls() + " per execution";
+            } else if (function == null) {
+                reply = "unknown tool '" + call.name() + "'; available tools: "
+                        + (functions.names().isEmpty() ? "(none)" : String.join(", ", functions.names()));
+            } else {
+                reply = callHostFunction(function, call);
+                ok = reply != null;
+                if (!ok) {
+                    reply = lastHostFunctionError;
+                }
+            }
+        } catch (GuestProtocolException e) {
+            throw crash(e.getMessage());
+        } finally {
+            control.toolCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
+        }
+        byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+        int limit = Math.min(layout.inCapacityBytes(), control.limits.maxToolResultBytes());
+        if (bytes.length > limit) {
+            ok = false;
+            bytes = ("the tool's result is " + bytes.length + " bytes, the limit is " + limit + " bytes")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        memory.share(layout.inAddress()).write(0, bytes, 0, bytes.length);
+        hostWrittenInBytes = Math.max(hostWrittenInBytes, bytes.length);
+        mailbox.setInt(Mailbox.OFF_REPLY_LENGTH, bytes.length);
+        mailbox.setInt(Mailbox.OFF_REPLY_STATUS, ok ? Mailbox.REPLY_OK : Mailbox.REPLY_ERROR);
+    }
+
+    private String lastHostFunctionError;
+
+    /** Returns the result JSON, or null with {@link #lastHostFunctionError} set. */
+    private String callHostFunction(HostFunction function, HostCallRequest call) {
+        try {
+            String result = function.call(call.argumentsJson());
+            return result == null ? "null" : result;
+        } catch (Exception e) {
+            String message = e.getMessage();
+            lastHostFunctionError = message == null || message.isBlank() ? e.getClass().getSimpleName() + " in tool '" + call.name() + "'" : message;
+            return null;
+        } finally {
+            Thread.interrupted(); // a watchdog interrupt aimed at this call must not leak into the next
+        }
+    }
+
+    private void drainLog(RunControl control, ConsoleCapture console) throws GuestFault {
+        byte[] records = copyOut(Mailbox.OFF_LOG_LENGTH, layout.logCapacityBytes(), "console buffer", layout.logAddress());
+        try {
+            if (!console.append(records)) {
+                stop(control, ErrorType.OUTPUT_LIMIT);
+            }
+        } catch (GuestProtocolException e) {
+            throw crash(e.getMessage());
+        }
+    }
+
+    private GuestOutcome readOutcome() throws GuestFault {
+        byte[] outcome = copyOut(Mailbox.OFF_OUTCOME_LENGTH, layout.outCapacityBytes(), "outcome");
+        try {
+            return GuestOutcome.decode(outcome);
+        } catch (GuestProtocolException e) {
+            throw crash(e.getMessage());
+        }
+    }
+
+    private String readOutText(int lengthOffset) {
+        try {
+            return new String(copyOut(lengthOffset, layout.outCapacityBytes(), "abort message"), StandardCharsets.UTF_8);
+        } catch (GuestFault e) {
+            return "(no readable message)";
+        }
+    }
+
+    private byte[] copyOut(int lengthOffset, int limit, String what) throws GuestFault {
+        return copyOut(lengthOffset, limit, what, layout.outAddress());
+    }
+
+    /** Reads a guest-written length once, bounds-checks it, then copies that many bytes out. */
+    private byte[] copyOut(int lengthOffset, int limit, String what, long address) throws GuestFault {
+        long length = Integer.toUnsignedLong(mailbox.getInt(lengthOffset));
+        if (length > limit) {
+            throw crash(what + " length " + length + " exceeds the " + limit + "-byte limit");
+        }
+        byte[] copy = new byte[(int) length];
+        memory.read(address, copy, 0, copy.length);
+        return copy;
+    }
+
+    private GuestFault crash(String message) {
+        return new GuestFault(ExecutionError.of(ErrorType.GUEST_CRASH, message), false);
+    }
+
+    private void restoreNow() {
+        if (!dirty) {
+            return;
+        }
+        dataSnapshot.restore(vm);
+        stackSnapshot.restore(vm);
+        long mailboxOffset = layout.mailboxAddress() - layout.rwStart();
+        dataSnapshot.restoreRange(mailboxOffset, GuestLayout.MAILBOX_BYTES + GuestLayout.TLS_BYTES);
+        if (hostWrittenInBytes > 0) {
+            dataSnapshot.restoreRange(layout.inAddress() - layout.rwStart(), hostWrittenInBytes);
+            hostWrittenInBytes = 0;
+        }
+        dirty = false;
+    }
+
+    // ---------------------------------------------------------------- any thread
+
+    private static long cpuPollNanos(Duration cpuTime) {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(10), cpuTime.toNanos() / 10));
+    }
+
+    private void checkCpu(RunControl control) {
+        if (running.get() != control) {
+            return;
+        }
+        long cpu = THREADS.getThreadCpuTime(vcpuJavaThreadId) - control.cpuAtStart - control.toolCpuNanos;
+        if (cpu > control.limits.cpuTime().toNanos()) {
+            stop(control, ErrorType.CPU_LIMIT);
+        }
+    }
+
+    /** Soft stop: the guest's interrupt handler sees the cancel word; a hard kick follows if it does not. */
+    private void stop(RunControl control, ErrorType reason) {
+        if (!control.stopReason.compareAndSet(null, reason) || running.get() != control) {
+            return;
+        }
+        mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 1);
+        Watchdog.after(HARD_KILL_GRACE_NANOS, () -> kill(control));
+    }
+
+    private void kill(RunControl control) {
+        if (running.get() != control) {
+            return;
+        }
+        control.killRequested = true;
+        vcpu.requestImmediateExit();
+        java.lang.invoke.VarHandle.fullFence();
+        if (control.inGuest) {
+            KickSignal.send(vcpuOsThreadId);
+        } else {
+            vcpuThreadInterrupt();
+        }
+    }
+
+    private volatile Thread vcpuJavaThread;
+
+    private void vcpuThreadInterrupt() {
+        Thread t = vcpuJavaThread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private ExecutionError stopError(RunControl control) {
+        ErrorType reason = control.stopReason.get();
+        ExecutionLimits limits = control.limits;
+        String message = switch (reason) {
+            case TIMEOUT -> "the execution exceeded its " + limits.timeout().toMillis() + " ms time limit";
+            case CPU_LIMIT -> "the execution exceeded its " + limits.cpuTime().toMillis() + " ms CPU-time limit";
+            case OUTPUT_LIMIT -> "the program printed more than " + limits.outputBytesPerStream()
+                    + " bytes to one console stream; output was truncated";
+            default -> "the execution was stopped: " + reason;
+        };
+        return ExecutionError.of(reason == null ? ErrorType.GUEST_CRASH : reason, message);
+    }
+
+    private <T> T onVcpuThread(Callable<T> task, long waitNanos) {
+        Future<T> future = vcpuThread.submit(() -> {
+            vcpuJavaThread = Thread.currentThread();
+            return task.call();
+        });
+        try {
+            return future.get(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new StuckException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException(ErrorType.SANDBOX_FAILURE, "interrupted while waiting for the sandbox", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new SandboxException(ErrorType.SANDBOX_FAILURE, "sandbox failure: " + cause, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Future<?> teardown = vcpuThread.submit(this::releaseResources);
+        vcpuThread.shutdown();
+        if (!broken) {
+            try {
+                teardown.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warning("micro-VM teardown did not finish: " + e);
+            }
+        }
+    }
+
+    private void releaseResources() {
+        if (stackSnapshot != null) {
+            stackSnapshot.close();
+        }
+        if (dataSnapshot != null) {
+            dataSnapshot.close();
+        }
+        if (vcpu != null) {
+            vcpu.close();
+        }
+        if (vm != null) {
+            vm.close();
+        }
+        if (memory != null) {
+            LibC.munmap(memory, layout.totalBytes());
+            memory = null;
+        }
+    }
+
+    /** Per-execution state shared between the vCPU thread and the watchdog. */
+    private static final class RunControl {
+        final long startedNanos;
+        final long deadlineNanos;
+        final ExecutionLimits limits;
+        final AtomicReference<ErrorType> stopReason = new AtomicReference<>();
+        volatile boolean killRequested;
+        volatile boolean inGuest;
+        volatile long cpuAtStart;
+        volatile long toolCpuNanos;
+        int toolCalls;
+
+        RunControl(long startedNanos, ExecutionLimits limits) {
+            this.startedNanos = startedNanos;
+            this.deadlineNanos = startedNanos + limits.timeout().toNanos();
+            this.limits = limits;
+        }
+    }
+
+    /** The guest ended abnormally; the VM's memory is restored before its next use. */
+    private static final class GuestFault extends Exception {
+        final ExecutionError error;
+        final boolean killed;
+
+        GuestFault(ExecutionError error, boolean killed) {
+            super(null, null, false, false);
+            this.error = error;
+            this.killed = killed;
+        }
+    }
+
+    private static final class StuckException extends RuntimeException {
+        StuckException() {
+            super(null, null, false, false);
+        }
+    }
+}

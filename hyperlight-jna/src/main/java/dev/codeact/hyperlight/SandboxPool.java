@@ -1,0 +1,222 @@
+package dev.codeact.hyperlight;
+
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A fixed number of booted micro-VMs. {@link #acquire} hands out one that is already restored to its
+ * snapshot; releasing it restores it again on its own thread before it becomes idle, so the restore is
+ * never on a caller's path. A VM that broke is replaced in the background.
+ */
+public final class SandboxPool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SandboxPool.class.getName());
+
+    private final int size;
+    private final GuestImage image;
+    private final GuestMemorySizes sizes;
+    private final Duration defaultAcquireTimeout;
+    private final LinkedBlockingQueue<MicroVm> idle = new LinkedBlockingQueue<>();
+    private final Set<MicroVm> all = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final ExecutorService refill = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "codeact-pool-refill");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    private SandboxPool(int size, GuestImage image, GuestMemorySizes sizes, Duration defaultAcquireTimeout) {
+        this.size = size;
+        this.image = image;
+        this.sizes = sizes;
+        this.defaultAcquireTimeout = defaultAcquireTimeout;
+    }
+
+    /** Boots {@code size} VMs of the QuickJS guest; returns when all are ready. */
+    public static SandboxPool create(int size, GuestMemorySizes sizes, Duration defaultAcquireTimeout) {
+        return create(size, GuestImage.quickJs(), sizes, defaultAcquireTimeout);
+    }
+
+    public static SandboxPool create(int size, GuestImage image, GuestMemorySizes sizes, Duration defaultAcquireTimeout) {
+        if (size < 1) {
+            throw new IllegalArgumentException("pool size must be at least 1, was " + size);
+        }
+        SandboxPool pool = new SandboxPool(size, image, sizes, defaultAcquireTimeout);
+        List<CompletableFuture<MicroVm>> boots = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            boots.add(CompletableFuture.supplyAsync(() -> MicroVm.start(image, sizes), pool.refill));
+        }
+        try {
+            for (CompletableFuture<MicroVm> boot : boots) {
+                MicroVm vm = boot.join();
+                pool.all.add(vm);
+                pool.idle.add(vm);
+            }
+        } catch (RuntimeException e) {
+            for (CompletableFuture<MicroVm> boot : boots) {
+                boot.thenAccept(MicroVm::close);
+            }
+            pool.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof SandboxException se) {
+                throw se;
+            }
+            throw new SandboxException(ErrorType.SANDBOX_FAILURE, "could not boot the sandbox pool: " + cause, cause);
+        }
+        return pool;
+    }
+
+    /** Acquires a VM, runs the program, releases the VM. Pool exhaustion comes back as a failed result. */
+    public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+        Lease lease;
+        try {
+            lease = acquire(defaultAcquireTimeout);
+        } catch (PoolExhaustedException e) {
+            return ExecutionResult.failure(ExecutionError.of(ErrorType.POOL_EXHAUSTED, e.getMessage()), defaultAcquireTimeout);
+        }
+        try (lease) {
+            return lease.execute(code, functions, limits);
+        }
+    }
+
+    /** Waits up to {@code timeout} for an idle VM. */
+    public Lease acquire(Duration timeout) {
+        if (closed) {
+            throw new SandboxException(ErrorType.SANDBOX_FAILURE, "the sandbox pool is closed");
+        }
+        waiting.incrementAndGet();
+        MicroVm vm;
+        try {
+            vm = idle.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException(ErrorType.SANDBOX_FAILURE, "interrupted while waiting for a sandbox", e);
+        } finally {
+            waiting.decrementAndGet();
+        }
+        if (vm == null) {
+            throw new PoolExhaustedException(size, timeout);
+        }
+        busy.incrementAndGet();
+        return new Lease(vm);
+    }
+
+    public PoolStats stats() {
+        return new PoolStats(size, idle.size(), busy.get(), waiting.get());
+    }
+
+    /**
+     * Pool occupancy.
+     *
+     * @param size VMs the pool keeps
+     * @param idle VMs ready to be acquired
+     * @param busy VMs leased or being restored
+     * @param waiting callers blocked in acquire
+     */
+    public record PoolStats(int size, int idle, int busy, int waiting) {
+    }
+
+    private void release(MicroVm vm) {
+        if (closed) {
+            busy.decrementAndGet();
+            all.remove(vm);
+            vm.close();
+            return;
+        }
+        if (vm.isBroken()) {
+            replace(vm);
+            return;
+        }
+        vm.restoreAsync().whenComplete((ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.WARNING, "restoring a micro-VM failed; replacing it", error);
+                replace(vm);
+            } else {
+                busy.decrementAndGet();
+                if (closed) {
+                    all.remove(vm);
+                    vm.close();
+                } else {
+                    idle.add(vm);
+                }
+            }
+        });
+    }
+
+    private void replace(MicroVm broken) {
+        all.remove(broken);
+        broken.close();
+        refill.execute(() -> {
+            try {
+                if (!closed) {
+                    MicroVm fresh = MicroVm.start(image, sizes);
+                    all.add(fresh);
+                    idle.add(fresh);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "could not boot a replacement micro-VM; the pool is one smaller", e);
+            } finally {
+                busy.decrementAndGet();
+            }
+        });
+    }
+
+    /** Closes every VM: idle ones now, leased ones when they are released. */
+    @Override
+    public void close() {
+        closed = true;
+        MicroVm vm;
+        while ((vm = idle.poll()) != null) {
+            all.remove(vm);
+            vm.close();
+        }
+        refill.shutdown();
+        try {
+            refill.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One acquired VM; close it to give it back. */
+    public final class Lease implements AutoCloseable {
+        private final MicroVm vm;
+        private boolean released;
+
+        private Lease(MicroVm vm) {
+            this.vm = vm;
+        }
+
+        public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+            if (released) {
+                throw new IllegalStateException("this lease was already released");
+            }
+            return vm.execute(code, functions, limits);
+        }
+
+        public MicroVm vm() {
+            return vm;
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                release(vm);
+            }
+        }
+    }
+}

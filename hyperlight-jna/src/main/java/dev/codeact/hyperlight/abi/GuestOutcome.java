@@ -1,0 +1,50 @@
+package dev.codeact.hyperlight.abi;
+
+import dev.codeact.hyperlight.ErrorType;
+import dev.codeact.hyperlight.ExecutionError;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The outcome JSON the guest writes at DONE: {@code {"ok":true,"result":...}} or {@code {"ok":false,"type":...,
+ * "name":...,"message":...,"stack":...}}. {@code interrupted} is true when the guest stopped because the host
+ * asked it to; the host then knows which limit that was.
+ */
+public record GuestOutcome(String resultJson, ExecutionError error, boolean interrupted) {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public static GuestOutcome decode(byte[] copy) throws GuestProtocolException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(HostCallRequest.decodeUtf8(copy, "outcome"));
+        } catch (JacksonException e) {
+            throw new GuestProtocolException("outcome is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject() || !root.path("ok").isBoolean()) {
+            throw new GuestProtocolException("outcome must be an object with a boolean 'ok'");
+        }
+        if (root.get("ok").asBoolean()) {
+            JsonNode result = root.get("result");
+            return new GuestOutcome(result == null ? "null" : JSON.writeValueAsString(result), null, false);
+        }
+        String type = root.path("type").asString("");
+        String message = root.path("message").asString("");
+        String name = root.path("name").isString() ? root.get("name").asString() : null;
+        String stack = root.path("stack").isString() ? root.get("stack").asString() : null;
+        if (type.equals("INTERRUPTED")) {
+            return new GuestOutcome(null, null, true);
+        }
+        ErrorType errorType = switch (type) {
+            case "SYNTAX" -> ErrorType.SYNTAX;
+            case "RUNTIME" -> ErrorType.RUNTIME;
+            case "OUT_OF_MEMORY" -> ErrorType.OUT_OF_MEMORY;
+            case "STACK_OVERFLOW" -> ErrorType.STACK_OVERFLOW;
+            case "TOOL_ERROR" -> ErrorType.TOOL_ERROR;
+            case "OUTPUT_LIMIT" -> ErrorType.OUTPUT_LIMIT;
+            default -> throw new GuestProtocolException("outcome has unknown error type '" + type + "'");
+        };
+        String text = name != null && !message.isEmpty() ? name + ": " + message : message.isEmpty() ? type : message;
+        return new GuestOutcome(null, new ExecutionError(errorType, text, name, stack), false);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.codeact.hyperlight.abi;
+
+/** Byte offsets of {@code struct hl_mailbox} in src-guest/include/hostabi.h, and the ABI's constants. */
+public final class Mailbox {
+    private Mailbox() {
+    }
+
+    public static final int MAGIC = 0x4C484143;
+    public static final int ABI_VERSION = 1;
+
+    public static final int PORT_HOSTCALL = 0xE0;
+    public static final int PORT_DONE = 0xE1;
+    public static final int PORT_ABORT = 0xE2;
+    public static final int PORT_LOG_FLUSH = 0xE3;
+
+    public static final int COMMAND_BOOT = 1;
+    public static final int COMMAND_EXECUTE = 2;
+    public static final int REPLY_OK = 0;
+    public static final int REPLY_ERROR = 1;
+    public static final int STREAM_STDOUT = 1;
+    public static final int STREAM_STDERR = 2;
+    public static final int LOG_RECORD_HEADER_BYTES = 5;
+
+    public static final int OFF_MAGIC = 0;
+    public static final int OFF_ABI_VERSION = 4;
+    public static final int OFF_IN_ADDR = 8;
+    public static final int OFF_IN_CAPACITY = 16;
+    public static final int OFF_OUT_CAPACITY = 20;
+    public static final int OFF_OUT_ADDR = 24;
+    public static final int OFF_LOG_ADDR = 32;
+    public static final int OFF_LOG_CAPACITY = 40;
+    public static final int OFF_HEAP_ADDR = 48;
+    public static final int OFF_HEAP_SIZE = 56;
+    public static final int OFF_TLS_ADDR = 64;
+    public static final int OFF_COMMAND = 128;
+    public static final int OFF_CODE_LENGTH = 132;
+    public static final int OFF_MEMORY_LIMIT = 136;
+    public static final int OFF_STACK_LIMIT = 144;
+    public static final int OFF_EPOCH_MS = 152;
+    public static final int OFF_RNG_SEED = 160;
+    public static final int OFF_TSC_PER_MS = 168;
+    public static final int OFF_MAX_REQUEST_BYTES = 176;
+    public static final int OFF_CANCEL_REQUESTED = 192;
+    public static final int OFF_CALL_LENGTH = 256;
+    public static final int OFF_REPLY_LENGTH = 260;
+    public static final int OFF_REPLY_STATUS = 264;
+    public static final int OFF_LOG_LENGTH = 268;
+    public static final int OFF_OUTCOME_LENGTH = 272;
+    public static final int OFF_ABORT_CODE = 276;
+    public static final int OFF_TSC_AT_ENTRY = 280;
+    public static final int OFF_HEAP_HIGH_WATER = 288;
+    public static final int OFF_TSC_AT_EXIT = 296;
+}

@@ -1,0 +1,170 @@
+package dev.codeact.hyperlight.cli;
+
+import dev.codeact.hyperlight.ErrorType;
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.MicroVm;
+import dev.codeact.hyperlight.SandboxException;
+import dev.codeact.hyperlight.GuestImage;
+import dev.codeact.hyperlight.kvm.KvmAvailability;
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code ./codeact}: run a JavaScript file in a fresh micro-VM, or report what this machine's KVM is. */
+public final class CodeactCli {
+    static final int EXIT_OK = 0;
+    static final int EXIT_PROGRAM_FAILED = 1;
+    static final int EXIT_LIMIT = 2;
+    static final int EXIT_SANDBOX_FAILED = 3;
+    static final int EXIT_USAGE = 64;
+    /** Heap headroom above the memory limit for the booted runtime and allocator rounding. */
+    private static final long HEAP_HEADROOM_BYTES = 8L << 20;
+
+    private static final String USAGE = """
+            usage: codeact run FILE.js [--timeout-ms N] [--memory-mib N] [--json]
+                   codeact doctor
+            run     runs FILE.js (use - for standard input) in a fresh KVM micro-VM; the host function 'echo'
+                    returns its arguments. Exit 0: success, 1: the program failed, 2: a limit stopped it,
+                    3: the sandbox itself failed (for example no usable /dev/kvm).
+            doctor  says whether /dev/kvm is usable here and what kind of KVM it is.""";
+
+    private CodeactCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(USAGE);
+            return EXIT_USAGE;
+        }
+        return switch (args[0]) {
+            case "run" -> runFile(args, out, err);
+            case "doctor" -> doctor(out);
+            case "-h", "--help", "help" -> {
+                out.println(USAGE);
+                yield EXIT_OK;
+            }
+            default -> {
+                err.println("unknown command '" + args[0] + "'\n" + USAGE);
+                yield EXIT_USAGE;
+            }
+        };
+    }
+
+    private static int doctor(PrintStream out) {
+        KvmAvailability kvm = KvmAvailability.probe();
+        out.println(kvm.reason());
+        if (kvm.usable()) {
+            try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults())) {
+                ExecutionResult r = vm.execute("return 1 + 1", HostFunctions.none(), ExecutionLimits.defaults());
+                out.printf("guest boot: %.2f ms; trivial execution: %s in %.3f ms%n", vm.bootDuration().toNanos() / 1e6,
+                        r.success() ? "ok (" + r.resultJson() + ")" : r.error().message(), r.duration().toNanos() / 1e6);
+                return r.success() ? EXIT_OK : EXIT_SANDBOX_FAILED;
+            } catch (SandboxException e) {
+                out.println("micro-VM failed: " + e.getMessage());
+                return EXIT_SANDBOX_FAILED;
+            }
+        }
+        return EXIT_SANDBOX_FAILED;
+    }
+
+    private static int runFile(String[] args, PrintStream out, PrintStream err) {
+        String file = null;
+        boolean json = false;
+        ExecutionLimits limits = ExecutionLimits.defaults();
+        try {
+            for (int i = 1; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--json" -> json = true;
+                    case "--timeout-ms" -> {
+                        Duration timeout = Duration.ofMillis(Long.parseLong(value(args, ++i, "--timeout-ms")));
+                        limits = limits.withTimeout(timeout).withCpuTime(timeout);
+                    }
+                    case "--memory-mib" -> limits = limits.withMemoryBytes(Long.parseLong(value(args, ++i, "--memory-mib")) << 20);
+                    default -> {
+                        if (file != null || (args[i].startsWith("--") && !args[i].equals("-"))) {
+                            throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+                        }
+                        file = args[i];
+                    }
+                }
+            }
+            if (file == null) {
+                throw new IllegalArgumentException("no program file given");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("codeact: " + e.getMessage() + "\n" + USAGE);
+            return EXIT_USAGE;
+        }
+        String code;
+        try {
+            code = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("codeact: cannot read " + file + ": " + e);
+            return EXIT_USAGE;
+        }
+        ExecutionResult result;
+        GuestMemorySizes sizes = GuestMemorySizes.defaults();
+        sizes = sizes.withHeapBytes(Math.max(sizes.heapBytes(), limits.memoryBytes() + HEAP_HEADROOM_BYTES));
+        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), sizes)) {
+            result = vm.execute(code, HostFunctions.builder().register("echo", HostFunctions.echo()).build(), limits);
+        } catch (SandboxException e) {
+            if (json) {
+                out.println(ExecutionResult.failure(dev.codeact.hyperlight.ExecutionError.of(e.type(), e.getMessage()),
+                        Duration.ZERO).toJson());
+            } else {
+                err.println("codeact: " + e.getMessage());
+            }
+            return EXIT_SANDBOX_FAILED;
+        }
+        if (json) {
+            out.println(result.toJson());
+        } else {
+            out.print(result.stdout());
+            out.flush();
+            err.print(result.stderr());
+            if (result.success()) {
+                if (!"null".equals(result.resultJson())) {
+                    out.println(result.resultJson());
+                }
+            } else {
+                err.println(result.error().type() + ": " + result.error().message());
+                if (result.error().stack() != null) {
+                    err.println(result.error().stack().stripTrailing());
+                }
+            }
+        }
+        return exitCode(result);
+    }
+
+    static int exitCode(ExecutionResult result) {
+        if (result.success()) {
+            return EXIT_OK;
+        }
+        ErrorType type = result.error().type();
+        if (type.isLimit()) {
+            return EXIT_LIMIT;
+        }
+        return switch (type) {
+            case GUEST_CRASH, KVM_UNAVAILABLE, SANDBOX_FAILURE -> EXIT_SANDBOX_FAILED;
+            default -> EXIT_PROGRAM_FAILED;
+        };
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

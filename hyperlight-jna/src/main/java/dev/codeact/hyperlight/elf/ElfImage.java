@@ -1,0 +1,83 @@
+package dev.codeact.hyperlight.elf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A static x86-64 ELF executable reduced to what the loader needs: the entry point and the loadable
+ * segments. Every header field is checked against the file, so a corrupt image fails here, not in the VM.
+ */
+public record ElfImage(long entryPoint, List<Segment> segments) {
+    private static final int ET_EXEC = 2;
+    private static final int EM_X86_64 = 62;
+    private static final int PT_LOAD = 1;
+    private static final int PF_X = 1;
+    private static final int PF_W = 2;
+    private static final int PROGRAM_HEADER_BYTES = 56;
+    private static final int MAX_PROGRAM_HEADERS = 64;
+
+    /**
+     * One PT_LOAD segment: {@code fileBytes} copied to {@code address}, zero-filled up to {@code memoryBytes}.
+     */
+    public record Segment(long address, long memoryBytes, byte[] fileBytes, boolean writable, boolean executable) {
+        public long end() {
+            return address + memoryBytes;
+        }
+    }
+
+    public static ElfImage parse(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        require(file.length >= 64, "file shorter than an ELF header");
+        require(b.getInt(0) == 0x464C457F, "not an ELF file");
+        require(file[4] == 2 && file[5] == 1, "not a 64-bit little-endian ELF");
+        require(b.getShort(16) == ET_EXEC, "not a static executable (ET_EXEC)");
+        require(b.getShort(18) == EM_X86_64, "not an x86-64 executable");
+        long entry = b.getLong(24);
+        long phoff = b.getLong(32);
+        int phentsize = Short.toUnsignedInt(b.getShort(54));
+        int phnum = Short.toUnsignedInt(b.getShort(56));
+        require(phentsize == PROGRAM_HEADER_BYTES, "unexpected program header size " + phentsize);
+        require(phnum > 0 && phnum <= MAX_PROGRAM_HEADERS, "program header count " + phnum + " out of range");
+        require(phoff > 0 && phoff + (long) phnum * phentsize <= file.length, "program headers outside the file");
+        List<Segment> segments = new ArrayList<>();
+        for (int i = 0; i < phnum; i++) {
+            int at = (int) phoff + i * phentsize;
+            if (b.getInt(at) != PT_LOAD) {
+                continue;
+            }
+            int flags = b.getInt(at + 4);
+            long offset = b.getLong(at + 8);
+            long vaddr = b.getLong(at + 16);
+            long filesz = b.getLong(at + 32);
+            long memsz = b.getLong(at + 40);
+            require(filesz >= 0 && memsz >= filesz && memsz < (1L << 32), "segment " + i + " has bad sizes");
+            require(offset >= 0 && offset + filesz <= file.length, "segment " + i + " lies outside the file");
+            require(vaddr >= 0 && vaddr + memsz < (1L << 32), "segment " + i + " lies above 4 GiB");
+            byte[] bytes = new byte[(int) filesz];
+            System.arraycopy(file, (int) offset, bytes, 0, (int) filesz);
+            segments.add(new Segment(vaddr, memsz, bytes, (flags & PF_W) != 0, (flags & PF_X) != 0));
+        }
+        require(!segments.isEmpty(), "no loadable segment");
+        segments.sort((x, y) -> Long.compare(x.address(), y.address()));
+        for (int i = 1; i < segments.size(); i++) {
+            require(segments.get(i - 1).end() <= segments.get(i).address(), "segments overlap");
+        }
+        Segment first = segments.get(0);
+        require(segments.stream().anyMatch(s -> s.executable() && entry >= s.address() && entry < s.end()),
+                "entry point 0x" + Long.toHexString(entry) + " is not in an executable segment");
+        require(first.address() >= 0x100000, "segments must start at or above 1 MiB");
+        return new ElfImage(entry, List.copyOf(segments));
+    }
+
+    public long imageEnd() {
+        return segments.get(segments.size() - 1).end();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new ElfFormatException(message);
+        }
+    }
+}

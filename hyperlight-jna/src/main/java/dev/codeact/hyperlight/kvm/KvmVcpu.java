@@ -1,0 +1,105 @@
+package dev.codeact.hyperlight.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+/**
+ * One vCPU: its fd, its shared {@code kvm_run} page and preallocated register buffers, so the hot path
+ * allocates nothing. Every method but {@link #requestImmediateExit()} must be called from the thread that
+ * created it.
+ */
+public final class KvmVcpu implements AutoCloseable {
+    private final int fd;
+    private final Pointer run;
+    private final int runBytes;
+    private final Memory regs = new Memory(KvmApi.REGS_BYTES);
+    private final Memory sregs = new Memory(KvmApi.SREGS_BYTES);
+    private final Memory fpu = new Memory(KvmApi.FPU_BYTES);
+    private boolean closed;
+
+    KvmVcpu(int fd, int runBytes) {
+        this.fd = fd;
+        this.runBytes = runBytes;
+        this.run = LibC.mmapOrThrow(runBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd);
+    }
+
+    /** Enters the guest until the next exit. Returns false when KVM_RUN was interrupted (EINTR). */
+    public boolean run() {
+        try {
+            LibC.ioctl(fd, KvmApi.RUN, 0L);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public Pointer runPage() {
+        return run;
+    }
+
+    public int runPageBytes() {
+        return runBytes;
+    }
+
+    public int exitReason() {
+        return run.getInt(KvmApi.RUN_EXIT_REASON);
+    }
+
+    public void setImmediateExit(boolean value) {
+        run.setByte(KvmApi.RUN_IMMEDIATE_EXIT, (byte) (value ? 1 : 0));
+    }
+
+    /** Safe from any thread: the next or current KVM_RUN returns EINTR. */
+    public void requestImmediateExit() {
+        setImmediateExit(true);
+    }
+
+    public Memory sregsBuffer() {
+        return sregs;
+    }
+
+    public void loadSregs() {
+        LibC.ioctl(fd, KvmApi.GET_SREGS, sregs);
+    }
+
+    public void storeSregs() {
+        LibC.ioctl(fd, KvmApi.SET_SREGS, sregs);
+    }
+
+    public void setEntryRegisters(long rip, long rsp, long rdi, long rflags) {
+        regs.clear();
+        regs.setLong(KvmApi.REGS_RIP, rip);
+        regs.setLong(KvmApi.REGS_RSP, rsp);
+        regs.setLong(KvmApi.REGS_RDI, rdi);
+        regs.setLong(KvmApi.REGS_RFLAGS, rflags);
+        LibC.ioctl(fd, KvmApi.SET_REGS, regs);
+    }
+
+    /** Reads the instruction pointer at the last exit, for crash reports. */
+    public long instructionPointer() {
+        LibC.ioctl(fd, KvmApi.GET_REGS, regs);
+        return regs.getLong(KvmApi.REGS_RIP);
+    }
+
+    /** x87 and SSE state as after reset: FCW 0x37F, MXCSR 0x1F80 with all exceptions masked. */
+    public void resetFpu() {
+        fpu.clear();
+        fpu.setShort(KvmApi.FPU_FCW, (short) 0x37F);
+        fpu.setInt(KvmApi.FPU_MXCSR, 0x1F80);
+        LibC.ioctl(fd, KvmApi.SET_FPU, fpu);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LibC.munmap(run, runBytes);
+        LibC.close(fd);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.codeact.hyperlight.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/** Direct-mapped libc calls: no varargs in direct mapping, so ioctl has fixed-arity overloads. */
+public final class LibC {
+    static {
+        Native.register(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    public static final int O_RDWR = 0x2;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int PROT_NONE = 0x0;
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int PROT_EXEC = 0x4;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_NORESERVE = 0x4000;
+    public static final int MADV_DONTNEED = 4;
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final long SYS_GETTID = 186;
+    public static final long SYS_TGKILL = 234;
+    public static final long SYS_MEMFD_CREATE = 319;
+    public static final int SIGACTION_BYTES = 152;
+
+    private LibC() {
+    }
+
+    public static native int open(String path, int flags) throws LastErrorException;
+
+    public static native int close(int fd) throws LastErrorException;
+
+    public static native int ioctl(int fd, long request, long argument) throws LastErrorException;
+
+    public static native int ioctl(int fd, long request, Pointer argument) throws LastErrorException;
+
+    public static native Pointer mmap(Pointer address, long length, int prot, int flags, int fd, long offset)
+            throws LastErrorException;
+
+    public static native int munmap(Pointer address, long length) throws LastErrorException;
+
+    public static native int mprotect(Pointer address, long length, int prot) throws LastErrorException;
+
+    public static native int madvise(Pointer address, long length, int advice) throws LastErrorException;
+
+    public static native Pointer memcpy(Pointer destination, Pointer source, long length);
+
+    public static native Pointer memset(Pointer destination, int value, long length);
+
+    public static native long syscall(long number, long a1, long a2, long a3) throws LastErrorException;
+
+    public static native int getpid();
+
+    public static native int sigaction(int signal, Pointer action, Pointer oldAction) throws LastErrorException;
+
+    public static native int __libc_current_sigrtmin();
+
+    public static int gettid() {
+        return (int) syscall(SYS_GETTID, 0, 0, 0);
+    }
+
+    /** mmap failure is MAP_FAILED, i.e. -1, which JNA hands back as a non-null pointer. */
+    public static Pointer mmapOrThrow(long length, int prot, int flags, int fd) {
+        Pointer p = mmap(null, length, prot, flags, fd, 0);
+        if (Pointer.nativeValue(p) == -1L) {
+            throw new IllegalStateException("mmap of " + length + " bytes failed: errno " + Native.getLastError());
+        }
+        return p;
+    }
+}

@@ -1,0 +1,29 @@
+#ifndef CODEACT_GUEST_H
+#define CODEACT_GUEST_H
+#include <stddef.h>
+#include <stdint.h>
+#include "hostabi.h"
+
+extern struct hl_mailbox *hl_mailbox;
+
+/* hostcall.c */
+void hl_out(uint16_t port, uint32_t value);
+_Noreturn void hl_abort(uint32_t code, const char *message);
+void hl_log_write(uint32_t stream, const char *bytes, size_t length);
+void hl_log_flush(void);
+int hl_host_call(const char *request, size_t length, const char **reply, size_t *reply_length);
+void hl_finish(const char *outcome, size_t length);
+static inline uint64_t hl_rdtsc(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* heap.c */
+void heap_init(void *base, size_t size);
+size_t heap_high_water(void);
+
+/* runtime.c */
+void runtime_boot(void);
+void runtime_execute(void);
+#endif
