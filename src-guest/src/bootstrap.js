@@ -63,9 +63,10 @@
     if (phase === 'interrupted') return 'INTERRUPTED';
     if (phase === 'pending') return 'RUNTIME';
     if (!(error instanceof Error)) return 'RUNTIME';
+    // QuickJS reports stack exhaustion as an InternalError, or a SyntaxError from its parsers
+    if (error.message === 'stack overflow') return 'STACK_OVERFLOW';
     if (phase === 'compile' && error.name === 'SyntaxError') return 'SYNTAX';
     if (error.name === 'InternalError' && error.message === 'out of memory') return 'OUT_OF_MEMORY';
-    if (error.name === 'InternalError' && error.message === 'stack overflow') return 'STACK_OVERFLOW';
     if (error.name === 'InternalError' && error.message === 'interrupted') return 'INTERRUPTED';
     if (error instanceof ToolError) return 'TOOL_ERROR';
     return 'RUNTIME';

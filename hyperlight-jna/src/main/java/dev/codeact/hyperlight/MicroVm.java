@@ -334,6 +334,11 @@ public final class MicroVm implements AutoCloseable {
         String resultJson = null;
         try {
             GuestOutcome outcome = loop(control, functions, console);
+            if (outcome.error() == null && (console.stdoutTruncated() || console.stderrTruncated())) {
+                // cut at the final flush: report it the same way as a cut mid-run, whatever the buffer timing
+                control.stopReason.compareAndSet(null, ErrorType.OUTPUT_LIMIT);
+                outcome = new GuestOutcome(null, null, true);
+            }
             error = outcome.interrupted() ? stopError(control) : outcome.error();
             resultJson = outcome.resultJson();
         } catch (GuestFault fault) {
@@ -422,6 +427,7 @@ public final class MicroVm implements AutoCloseable {
         String reply;
         boolean ok = false;
         long cpuBefore = THREADS.getCurrentThreadCpuTime();
+        control.toolStartedCpuNanos = cpuBefore;
         try {
             HostCallRequest call = HostCallRequest.decode(request);
             HostFunction function = functions.get(call.name());
@@ -441,6 +447,7 @@ public final class MicroVm implements AutoCloseable {
             throw crash(e.getMessage());
         } finally {
             control.toolCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
+            control.toolStartedCpuNanos = -1;
         }
         byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
         int limit = Math.min(layout.inCapacityBytes(), control.limits.maxToolResultBytes());
@@ -543,7 +550,9 @@ public final class MicroVm implements AutoCloseable {
         if (running.get() != control) {
             return;
         }
-        long cpu = THREADS.getThreadCpuTime(vcpuJavaThreadId) - control.cpuAtStart - control.toolCpuNanos;
+        long inTool = control.toolStartedCpuNanos;
+        long now = inTool >= 0 ? inTool : THREADS.getThreadCpuTime(vcpuJavaThreadId);
+        long cpu = now - control.cpuAtStart - control.toolCpuNanos;
         if (cpu > control.limits.cpuTime().toNanos()) {
             stop(control, ErrorType.CPU_LIMIT);
         }
@@ -661,6 +670,8 @@ public final class MicroVm implements AutoCloseable {
         volatile boolean inGuest;
         volatile long cpuAtStart;
         volatile long toolCpuNanos;
+        /** CPU time of the vCPU thread when the running host function started, or -1 outside host functions. */
+        volatile long toolStartedCpuNanos = -1;
         int toolCalls;
 
         RunControl(long startedNanos, ExecutionLimits limits) {

@@ -1,0 +1,143 @@
+package dev.codeact.hyperlight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The pool under concurrency, exhaustion and long runs; closing it gives everything back. */
+@RequiresKvm
+class PoolTest {
+
+    @Test
+    void eightThreadsTimesOneHundredExecutionsOnAPoolOfFourAreAllCorrect() throws Exception {
+        try (SandboxPool pool = SandboxPool.create(4, GuestMemorySizes.defaults(), Duration.ofSeconds(30))) {
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                futures.add(callers.submit(() -> {
+                    List<String> problems = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        int id = thread * 1000 + i;
+                        ExecutionResult r = pool.execute("""
+                                if (globalThis.owner !== undefined) throw new Error('state leaked from ' + globalThis.owner);
+                                globalThis.owner = %d;
+                                const echoed = call_tool('echo', { id: %d });
+                                console.log('id', echoed.id);
+                                return echoed.id * 2;""".formatted(id, id), SharedPool.ECHO, ExecutionLimits.defaults());
+                        if (!r.success() || !r.resultJson().equals(String.valueOf(id * 2)) || !r.stdout().equals("id " + id + "\n")) {
+                            problems.add(id + ": " + r);
+                        }
+                    }
+                    return problems;
+                }));
+            }
+            for (Future<List<String>> f : futures) {
+                assertThat(f.get()).isEmpty();
+            }
+            callers.shutdown();
+        }
+    }
+
+    @Test
+    void anExhaustedPoolFailsFastWithAClearError() {
+        try (SandboxPool pool = SandboxPool.create(1, GuestMemorySizes.defaults(), Duration.ofMillis(50))) {
+            try (SandboxPool.Lease held = pool.acquire(Duration.ofSeconds(1))) {
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(50)))
+                        .isInstanceOf(PoolExhaustedException.class)
+                        .hasMessageContaining("all 1 sandboxes of the pool stayed busy for 50 ms");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+                ExecutionResult r = pool.execute("return 1", HostFunctions.none(), ExecutionLimits.defaults());
+                assertThat(r.error().type()).isEqualTo(ErrorType.POOL_EXHAUSTED);
+                assertThat(pool.stats()).isEqualTo(new SandboxPool.PoolStats(1, 0, 1, 0));
+                assertThat(held.execute("return 2", HostFunctions.none(), ExecutionLimits.defaults()).resultJson()).isEqualTo("2");
+            }
+            assertThat(pool.execute("return 3", HostFunctions.none(), ExecutionLimits.defaults()).resultJson()).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void noFileDescriptorOrThreadGrowthAcross1000Executions() throws Exception {
+        try (SandboxPool pool = SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(30))) {
+            for (int i = 0; i < 50; i++) {
+                pool.execute("return call_tool('echo', {i: " + i + "})", SharedPool.ECHO, ExecutionLimits.defaults());
+            }
+            long fdsBefore = count("/proc/self/fd");
+            long threadsBefore = count("/proc/self/task");
+            for (int i = 0; i < 1000; i++) {
+                String code = i % 100 == 0 ? "while (true) {}" : "console.log('x'); return call_tool('echo', {i: " + i + "}).i";
+                ExecutionResult r = pool.execute(code, SharedPool.ECHO, ExecutionLimits.defaults().withTimeout(Duration.ofMillis(50)));
+                assertThat(r.success()).isEqualTo(i % 100 != 0);
+            }
+            assertThat(count("/proc/self/fd")).isEqualTo(fdsBefore);
+            assertThat(count("/proc/self/task")).isEqualTo(threadsBefore);
+        }
+    }
+
+    @Test
+    void closingThePoolReleasesFileDescriptorsMappingsAndThreads() throws Exception {
+        SharedPool.get(); // boot the shared pool and the watchdog first so they are part of the baseline
+        long fdsBefore = kvmFds();
+        long threadsBefore = count("/proc/self/task");
+        long vmBefore = virtualMemoryKiB();
+        SandboxPool pool = SandboxPool.create(3, GuestMemorySizes.defaults(), Duration.ofSeconds(5));
+        assertThat(pool.execute("return 1", HostFunctions.none(), ExecutionLimits.defaults()).resultJson()).isEqualTo("1");
+        assertThat(kvmFds()).isEqualTo(fdsBefore + 3 * 3); // /dev/kvm, the VM and its vCPU, for each of 3 VMs
+        assertThat(virtualMemoryKiB() - vmBefore).isGreaterThan(3 * (GuestMemorySizes.DEFAULT_HEAP_BYTES >> 10));
+        Thread.sleep(50); // let the asynchronous restore after the execution finish before closing
+        pool.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (count("/proc/self/task") > threadsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(kvmFds()).isEqualTo(fdsBefore);
+        assertThat(count("/proc/self/task")).isEqualTo(threadsBefore);
+        assertThat(virtualMemoryKiB() - vmBefore).isLessThan(GuestMemorySizes.DEFAULT_HEAP_BYTES >> 10);
+        assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(1))).isInstanceOf(SandboxException.class).hasMessageContaining("closed");
+    }
+
+    private static long count(String directory) throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(directory))) {
+            return entries.count();
+        }
+    }
+
+    /** File descriptors that lead to KVM: the JVM and surefire open and close others on their own schedule. */
+    private static long kvmFds() throws IOException {
+        long n = 0;
+        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : entries.toList()) {
+                try {
+                    if (Files.readSymbolicLink(p).toString().contains("kvm")) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // closed while we looked
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long virtualMemoryKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmSize:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmSize in /proc/self/status");
+    }
+}
