@@ -119,8 +119,9 @@ static void drain_jobs(void) {
 }
 
 static void finish(const char *phase, int ok, JSValue value) {
-    /* the outcome must be encodable even when the program exhausted its memory */
-    JS_RunGC(runtime);
+    /* the outcome must be encodable even when the program exhausted its memory; a collection would
+       touch (and so dirty) every page of the heap, so it is kept for failures */
+    if (!ok) JS_RunGC(runtime);
     JS_SetMemoryLimit(runtime, (size_t)-1);
     JSValue args[3] = {JS_NewString(context, phase), JS_NewBool(context, ok), value};
     JSValue json = JS_Call(context, encode_outcome, JS_UNDEFINED, 3, args);

@@ -20,7 +20,6 @@ import dev.codeact.hyperlight.memory.SlotSnapshot;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +51,7 @@ public final class MicroVm implements AutoCloseable {
     private static final long STUCK_HOST_FUNCTION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(20);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final SecureRandom SEEDS = new SecureRandom();
+    private static volatile boolean announced;
 
     private final ExecutorService vcpuThread;
     private final GuestMemorySizes sizes;
@@ -94,7 +93,10 @@ public final class MicroVm implements AutoCloseable {
         if (!kvm.usable()) {
             throw new KvmUnavailableException(kvm.reason());
         }
-        KickSignal.install();
+        if (KickSignal.install() != 0 && !announced) {
+            announced = true;
+            LOG.info(kvm.reason());
+        }
         MicroVm vm = new MicroVm(image, sizes);
         try {
             vm.onVcpuThread(vm::boot, BOOT_TIMEOUT.toNanos());
@@ -308,7 +310,7 @@ public final class MicroVm implements AutoCloseable {
         mailbox.setLong(Mailbox.OFF_MEMORY_LIMIT, control.limits.memoryBytes());
         mailbox.setLong(Mailbox.OFF_STACK_LIMIT, control.limits.stackBytes());
         mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
-        mailbox.setLong(Mailbox.OFF_RNG_SEED, SEEDS.nextLong());
+        mailbox.setLong(Mailbox.OFF_RNG_SEED, java.util.concurrent.ThreadLocalRandom.current().nextLong()); // Math.random is not a CSPRNG anyway
         mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
         mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxToolRequestBytes());
         dirty = true;

@@ -29,15 +29,18 @@ public final class CodeactCli {
     private static final String USAGE = """
             usage: codeact run FILE.js [--timeout-ms N] [--memory-mib N] [--json]
                    codeact doctor
+                   codeact bench
             run     runs FILE.js (use - for standard input) in a fresh KVM micro-VM; the host function 'echo'
                     returns its arguments. Exit 0: success, 1: the program failed, 2: a limit stopped it,
                     3: the sandbox itself failed (for example no usable /dev/kvm).
-            doctor  says whether /dev/kvm is usable here and what kind of KVM it is.""";
+            doctor  says whether /dev/kvm is usable here and what kind of KVM it is.
+            bench   measures cold start, a trivial execution on a warm pool and one call_tool round trip.""";
 
     private CodeactCli() {
     }
 
     public static void main(String[] args) {
+        java.util.logging.Logger.getLogger("dev.codeact").setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -49,6 +52,10 @@ public final class CodeactCli {
         return switch (args[0]) {
             case "run" -> runFile(args, out, err);
             case "doctor" -> doctor(out);
+            case "bench" -> {
+                out.println(RuntimeBenchmark.toJson(RuntimeBenchmark.run()));
+                yield EXIT_OK;
+            }
             case "-h", "--help", "help" -> {
                 out.println(USAGE);
                 yield EXIT_OK;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the build needs on a fresh Debian machine (as root, or through sudo), then builds once.
+# usage: scripts/bootstrap.sh [--build]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+missing=()
+command -v musl-gcc >/dev/null || missing+=(musl-tools)
+command -v make >/dev/null || missing+=(make)
+command -v objdump >/dev/null || missing+=(binutils)
+command -v xz >/dev/null || missing+=(xz-utils)
+command -v mvn >/dev/null || missing+=(maven)
+if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -lt 17 ]; then
+  missing+=(openjdk-17-jdk-headless)
+fi
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "error: missing packages: ${missing[*]}; install them with: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing ${missing[*]}" >&2
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+if [ "${1:-}" = "--build" ]; then
+  jar_dir="$root/hyperlight-jna/target"
+  if [ ! -f "$jar_dir/runtime-classpath.txt" ] || [ ! -f "$jar_dir/classes/dev/codeact/hyperlight/guest/quickjs-guest.elf" ]; then
+    echo "building (mvn package -DskipTests)..." >&2
+    (cd "$root" && mvn -q -B package -DskipTests >&2)
+  fi
+fi
