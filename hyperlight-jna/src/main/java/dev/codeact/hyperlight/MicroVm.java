@@ -70,6 +70,7 @@ public final class MicroVm implements AutoCloseable {
     private long bootHeapHighWaterBytes;
     private long hostWrittenInBytes;
     private boolean dirty;
+    private boolean abandonedExit;
     private long calibrationTsc;
     private long calibrationNanos;
     private long tscPerMs;
@@ -321,6 +322,14 @@ public final class MicroVm implements AutoCloseable {
 
     private ExecutionResult enterGuest(RunControl control, HostFunctions functions) {
         mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 0);
+        if (abandonedExit) {
+            // An exit we never answered (an IN, an MMIO read) is still pending in KVM, and completing it on
+            // the next KVM_RUN would move RIP past the old instruction. Let KVM complete it now, without
+            // running guest code, before the registers are reset.
+            vcpu.setImmediateExit(true);
+            vcpu.run();
+            abandonedExit = false;
+        }
         vcpu.setImmediateExit(false);
         vcpu.storeSregs();
         vcpu.setEntryRegisters(elf.entryPoint(), layout.stackTop(), layout.mailboxAddress(), RFLAGS_IOPL3);
@@ -344,6 +353,7 @@ public final class MicroVm implements AutoCloseable {
             error = outcome.interrupted() ? stopError(control) : outcome.error();
             resultJson = outcome.resultJson();
         } catch (GuestFault fault) {
+            abandonedExit = true;
             error = fault.killed ? stopError(control) : fault.error;
         } finally {
             deadline.cancel(false);

@@ -91,20 +91,21 @@ class PoolTest {
     void closingThePoolReleasesFileDescriptorsMappingsAndThreads() throws Exception {
         SharedPool.get(); // boot the shared pool and the watchdog first so they are part of the baseline
         long fdsBefore = kvmFds();
-        long threadsBefore = count("/proc/self/task");
+        java.util.Set<Thread> threadsBefore = codeactThreads();
         long vmBefore = virtualMemoryKiB();
         SandboxPool pool = SandboxPool.create(3, GuestMemorySizes.defaults(), Duration.ofSeconds(5));
         assertThat(pool.execute("return 1", HostFunctions.none(), ExecutionLimits.defaults()).resultJson()).isEqualTo("1");
         assertThat(kvmFds()).isEqualTo(fdsBefore + 3 * 3); // /dev/kvm, the VM and its vCPU, for each of 3 VMs
         assertThat(virtualMemoryKiB() - vmBefore).isGreaterThan(3 * (GuestMemorySizes.DEFAULT_HEAP_BYTES >> 10));
+        assertThat(threadsBefore.containsAll(codeactThreads())).as("the open pool has threads of its own").isFalse();
         Thread.sleep(50); // let the asynchronous restore after the execution finish before closing
         pool.close();
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (count("/proc/self/task") > threadsBefore && System.nanoTime() < deadline) {
+        while (!threadsBefore.containsAll(codeactThreads()) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(kvmFds()).isEqualTo(fdsBefore);
-        assertThat(count("/proc/self/task")).isEqualTo(threadsBefore);
+        assertThat(codeactThreads()).as("threads the pool started").isSubsetOf(threadsBefore);
         assertThat(virtualMemoryKiB() - vmBefore).isLessThan(GuestMemorySizes.DEFAULT_HEAP_BYTES >> 10);
         assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(1))).isInstanceOf(SandboxException.class).hasMessageContaining("closed");
     }
@@ -113,6 +114,17 @@ class PoolTest {
         try (Stream<Path> entries = Files.list(Path.of(directory))) {
             return entries.count();
         }
+    }
+
+    /** Live threads of this library (vCPU, refill, watchdog): other threads come and go with the JVM and surefire. */
+    private static java.util.Set<Thread> codeactThreads() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("codeact-") && t.isAlive()) {
+                threads.add(t);
+            }
+        }
+        return threads;
     }
 
     /** File descriptors that lead to KVM: the JVM and surefire open and close others on their own schedule. */

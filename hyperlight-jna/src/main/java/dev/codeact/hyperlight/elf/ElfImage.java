@@ -40,7 +40,8 @@ public record ElfImage(long entryPoint, List<Segment> segments) {
         int phnum = Short.toUnsignedInt(b.getShort(56));
         require(phentsize == PROGRAM_HEADER_BYTES, "unexpected program header size " + phentsize);
         require(phnum > 0 && phnum <= MAX_PROGRAM_HEADERS, "program header count " + phnum + " out of range");
-        require(phoff > 0 && phoff + (long) phnum * phentsize <= file.length, "program headers outside the file");
+        // compare by subtraction: guest-controlled sums could overflow
+        require(phoff > 0 && phoff <= file.length - (long) phnum * phentsize, "program headers outside the file");
         List<Segment> segments = new ArrayList<>();
         for (int i = 0; i < phnum; i++) {
             int at = (int) phoff + i * phentsize;
@@ -53,8 +54,8 @@ public record ElfImage(long entryPoint, List<Segment> segments) {
             long filesz = b.getLong(at + 32);
             long memsz = b.getLong(at + 40);
             require(filesz >= 0 && memsz >= filesz && memsz < (1L << 32), "segment " + i + " has bad sizes");
-            require(offset >= 0 && offset + filesz <= file.length, "segment " + i + " lies outside the file");
-            require(vaddr >= 0 && vaddr + memsz < (1L << 32), "segment " + i + " lies above 4 GiB");
+            require(offset >= 0 && offset <= file.length - filesz, "segment " + i + " lies outside the file");
+            require(vaddr >= 0 && vaddr < (1L << 32) - memsz, "segment " + i + " lies above 4 GiB");
             byte[] bytes = new byte[(int) filesz];
             System.arraycopy(file, (int) offset, bytes, 0, (int) filesz);
             segments.add(new Segment(vaddr, memsz, bytes, (flags & PF_W) != 0, (flags & PF_X) != 0));
