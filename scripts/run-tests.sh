@@ -5,7 +5,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 mvn -B -ntp verify
 status=$?
-reports=$(find . -path '*/surefire-reports/TEST-*.xml' 2>/dev/null)
+reports=$(find . \( -path '*/surefire-reports/TEST-*.xml' -o -path '*/failsafe-reports/TEST-*.xml' \) 2>/dev/null)
 if [ -n "$reports" ] && command -v python3 >/dev/null; then
   python3 - $reports <<'PY' || true
 import sys, xml.etree.ElementTree as ET
