@@ -15,6 +15,7 @@
 #define HL_PORT_DONE 0xE1     /* the command finished; the outcome JSON waits in OUT */
 #define HL_PORT_ABORT 0xE2    /* the guest gave up: code in EAX, message in OUT */
 #define HL_PORT_LOG_FLUSH 0xE3 /* the console log buffer is full */
+#define HL_PORT_EXCEPTION 0xE4 /* a CPU exception: vector in EAX, error code in RCX, faulting RIP in RBX */
 
 #define HL_COMMAND_BOOT 1u
 #define HL_COMMAND_EXECUTE 2u

@@ -60,8 +60,11 @@ void guest_entry(struct hl_mailbox *mailbox) {
         overflow_stack(0);
     } else if (equals(attack, n, "write-page-tables")) {
         *(volatile uint64_t *)0x1000 = 0;
-    } else if (equals(attack, n, "triple-fault")) {
+    } else if (equals(attack, n, "invalid-opcode")) {
         __asm__ volatile("ud2");
+    } else if (equals(attack, n, "triple-fault")) {
+        /* no stack to deliver the exception on: #UD, then #PF and #DF while pushing, then shutdown */
+        __asm__ volatile("xor %%esp, %%esp; ud2" ::: "memory");
     } else if (equals(attack, n, "halt")) {
         __asm__ volatile("hlt");
     } else if (equals(attack, n, "log-length-past-buffer")) {

@@ -17,6 +17,7 @@ import dev.codeact.hyperlight.memory.GuestLayout;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import dev.codeact.hyperlight.memory.PageTables;
 import dev.codeact.hyperlight.memory.SlotSnapshot;
+import dev.codeact.hyperlight.memory.SystemTables;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +44,6 @@ public final class MicroVm implements AutoCloseable {
     private static final long CR0_PE_MP_ET_NE_WP_AM_PG = 0x80050033L;
     private static final long CR4_PAE_OSFXSR_OSXMMEXCPT = 0x620L;
     private static final long EFER_SCE_LME_LMA_NXE = 0xD01L;
-    private static final int USER_CODE_SELECTOR = 0x1B;
-    private static final int USER_DATA_SELECTOR = 0x23;
     /** After a soft stop, how long the guest gets to unwind before the vCPU is kicked out. */
     private static final long HARD_KILL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** How long a caller waits past the deadline for a host function that ignores interruption. */
@@ -192,6 +191,7 @@ public final class MicroVm implements AutoCloseable {
             memory.write(s.address(), s.fileBytes(), 0, s.fileBytes().length);
         }
         long cr3 = PageTables.write(memory, layout, elf);
+        int idtLimit = SystemTables.write(memory, elf);
         writeStaticMailbox();
         memory.setLong(layout.tlsAddress(), layout.tlsAddress()); // musl's thread pointer points at itself
 
@@ -204,7 +204,7 @@ public final class MicroVm implements AutoCloseable {
         vm.setMemoryRegion(GuestLayout.SLOT_STACK, KvmApi.MEM_LOG_DIRTY_PAGES, layout.stackBottom(), layout.stackSlotBytes(),
                 memory.share(layout.stackBottom()));
         vcpu = vm.createVcpu(0);
-        prepareSregs(cr3);
+        prepareSregs(cr3, idtLimit);
         dataSnapshot = new SlotSnapshot(GuestLayout.SLOT_DATA, memory.share(layout.rwStart()), layout.dataSlotBytes());
         stackSnapshot = new SlotSnapshot(GuestLayout.SLOT_STACK, memory.share(layout.stackBottom()), layout.stackSlotBytes());
 
@@ -255,21 +255,21 @@ public final class MicroVm implements AutoCloseable {
         mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
     }
 
-    /** Long-mode segments for ring 3, paging on, no IDT: any exception is a shutdown the host reports. */
-    private void prepareSregs(long cr3) {
+    /** Long-mode segments for ring 3, paging on; exceptions go to the guest's ring-3 stubs when it has them. */
+    private void prepareSregs(long cr3, int idtLimit) {
         vcpu.loadSregs();
         Pointer s = vcpu.sregsBuffer();
-        writeSegment(s, KvmApi.SREGS_CS, USER_CODE_SELECTOR, 11, true, 0);
+        writeSegment(s, KvmApi.SREGS_CS, SystemTables.USER_CODE_SELECTOR, 11, true, 0);
         for (int offset : new int[] {KvmApi.SREGS_DS, KvmApi.SREGS_ES, KvmApi.SREGS_GS, KvmApi.SREGS_SS}) {
-            writeSegment(s, offset, USER_DATA_SELECTOR, 3, false, 0);
+            writeSegment(s, offset, SystemTables.USER_DATA_SELECTOR, 3, false, 0);
         }
-        writeSegment(s, KvmApi.SREGS_FS, USER_DATA_SELECTOR, 3, false, layout.tlsAddress());
+        writeSegment(s, KvmApi.SREGS_FS, SystemTables.USER_DATA_SELECTOR, 3, false, layout.tlsAddress());
         s.setLong(KvmApi.SREGS_TR, GuestLayout.TSS_ADDRESS);
         s.setInt(KvmApi.SREGS_TR + 8, GuestLayout.TSS_LIMIT_BYTES);
-        s.setLong(192, 0); // GDT base
-        s.setShort(200, (short) 0);
-        s.setLong(208, 0); // IDT base
-        s.setShort(216, (short) 0);
+        s.setLong(KvmApi.SREGS_GDT, GuestLayout.GDT_ADDRESS);
+        s.setShort(KvmApi.SREGS_GDT + 8, (short) SystemTables.GDT_LIMIT);
+        s.setLong(KvmApi.SREGS_IDT, GuestLayout.IDT_ADDRESS);
+        s.setShort(KvmApi.SREGS_IDT + 8, (short) idtLimit);
         s.setLong(KvmApi.SREGS_CR0, CR0_PE_MP_ET_NE_WP_AM_PG);
         s.setLong(KvmApi.SREGS_CR3, cr3);
         s.setLong(KvmApi.SREGS_CR4, CR4_PAE_OSFXSR_OSXMMEXCPT);
@@ -390,6 +390,7 @@ public final class MicroVm implements AutoCloseable {
                             return readOutcome();
                         }
                         case Mailbox.PORT_ABORT -> throw crash("the guest aborted: " + readOutText(Mailbox.OFF_OUTCOME_LENGTH));
+                        case Mailbox.PORT_EXCEPTION -> throw exception();
                         default -> throw crash("unexpected I/O exit on port 0x" + Integer.toHexString(port));
                     }
                 }
@@ -531,6 +532,16 @@ public final class MicroVm implements AutoCloseable {
         byte[] copy = new byte[(int) length];
         memory.read(address, copy, 0, copy.length);
         return copy;
+    }
+
+    /** Reads what the guest's exception stub left in registers: vector, error code, faulting RIP. */
+    private GuestFault exception() {
+        long[] r = vcpu.exceptionRegisters();
+        long vector = r[0] & 0xFF;
+        String where = " at RIP 0x" + Long.toHexString(r[1]);
+        String detail = vector == 14 ? ", address 0x" + Long.toHexString(r[3]) + " (error code 0x" + Long.toHexString(r[2]) + ")"
+                : r[2] != 0 ? " (error code 0x" + Long.toHexString(r[2]) + ")" : "";
+        return crash("CPU exception " + SystemTables.vectorName(vector) + where + detail);
     }
 
     private GuestFault crash(String message) {

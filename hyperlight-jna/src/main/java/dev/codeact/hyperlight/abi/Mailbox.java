@@ -12,6 +12,7 @@ public final class Mailbox {
     public static final int PORT_DONE = 0xE1;
     public static final int PORT_ABORT = 0xE2;
     public static final int PORT_LOG_FLUSH = 0xE3;
+    public static final int PORT_EXCEPTION = 0xE4;
 
     public static final int COMMAND_BOOT = 1;
     public static final int COMMAND_EXECUTE = 2;

@@ -55,6 +55,9 @@ public final class KvmApi {
 
     /* struct kvm_regs */
     public static final int REGS_BYTES = 144;
+    public static final int REGS_RAX = 0;
+    public static final int REGS_RBX = 8;
+    public static final int REGS_RCX = 16;
     public static final int REGS_RSP = 48;
     public static final int REGS_RDI = 40;
     public static final int REGS_RIP = 128;
@@ -69,6 +72,8 @@ public final class KvmApi {
     public static final int SREGS_GS = 96;
     public static final int SREGS_SS = 120;
     public static final int SREGS_TR = 144;
+    public static final int SREGS_GDT = 192;
+    public static final int SREGS_IDT = 208;
     public static final int SREGS_CR0 = 224;
     public static final int SREGS_CR2 = 232;
     public static final int SREGS_CR3 = 240;

@@ -85,6 +85,14 @@ public final class KvmVcpu implements AutoCloseable {
         return regs.getLong(KvmApi.REGS_RIP);
     }
 
+    /** RAX, RBX, RCX at the last exit and CR2: what an exception stub reports (vector, RIP, error code, fault address). */
+    public long[] exceptionRegisters() {
+        LibC.ioctl(fd, KvmApi.GET_REGS, regs);
+        LibC.ioctl(fd, KvmApi.GET_SREGS, sregs);
+        return new long[] {regs.getLong(KvmApi.REGS_RAX), regs.getLong(KvmApi.REGS_RBX), regs.getLong(KvmApi.REGS_RCX),
+            sregs.getLong(KvmApi.SREGS_CR2)};
+    }
+
     /** x87 and SSE state as after reset: FCW 0x37F, MXCSR 0x1F80 with all exceptions masked. */
     public void resetFpu() {
         fpu.clear();

@@ -8,7 +8,8 @@ import dev.codeact.hyperlight.elf.ElfImage;
  * <pre>
  * 0x0        unmapped page (catches NULL)
  * 0x1000     page tables                         slot 0, read-only
- * 0xF0000    TSS with an all-allow I/O bitmap: PVM consults it for every `out`, whatever IOPL says
+ * 0xF0000    system tables, read-only: a TSS with an all-allow I/O bitmap (PVM consults it for every
+ *            `out`, whatever IOPL says), a GDT with the ring-3 segments, an IDT of ring-3 exception stubs
  * 0x100000   ELF code and read-only data, R-X    slot 0, read-only
  * rwStart    ELF data/bss, mailbox, TLS block,   slot 1, read-write, dirty-logged
  *            IN, OUT, LOG buffers, heap
@@ -35,6 +36,9 @@ public record GuestLayout(
     /** 104-byte 64-bit TSS, then an I/O permission bitmap for 65536 ports and its terminating 0xFF byte. */
     public static final int TSS_IO_BITMAP_OFFSET = 104;
     public static final int TSS_LIMIT_BYTES = TSS_IO_BITMAP_OFFSET + 65536 / 8;
+    public static final long GDT_ADDRESS = 0xF3000;
+    public static final long IDT_ADDRESS = 0xF4000;
+    public static final long SYSTEM_TABLES_END = 0xF5000;
     public static final long PAGE_TABLES_LIMIT = TSS_ADDRESS;
     public static final long IMAGE_BASE_ADDRESS = 0x100000;
     public static final int MAILBOX_BYTES = PAGE_BYTES;

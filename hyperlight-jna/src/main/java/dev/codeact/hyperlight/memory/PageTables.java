@@ -43,10 +43,9 @@ public final class PageTables {
         for (long t = 0; t < tables; t++) {
             guestMemory.setLong(firstDirectory + t * 8, (firstTable + t * GuestLayout.PAGE_BYTES) | TABLE_ENTRY);
         }
-        for (long page = GuestLayout.TSS_ADDRESS; page <= GuestLayout.TSS_ADDRESS + GuestLayout.TSS_LIMIT_BYTES; page += GuestLayout.PAGE_BYTES) {
+        for (long page = GuestLayout.TSS_ADDRESS; page < GuestLayout.SYSTEM_TABLES_END; page += GuestLayout.PAGE_BYTES) {
             guestMemory.setLong(firstTable + (page / GuestLayout.PAGE_BYTES) * 8, page | READ_ONLY_PAGE);
         }
-        writeTss(guestMemory);
         for (long page = GuestLayout.IMAGE_BASE_ADDRESS; page < layout.totalBytes(); page += GuestLayout.PAGE_BYTES) {
             long flags = flagsFor(page, layout, image);
             if (flags != 0) {
@@ -55,13 +54,6 @@ public final class PageTables {
             }
         }
         return pml4;
-    }
-
-    private static void writeTss(Pointer guestMemory) {
-        long tss = GuestLayout.TSS_ADDRESS;
-        guestMemory.setMemory(tss, GuestLayout.TSS_LIMIT_BYTES + 1, (byte) 0);
-        guestMemory.setShort(tss + 0x66, (short) GuestLayout.TSS_IO_BITMAP_OFFSET);
-        guestMemory.setByte(tss + GuestLayout.TSS_LIMIT_BYTES, (byte) 0xFF);
     }
 
     private static long flagsFor(long page, GuestLayout layout, ElfImage image) {

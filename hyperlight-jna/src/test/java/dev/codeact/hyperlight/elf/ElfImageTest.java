@@ -51,6 +51,41 @@ class ElfImageTest {
     // ------------------------------------------------------------------ the real guest
 
     @Test
+    void findsTheExceptionStubsInTheSymbolTable() {
+        ElfImage elf = GuestImage.quickJs().elf();
+        assertThat(elf.symbol("hl_exception_stubs")).isPresent();
+        long stubs = elf.symbol("hl_exception_stubs").getAsLong();
+        assertThat(elf.segments()).anyMatch(s -> s.executable() && stubs >= s.address() && stubs + 32 * 16 <= s.end());
+        assertThat(elf.symbol("no_such_symbol")).isEmpty();
+    }
+
+    @Test
+    void rejectsASymbolTableOutsideTheFile() {
+        byte[] elf = guest.clone();
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        long shoff = b.getLong(40);
+        int shnum = Short.toUnsignedInt(b.getShort(60));
+        boolean patched = false;
+        for (int i = 0; i < shnum; i++) {
+            int at = (int) shoff + i * 64;
+            if (b.getInt(at + 4) == 2) { // SHT_SYMTAB
+                b.putLong(at + 24, Long.MAX_VALUE - 8); // sh_offset
+                patched = true;
+            }
+        }
+        assertThat(patched).as("the guest has a symbol table").isTrue();
+        assertThatThrownBy(() -> ElfImage.parse(elf)).isInstanceOf(ElfFormatException.class)
+                .hasMessageContaining("symbol table outside the file");
+    }
+
+    @Test
+    void anImageWithoutSectionHeadersHasNoSymbols() {
+        byte[] elf = guest.clone();
+        ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).putLong(40, 0L).putShort(60, (short) 0);
+        assertThat(ElfImage.parse(elf).symbols()).isEmpty();
+    }
+
+    @Test
     void parsesThePackagedQuickJsGuest() {
         ElfImage elf = GuestImage.quickJs().elf();
 
