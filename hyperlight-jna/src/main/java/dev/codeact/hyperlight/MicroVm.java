@@ -27,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,6 +69,7 @@ public final class MicroVm implements AutoCloseable {
     private long hostWrittenInBytes;
     private boolean dirty;
     private boolean abandonedExit;
+    private boolean segmentsAndFpuTrusted;
     private long calibrationTsc;
     private long calibrationNanos;
     private long tscPerMs;
@@ -329,16 +329,22 @@ public final class MicroVm implements AutoCloseable {
             vcpu.setImmediateExit(true);
             vcpu.run();
             abandonedExit = false;
+            segmentsAndFpuTrusted = false;
         }
         vcpu.setImmediateExit(false);
-        vcpu.storeSregs();
+        if (!segmentsAndFpuTrusted) {
+            // After a normal exit ring 3 cannot have changed these (the guest's _start resets x87 and SSE
+            // itself); after an abnormal one, or at boot, they are set again.
+            vcpu.storeSregs();
+            vcpu.resetFpu();
+            segmentsAndFpuTrusted = true;
+        }
         vcpu.setEntryRegisters(elf.entryPoint(), layout.stackTop(), layout.mailboxAddress(), RFLAGS_IOPL3);
-        vcpu.resetFpu();
         running.set(control);
         control.cpuAtStart = THREADS.getCurrentThreadCpuTime();
-        ScheduledFuture<?> deadline = Watchdog.after(Math.max(0, control.deadlineNanos - System.nanoTime()),
+        Watchdog.Alarm deadline = Watchdog.after(Math.max(0, control.deadlineNanos - System.nanoTime()),
                 () -> stop(control, ErrorType.TIMEOUT));
-        ScheduledFuture<?> cpuPoll = control.limits.cpuTime().compareTo(control.limits.timeout()) < 0
+        Watchdog.Alarm cpuPoll = control.limits.cpuTime().compareTo(control.limits.timeout()) < 0
                 ? Watchdog.every(cpuPollNanos(control.limits.cpuTime()), () -> checkCpu(control)) : null;
         ConsoleCapture console = new ConsoleCapture(control.limits.outputBytesPerStream());
         ExecutionError error;
@@ -356,9 +362,9 @@ public final class MicroVm implements AutoCloseable {
             abandonedExit = true;
             error = fault.killed ? stopError(control) : fault.error;
         } finally {
-            deadline.cancel(false);
+            deadline.cancel();
             if (cpuPoll != null) {
-                cpuPoll.cancel(false);
+                cpuPoll.cancel();
             }
             running.set(null);
         }
