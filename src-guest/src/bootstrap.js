@@ -49,7 +49,12 @@
     }
     const [ok, reply] = native.host_call(request);
     if (!ok) throw new ToolError(reply, name);
-    return reply.length === 0 ? null : parse(reply);
+    if (reply.length === 0) return null;
+    try {
+      return parse(reply);
+    } catch (e) {
+      throw new ToolError('tool ' + stringify(name) + ' returned a result that is not JSON: ' + e.message, name);
+    }
   }
 
   const performance = Object.freeze({ now: native.now_ms, timeOrigin: Date.now() });

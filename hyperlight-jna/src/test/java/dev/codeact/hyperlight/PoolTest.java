@@ -70,6 +70,43 @@ class PoolTest {
     }
 
     @Test
+    void aDeadlineDuringABlockingToolInterruptsTheTool() {
+        HostFunctions sleepy = HostFunctions.builder().register("sleep", args -> {
+            Thread.sleep(10_000);
+            return "true";
+        }).build();
+        try (SandboxPool pool = SandboxPool.create(1, GuestMemorySizes.defaults(), Duration.ofSeconds(5))) {
+            ExecutionResult r = pool.execute("call_tool('sleep'); while (true) {}", sleepy,
+                    ExecutionLimits.defaults().withTimeout(Duration.ofMillis(200)));
+            assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+            assertThat(r.duration()).isLessThan(Duration.ofMillis(500));
+            assertThat(pool.execute("return 5", sleepy, ExecutionLimits.defaults()).resultJson()).isEqualTo("5");
+        }
+    }
+
+    @Test
+    void aToolThatIgnoresInterruptsCostsItsVmButNotTheCaller() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        HostFunctions stubborn = HostFunctions.builder().register("spin", args -> {
+            while (!release.get()) {
+                Thread.onSpinWait();
+            }
+            return "true";
+        }).build();
+        try (SandboxPool pool = SandboxPool.create(1, GuestMemorySizes.defaults(), Duration.ofSeconds(10))) {
+            ExecutionResult r = pool.execute("call_tool('spin');", stubborn,
+                    ExecutionLimits.defaults().withTimeout(Duration.ofMillis(200)));
+            assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+            assertThat(r.error().message()).contains("inside a host function that did not return");
+            assertThat(r.duration()).isLessThan(Duration.ofSeconds(4));
+            release.set(true);
+            // the stuck VM was replaced in the background; the pool keeps its size and works
+            assertThat(pool.execute("return 6", stubborn, ExecutionLimits.defaults()).resultJson()).isEqualTo("6");
+            assertThat(pool.stats().size()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void noFileDescriptorOrThreadGrowthAcross1000Executions() throws Exception {
         try (SandboxPool pool = SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(30))) {
             for (int i = 0; i < 50; i++) {

@@ -28,6 +28,7 @@ class ToolCallTest {
             })
             .register("huge", args -> "\"" + "x".repeat(2 << 20) + "\"")
             .register("nothing", args -> null)
+            .register("not_json", args -> "this is not JSON")
             .build();
 
     private ExecutionResult run(String code) {
@@ -107,7 +108,7 @@ class ToolCallTest {
     @Test
     void unknownToolsListTheAvailableOnes() {
         ExecutionResult r = run("try { call_tool('no_such_tool', {}); } catch (e) { return e.message; }");
-        assertThat(r.resultJson()).isEqualTo("\"unknown tool 'no_such_tool'; available tools: add, echo, fail, huge, nothing, npe, record\"");
+        assertThat(r.resultJson()).isEqualTo("\"unknown tool 'no_such_tool'; available tools: add, echo, fail, huge, not_json, nothing, npe, record\"");
     }
 
     @Test
@@ -125,6 +126,12 @@ class ToolCallTest {
     void oversizedResultsAreRefusedWithACatchableError() {
         ExecutionResult r = run("try { call_tool('huge'); } catch (e) { return e.message; }");
         assertThat(r.resultJson()).contains("the tool's result is").contains("the limit is 1048576 bytes");
+    }
+
+    @Test
+    void aResultThatIsNotJsonIsAToolError() {
+        ExecutionResult r = run("try { call_tool('not_json'); } catch (e) { return [e.name, e.message]; }");
+        assertThat(r.resultJson()).startsWith("[\"ToolError\",\"tool \\\"not_json\\\" returned a result that is not JSON");
     }
 
     @Test
