@@ -125,6 +125,9 @@ public final class CodeactCli {
         sizes = sizes.withHeapBytes(Math.max(sizes.heapBytes(), limits.memoryBytes() + HEAP_HEADROOM_BYTES));
         try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), sizes)) {
             result = vm.execute(code, HostFunctions.builder().register("echo", HostFunctions.echo()).build(), limits);
+        } catch (IllegalArgumentException e) {
+            err.println("codeact: " + e.getMessage());
+            return EXIT_USAGE;
         } catch (SandboxException e) {
             if (json) {
                 out.println(ExecutionResult.failure(dev.codeact.hyperlight.ExecutionError.of(e.type(), e.getMessage()),

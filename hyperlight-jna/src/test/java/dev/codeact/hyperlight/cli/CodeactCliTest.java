@@ -186,6 +186,13 @@ class CodeactCliTest {
         }
 
         @Test
+        void aMemoryLimitLargerThanASandboxCanHoldIsAUsageError() throws IOException {
+            Cli cli = cli("run", script("return 1"), "--memory-mib", "4096");
+            assertThat(cli.exit).isEqualTo(64);
+            assertThat(cli.err).contains("codeact: guest memory of").contains("exceeds").doesNotContain("Exception");
+        }
+
+        @Test
         void jsonPrintsOneObjectForSuccess() throws IOException {
             Cli cli = cli("run", "--json", script("""
                     console.log('line');
