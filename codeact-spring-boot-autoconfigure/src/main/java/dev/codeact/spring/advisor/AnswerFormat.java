@@ -1,0 +1,99 @@
+package dev.codeact.spring.advisor;
+
+import dev.codeact.hyperlight.ExecutionResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What execute_code answers the model: compact JSON, at most {@code maxBytes} of UTF-8. When the full answer
+ * is longer, stdout and stderr are cut first (their beginnings kept), then the result is replaced by a
+ * preview, and {@code truncated} plus a {@code note} say so.
+ */
+public final class AnswerFormat {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String NOTE = "output was cut to fit the answer limit; return or print less (aggregate, filter, "
+            + "or select fields in the program)";
+    private final int maxBytes;
+
+    public AnswerFormat(int maxBytes) {
+        if (maxBytes < 256) {
+            throw new IllegalArgumentException("the answer limit must be at least 256 bytes, was " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    public String format(ExecutionResult r) {
+        JsonNode result = r.resultJson() == null ? JSON.nullNode() : JSON.readTree(r.resultJson());
+        String full = render(r, r.stdout(), r.stderr(), result, r.stdoutTruncated() || r.stderrTruncated());
+        if (utf8Length(full) <= maxBytes) {
+            return full;
+        }
+        String resultText = JSON.writeValueAsString(result);
+        int budget = Math.max(0, maxBytes - 400 - Math.min(utf8Length(resultText), maxBytes / 2));
+        String stdout = head(r.stdout(), budget * 2 / 3);
+        String stderr = head(r.stderr(), budget / 3);
+        String cut = render(r, stdout, stderr, result, true);
+        if (utf8Length(cut) <= maxBytes) {
+            return cut;
+        }
+        JsonNode preview = JSON.getNodeFactory().stringNode(head(resultText, Math.max(0, maxBytes - 400 - utf8Length(stdout)
+                - utf8Length(stderr))) + "…");
+        return render(r, stdout, stderr, preview, true);
+    }
+
+    public String invalidInput(String message) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("success", false);
+        root.putObject("error").put("type", "INVALID_INPUT").put("message", message);
+        return JSON.writeValueAsString(root);
+    }
+
+    private String render(ExecutionResult r, String stdout, String stderr, JsonNode result, boolean truncated) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("success", r.success());
+        if (!stdout.isEmpty()) {
+            root.put("stdout", stdout);
+        }
+        if (!stderr.isEmpty()) {
+            root.put("stderr", stderr);
+        }
+        root.set("result", result);
+        if (r.error() != null) {
+            ObjectNode e = root.putObject("error");
+            e.put("type", r.error().type().name());
+            e.put("message", r.error().message());
+            if (r.error().stack() != null) {
+                e.put("stack", head(r.error().stack(), 1000));
+            }
+        }
+        if (truncated) {
+            root.put("truncated", true);
+            root.put("note", NOTE);
+        }
+        return JSON.writeValueAsString(root);
+    }
+
+    /** The longest prefix of {@code text} that fits in {@code maxBytes} of UTF-8, never splitting a character. */
+    private static String head(String text, int maxBytes) {
+        if (utf8Length(text) <= maxBytes) {
+            return text;
+        }
+        int bytes = 0;
+        int i = 0;
+        while (i < text.length()) {
+            int cp = text.codePointAt(i);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes) {
+                break;
+            }
+            bytes += size;
+            i += Character.charCount(cp);
+        }
+        return text.substring(0, i);
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+}

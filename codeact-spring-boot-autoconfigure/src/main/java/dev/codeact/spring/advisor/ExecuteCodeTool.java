@@ -1,0 +1,85 @@
+package dev.codeact.spring.advisor;
+
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.tools.ExecuteCodeNames;
+import dev.codeact.spring.tools.ToolSet;
+import java.util.Map;
+import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one tool the model sees: runs a program in the sandbox with the request's tools and answers with
+ * compact JSON ({@code success}, {@code stdout}, {@code stderr}, {@code result}, {@code error}), cut to a
+ * size cap with a note when it is longer.
+ */
+public final class ExecuteCodeTool implements ToolCallback {
+    static final String INPUT_SCHEMA = """
+            {"type":"object","properties":{"code":{"type":"string","description":"JavaScript program: the body of an async function. Call tools with call_tool(name, args); return or console.log the final data."}},"required":["code"]}""";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final CodeSandbox sandbox;
+    private final ToolSet tools;
+    private final ExecutionLimits limits;
+    private final AnswerFormat answer;
+    private final ToolDefinition definition;
+    private final ExecutionListener listener;
+
+    public ExecuteCodeTool(CodeSandbox sandbox, ToolSet tools, ExecutionLimits limits, AnswerFormat answer,
+            ExecutionListener listener) {
+        this.sandbox = sandbox;
+        this.tools = tools;
+        this.limits = limits;
+        this.answer = answer;
+        this.listener = listener;
+        this.definition = ToolDefinition.builder()
+                .name(ExecuteCodeNames.TOOL_NAME)
+                .description("Run a JavaScript program in a fresh, isolated sandbox (" + sandbox.backend()
+                        + "). The program reaches the application's tools only through call_tool(name, args), listed in"
+                        + " the instructions. Returns JSON with stdout, stderr, the returned value (result) and any error.")
+                .inputSchema(INPUT_SCHEMA)
+                .build();
+    }
+
+    @Override
+    public ToolDefinition getToolDefinition() {
+        return definition;
+    }
+
+    @Override
+    public String call(String toolInput) {
+        return call(toolInput, new ToolContext(Map.of()));
+    }
+
+    @Override
+    public String call(String toolInput, ToolContext toolContext) {
+        String code;
+        try {
+            JsonNode input = JSON.readTree(toolInput == null ? "" : toolInput);
+            code = input == null ? null : input.path("code").isString() ? input.get("code").asString() : null;
+        } catch (JacksonException e) {
+            code = null;
+        }
+        if (code == null) {
+            return answer.invalidInput("execute_code expects {\"code\": \"<JavaScript program>\"}");
+        }
+        ToolContext context = toolContext == null ? new ToolContext(Map.of()) : toolContext;
+        ExecutionResult result = sandbox.execute(code, tools.hostFunctions(context), limits);
+        listener.executed(code, result);
+        return answer.format(result);
+    }
+
+    /** Told about every execution (for logs and metrics). */
+    @FunctionalInterface
+    public interface ExecutionListener {
+        ExecutionListener NONE = (code, result) -> {
+        };
+
+        void executed(String code, ExecutionResult result);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.codeact.spring.autoconfigure;
+
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.SandboxPool;
+import dev.codeact.hyperlight.kvm.KvmAvailability;
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.spring.advisor.AnswerFormat;
+import dev.codeact.spring.advisor.CodeActAdvisor;
+import dev.codeact.spring.advisor.CodeActInstructions;
+import dev.codeact.spring.advisor.ExecuteCodeTool;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.SandboxBackendSelector;
+import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
+import dev.codeact.spring.tools.ToolBeanDiscovery;
+import dev.codeact.spring.tools.ToolCatalog;
+import java.util.function.Supplier;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration for CodeAct: a sandbox (KVM micro-VMs or in-process GraalJS), the application's tools,
+ * and the advisor that makes every auto-configured {@link ChatClient} answer with code.
+ */
+@AutoConfiguration(afterName = "org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration",
+        beforeName = "org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration")
+@ConditionalOnClass({ChatClient.class, SandboxPool.class})
+@ConditionalOnBooleanProperty(name = "codeact.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CodeActProperties.class)
+public class CodeActAutoConfiguration {
+    private static final String GRAALJS_CLASS = "org.graalvm.polyglot.Context";
+    /** Heap headroom above the JavaScript memory limit for the booted runtime and allocator rounding. */
+    private static final long HEAP_HEADROOM_BYTES = 8L << 20;
+    private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
+
+    @Bean
+    @ConditionalOnMissingBean(CodeSandbox.class)
+    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties) {
+        CodeActProperties.Sandbox sandbox = properties.sandbox();
+        long memory = properties.limits().memory().toBytes();
+        Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(),
+                GuestMemorySizes.defaults().withHeapBytes(Math.max(GuestMemorySizes.DEFAULT_HEAP_BYTES, memory + HEAP_HEADROOM_BYTES)),
+                sandbox.acquireTimeout()));
+        Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, getClass().getClassLoader())
+                ? null : null; // GRAALJS-PENDING
+        return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(sandbox.backend().name()),
+                KvmAvailability.probe(), kvm, graalJs);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    CodeSandbox codeSandbox(SandboxBackendSelector.Selection selection) {
+        return selection.sandbox();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ToolBeanDiscovery codeActToolDiscovery(ListableBeanFactory beans) {
+        return new ToolBeanDiscovery(beans);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ToolCatalog codeActToolCatalog(ToolBeanDiscovery discovery, CodeActProperties properties) {
+        CodeActProperties.Tools tools = properties.tools();
+        return new ToolCatalog(discovery, tools.include(), tools.exclude(), tools.direct());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CodeActAdvisor codeActAdvisor(CodeSandbox sandbox, ToolCatalog catalog, CodeActProperties properties,
+            ObjectProvider<ExecuteCodeTool.ExecutionListener> listener, Environment environment) {
+        int toolCallingOrder = environment.getProperty(TOOL_CALLING_ORDER_PROPERTY, Integer.class, ToolCallingAdvisor.DEFAULT_ORDER);
+        if (properties.advisorOrder() >= toolCallingOrder) {
+            throw new IllegalStateException("codeact.advisor-order (" + properties.advisorOrder() + ") must be lower than "
+                    + TOOL_CALLING_ORDER_PROPERTY + " (" + toolCallingOrder + "): the CodeAct advisor has to rewrite the "
+                    + "tools before Spring AI's ToolCallingAdvisor captures them");
+        }
+        return new CodeActAdvisor(sandbox, catalog, executionLimits(properties.limits()),
+                new AnswerFormat((int) Math.min(Integer.MAX_VALUE, properties.limits().maxAnswer().toBytes())),
+                new CodeActInstructions(properties.instructions()),
+                listener.getIfAvailable(() -> ExecuteCodeTool.ExecutionListener.NONE), properties.advisorOrder());
+    }
+
+    /** Adds the advisor to the auto-configured ChatClient.Builder; hand-built builders need defaultAdvisors(advisor). */
+    @Bean
+    @ConditionalOnClass(ChatClientCustomizer.class)
+    ChatClientCustomizer codeActChatClientCustomizer(CodeActAdvisor advisor) {
+        return builder -> builder.defaultAdvisors(advisor);
+    }
+
+    static ExecutionLimits executionLimits(CodeActProperties.Limits limits) {
+        return new ExecutionLimits(limits.timeout(), limits.cpuTime(), limits.memory().toBytes(),
+                ExecutionLimits.DEFAULT_STACK_BYTES, (int) Math.min(Integer.MAX_VALUE, limits.outputPerStream().toBytes()),
+                ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES, ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES,
+                limits.maxToolCalls());
+    }
+}

@@ -1,0 +1,125 @@
+package dev.codeact.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * CodeAct: the model gets one tool, {@code execute_code}, and answers with a JavaScript program that calls the
+ * application's tools through {@code call_tool} inside a sandbox.
+ *
+ * @param enabled whether CodeAct rewrites chat requests at all
+ * @param advisorOrder order of the CodeAct advisor; it must run before Spring AI's ToolCallingAdvisor
+ *     (HIGHEST_PRECEDENCE + 300), so the default is HIGHEST_PRECEDENCE + 250
+ * @param instructions extra text appended to the instructions the model gets about execute_code
+ * @param sandbox where programs run
+ * @param limits what one program may use
+ * @param tools which tools programs can call
+ */
+@ConfigurationProperties(prefix = "codeact")
+public record CodeActProperties(
+        @DefaultValue("true") boolean enabled,
+        Integer advisorOrder,
+        @DefaultValue("") String instructions,
+        @DefaultValue Sandbox sandbox,
+        @DefaultValue Limits limits,
+        @DefaultValue Tools tools) {
+
+    public static final int DEFAULT_ADVISOR_ORDER = Ordered.HIGHEST_PRECEDENCE + 250;
+
+    public CodeActProperties {
+        if (advisorOrder == null) {
+            advisorOrder = DEFAULT_ADVISOR_ORDER;
+        }
+    }
+
+    /**
+     * Where programs run.
+     *
+     * @param backend {@code auto} picks {@code kvm} when /dev/kvm is usable, else {@code graaljs}; {@code kvm}
+     *     runs each program in a hardware-isolated micro-VM and fails at start-up without KVM; {@code graaljs}
+     *     runs programs in-process (portable, weaker isolation: no memory cap, same JVM)
+     * @param poolSize micro-VMs kept booted and ready (kvm backend)
+     * @param acquireTimeout how long a request waits for a free sandbox before failing with POOL_EXHAUSTED
+     */
+    public record Sandbox(
+            @DefaultValue("auto") Backend backend,
+            @DefaultValue("4") int poolSize,
+            @DefaultValue("10s") Duration acquireTimeout) {
+
+        public Sandbox {
+            if (poolSize < 1 || poolSize > 256) {
+                throw new IllegalArgumentException("codeact.sandbox.pool-size must be between 1 and 256, was " + poolSize);
+            }
+            if (acquireTimeout.isNegative() || acquireTimeout.isZero()) {
+                throw new IllegalArgumentException("codeact.sandbox.acquire-timeout must be positive, was " + acquireTimeout);
+            }
+        }
+    }
+
+    /** Sandbox backends. */
+    public enum Backend {
+        /** {@code kvm} when /dev/kvm is usable, otherwise {@code graaljs}. */
+        AUTO,
+        /** A KVM micro-VM per program: hardware isolation. */
+        KVM,
+        /** In-process GraalJS: portable, weaker isolation. */
+        GRAALJS
+    }
+
+    /**
+     * What one program may use. Each limit, when hit, ends the program with its own error type.
+     *
+     * @param timeout wall-clock time per program
+     * @param cpuTime CPU time per program, time spent in tools excluded
+     * @param memory JavaScript heap per program (enforced by the kvm backend)
+     * @param outputPerStream cap on what a program prints to stdout and to stderr each
+     * @param maxAnswer cap on the JSON answer execute_code returns to the model; longer output is cut with a note
+     * @param maxToolCalls tool calls one program may make
+     */
+    public record Limits(
+            @DefaultValue("30s") Duration timeout,
+            @DefaultValue("30s") Duration cpuTime,
+            @DefaultValue("64MB") DataSize memory,
+            @DefaultValue("1MB") DataSize outputPerStream,
+            @DefaultValue("16KB") DataSize maxAnswer,
+            @DefaultValue("1000") int maxToolCalls) {
+
+        public Limits {
+            requirePositive(timeout, "codeact.limits.timeout");
+            requirePositive(cpuTime, "codeact.limits.cpu-time");
+            if (memory.toBytes() < DataSize.ofMegabytes(4).toBytes() || memory.toBytes() > DataSize.ofMegabytes(400).toBytes()) {
+                throw new IllegalArgumentException("codeact.limits.memory must be between 4MB and 400MB, was " + memory);
+            }
+            if (outputPerStream.toBytes() < 1 || maxAnswer.toBytes() < 256) {
+                throw new IllegalArgumentException("codeact.limits.output-per-stream must be positive and codeact.limits.max-answer at least 256B");
+            }
+            if (maxToolCalls < 0) {
+                throw new IllegalArgumentException("codeact.limits.max-tool-calls must not be negative, was " + maxToolCalls);
+            }
+        }
+
+        private static void requirePositive(Duration d, String name) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+        }
+    }
+
+    /**
+     * Which tools programs can call. Patterns are tool names with {@code *} and {@code ?} wildcards.
+     *
+     * @param include tools offered inside the sandbox (every @Tool method, ToolCallback and ToolCallbackProvider
+     *     bean, and tools given per request)
+     * @param exclude tools never offered inside the sandbox, even when included
+     * @param direct tools the model keeps as ordinary tool calls, next to execute_code
+     */
+    public record Tools(
+            @DefaultValue("*") List<String> include,
+            @DefaultValue List<String> exclude,
+            @DefaultValue List<String> direct) {
+    }
+}

@@ -1,0 +1,67 @@
+package dev.codeact.spring.sandbox;
+
+import dev.codeact.hyperlight.kvm.KvmAvailability;
+import java.util.function.Supplier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Chooses the sandbox backend: {@code auto} takes KVM when /dev/kvm is usable and GraalJS otherwise; an
+ * explicit choice that cannot be honoured fails with the reason. The choice and why are logged, and kept
+ * for diagnostics.
+ */
+public final class SandboxBackendSelector {
+    private static final Log LOG = LogFactory.getLog(SandboxBackendSelector.class);
+
+    /** Requested backend. */
+    public enum Requested { AUTO, KVM, GRAALJS }
+
+    /**
+     * A chosen backend and the reason.
+     *
+     * @param sandbox the running sandbox
+     * @param reason why this backend was chosen
+     */
+    public record Selection(CodeSandbox sandbox, String reason) {
+    }
+
+    private SandboxBackendSelector() {
+    }
+
+    /**
+     * @param kvm builds the KVM backend
+     * @param graalJs builds the GraalJS backend, or null when GraalJS is not on the classpath
+     */
+    public static Selection select(Requested requested, KvmAvailability availability, Supplier<CodeSandbox> kvm,
+            Supplier<CodeSandbox> graalJs) {
+        Selection selection = switch (requested) {
+            case KVM -> {
+                if (!availability.usable()) {
+                    throw new IllegalStateException("codeact.sandbox.backend=kvm, but KVM cannot be used here: "
+                            + availability.reason() + ". Use codeact.sandbox.backend=auto or graaljs on machines without KVM.");
+                }
+                yield new Selection(kvm.get(), "configured: kvm (" + availability.reason() + ")");
+            }
+            case GRAALJS -> {
+                if (graalJs == null) {
+                    throw new IllegalStateException("codeact.sandbox.backend=graaljs, but GraalJS is not on the classpath: "
+                            + "add org.graalvm.polyglot:polyglot and org.graalvm.polyglot:js");
+                }
+                yield new Selection(graalJs.get(), "configured: graaljs (in-process, weaker isolation than kvm)");
+            }
+            case AUTO -> {
+                if (availability.usable()) {
+                    yield new Selection(kvm.get(), "auto: " + availability.reason());
+                }
+                if (graalJs == null) {
+                    throw new IllegalStateException("no sandbox backend can run here: KVM is unavailable ("
+                            + availability.reason() + ") and GraalJS is not on the classpath");
+                }
+                yield new Selection(graalJs.get(), "auto: KVM unavailable (" + availability.reason()
+                        + "), using graaljs (in-process, weaker isolation)");
+            }
+        };
+        LOG.info("CodeAct sandbox backend: " + selection.sandbox().backend() + " (" + selection.reason() + ")");
+        return selection;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.codeact.spring.tools;
+
+import dev.codeact.hyperlight.HostFunctionException;
+import dev.codeact.hyperlight.HostFunctions;
+import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.execution.ToolExecutionException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The tools of one request: those programs can call (as host functions) and those that stay direct. */
+public final class ToolSet {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final Map<String, ToolCallback> sandboxed;
+    private final List<ToolCallback> direct;
+    private final Map<String, Type> returnTypes;
+
+    ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, Map<String, Type> returnTypes) {
+        this.sandboxed = sandboxed;
+        this.direct = List.copyOf(direct);
+        this.returnTypes = returnTypes;
+    }
+
+    public Collection<ToolCallback> sandboxed() {
+        return sandboxed.values();
+    }
+
+    public List<ToolCallback> direct() {
+        return direct;
+    }
+
+    /** TypeScript-style declarations of the sandboxed tools, for the model's instructions. */
+    public String declarations() {
+        return ToolDeclarations.render(sandboxed.values(), returnTypes);
+    }
+
+    /**
+     * The sandboxed tools as host functions that run with this request's {@link ToolContext}. A tool's
+     * failure becomes the message of the JavaScript error the program sees; results that are not JSON (some
+     * providers return plain text) are handed over as a JSON string.
+     */
+    public HostFunctions hostFunctions(ToolContext context) {
+        HostFunctions.Builder builder = HostFunctions.builder();
+        for (ToolCallback tool : sandboxed.values()) {
+            String name = tool.getToolDefinition().name();
+            builder.register(name, argumentsJson -> {
+                String result;
+                try {
+                    result = tool.call(argumentsJson, context);
+                } catch (ToolExecutionException e) {
+                    throw new HostFunctionException(failureMessage(tool, e.getCause() != null ? e.getCause() : e));
+                } catch (RuntimeException e) {
+                    throw new HostFunctionException(failureMessage(tool, e));
+                }
+                return asJson(result);
+            });
+        }
+        return builder.build();
+    }
+
+    private static String failureMessage(ToolCallback tool, Throwable cause) {
+        String message = cause.getMessage() == null || cause.getMessage().isBlank()
+                ? cause.getClass().getSimpleName() : cause.getMessage();
+        String text = "tool '" + tool.getToolDefinition().name() + "' failed: " + message;
+        if (cause instanceof IllegalArgumentException || cause instanceof JacksonException
+                || cause instanceof ClassCastException || cause instanceof NullPointerException) {
+            text += "; expected arguments: " + ToolDeclarations.argumentsType(tool.getToolDefinition().inputSchema());
+        }
+        return text;
+    }
+
+    private static String asJson(String result) {
+        if (result == null) {
+            return "null";
+        }
+        try {
+            JSON.readTree(result);
+            return result;
+        } catch (JacksonException e) {
+            return JSON.writeValueAsString(result);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.codeact.spring.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.support.ToolCallbacks;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.ai.tool.annotation.ToolParam;
+import org.springframework.ai.tool.function.FunctionToolCallback;
+
+class ToolDeclarationsTest {
+
+    record Customer(long id, String name, List<String> tags, Tier tier) {
+    }
+
+    enum Tier { GOLD, SILVER }
+
+    static class CustomerTools {
+        @Tool(name = "find_customer", description = "Find a customer by e-mail.")
+        Customer findCustomer(@ToolParam(description = "the customer's e-mail address") String email,
+                @ToolParam(description = "include archived customers", required = false) Boolean archived) {
+            return null;
+        }
+    }
+
+    @Test
+    void rendersOneCallToolOverloadPerToolWithDocsAndReturnShape() throws Exception {
+        ToolCallback[] tools = ToolCallbacks.from(new CustomerTools());
+        String text = ToolDeclarations.render(List.of(tools),
+                Map.of("find_customer", CustomerTools.class.getDeclaredMethod("findCustomer", String.class, Boolean.class).getGenericReturnType()));
+        assertThat(text).isEqualTo("""
+                /** Find a customer by e-mail. */
+                declare function call_tool(name: "find_customer", args: {
+                  /** the customer's e-mail address */
+                  email: string;
+                  /** include archived customers */
+                  archived?: boolean;
+                }): { id: number; name: string; tags: string[]; tier: "GOLD" | "SILVER" };
+                """);
+    }
+
+    @Test
+    void unknownReturnTypesAreAnyAndEmptyArgumentsAnEmptyObject() {
+        ToolCallback tool = FunctionToolCallback.builder("now", () -> "2026-11-23").description("Today's date.")
+                .inputType(Void.class).build();
+        assertThat(ToolDeclarations.render(List.of(tool), Map.of()))
+                .isEqualTo("/** Today's date. */\ndeclare function call_tool(name: \"now\", args: {}): any;\n");
+    }
+
+    @Test
+    void schemasWithRefsUnionsArraysAndMapsBecomeTypeScript() {
+        String schema = """
+                {"type":"object","properties":{
+                  "point":{"$ref":"#/$defs/Point"},
+                  "ids":{"type":"array","items":{"type":["integer","null"]}},
+                  "labels":{"type":"object","additionalProperties":{"type":"string"}},
+                  "mode":{"anyOf":[{"const":"fast"},{"type":"number"}]},
+                  "weird-name":{"type":"boolean"}},
+                 "required":["point"],
+                 "$defs":{"Point":{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]}}}""";
+        assertThat(ToolDeclarations.argumentsType(schema)).isEqualTo(
+                "{ point: { x: number; y: number }; ids?: (number | null)[]; labels?: Record<string, string>; "
+                        + "mode?: \"fast\" | number; \"weird-name\"?: boolean }");
+    }
+
+    @Test
+    void brokenSchemasDoNotBreakTheInstructions() {
+        assertThat(ToolDeclarations.argumentsType("{not json")).isEqualTo("any");
+        assertThat(ToolDeclarations.argumentsType("{\"$ref\":\"#/$defs/Self\",\"$defs\":{\"Self\":{\"$ref\":\"#/$defs/Self\"}}}"))
+                .isEqualTo("any");
+    }
+}
