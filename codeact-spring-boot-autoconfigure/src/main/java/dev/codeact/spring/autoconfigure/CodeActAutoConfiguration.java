@@ -26,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -45,13 +46,13 @@ public class CodeActAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(CodeSandbox.class)
-    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties) {
+    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources) {
         CodeActProperties.Sandbox sandbox = properties.sandbox();
         long memory = properties.limits().memory().toBytes();
         Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(),
                 GuestMemorySizes.defaults().withHeapBytes(Math.max(GuestMemorySizes.DEFAULT_HEAP_BYTES, memory + HEAP_HEADROOM_BYTES)),
                 sandbox.acquireTimeout()));
-        Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, getClass().getClassLoader())
+        Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, resources.getClassLoader())
                 ? null : null; // GRAALJS-PENDING
         return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(sandbox.backend().name()),
                 KvmAvailability.probe(), kvm, graalJs);

@@ -1,0 +1,178 @@
+package dev.codeact.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.RequiresKvm;
+import dev.codeact.spring.advisor.AnswerFormat;
+import dev.codeact.spring.advisor.CodeActAdvisor;
+import dev.codeact.spring.advisor.CodeActInstructions;
+import dev.codeact.spring.advisor.ExecuteCodeTool;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.tools.ToolCatalog;
+import dev.codeact.spring.tools.ToolInventory;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class CodeActAutoConfigurationTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(CodeActAutoConfiguration.class))
+            .withPropertyValues("codeact.sandbox.pool-size=1");
+
+    static class FakeSandbox implements CodeSandbox {
+        @Override
+        public String backend() {
+            return "fake";
+        }
+
+        @Override
+        public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+            return new ExecutionResult("", false, "", false, "null", null, Duration.ZERO, 0);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static class InventoryTools {
+        @Tool(description = "Stock level of a product.")
+        int stock(String sku) {
+            return 3;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ToolsConfiguration {
+        @Bean
+        InventoryTools inventoryTools() {
+            return new InventoryTools();
+        }
+    }
+
+    @Test
+    void backsOffWithoutSpringAi() {
+        runner.withClassLoader(new FilteredClassLoader(ChatClient.class)).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(CodeActAdvisor.class);
+            assertThat(context).doesNotHaveBean(CodeSandbox.class);
+        });
+    }
+
+    @Test
+    void canBeDisabled() {
+        runner.withPropertyValues("codeact.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(CodeActAdvisor.class);
+            assertThat(context).doesNotHaveBean(CodeSandbox.class);
+            assertThat(context).doesNotHaveBean(ChatClientCustomizer.class);
+        });
+    }
+
+    @Test
+    void aUserSandboxTakesPrecedence() {
+        runner.withBean(CodeSandbox.class, FakeSandbox::new).run(context -> {
+            assertThat(context).getBean(CodeSandbox.class).isInstanceOf(FakeSandbox.class);
+            assertThat(context).hasSingleBean(CodeActAdvisor.class);
+            assertThat(context).doesNotHaveBean(dev.codeact.spring.sandbox.SandboxBackendSelector.Selection.class);
+        });
+    }
+
+    @Test
+    void aUserAdvisorTakesPrecedence() {
+        CodeActAdvisor mine = new CodeActAdvisor(new FakeSandbox(), new ToolCatalog(() -> ToolInventory.of(List.of()),
+                List.of("*"), List.of(), List.of()), ExecutionLimits.defaults(), new AnswerFormat(1024),
+                new CodeActInstructions(""), ExecuteCodeTool.ExecutionListener.NONE, 7);
+        runner.withBean(CodeSandbox.class, FakeSandbox::new).withBean(CodeActAdvisor.class, () -> mine)
+                .run(context -> assertThat(context).getBean(CodeActAdvisor.class).isSameAs(mine));
+    }
+
+    @Test
+    void theChatClientCustomizerAddsTheAdvisor() {
+        runner.withBean(CodeSandbox.class, FakeSandbox::new).run(context -> {
+            ChatClient.Builder builder = mock(ChatClient.Builder.class);
+            context.getBean(ChatClientCustomizer.class).customize(builder);
+            verify(builder).defaultAdvisors(context.getBean(CodeActAdvisor.class));
+        });
+    }
+
+    @Test
+    void toolBeansAreDiscoveredAndPatternsApply() {
+        runner.withBean(CodeSandbox.class, FakeSandbox::new).withUserConfiguration(ToolsConfiguration.class).run(context -> {
+            ToolCatalog catalog = context.getBean(ToolCatalog.class);
+            assertThat(catalog.applicationTools()).extracting(t -> t.getToolDefinition().name()).containsExactly("stock");
+            assertThat(catalog.select(List.of()).declarations()).contains("call_tool(name: \"stock\"").contains("): number;");
+        });
+        runner.withBean(CodeSandbox.class, FakeSandbox::new).withUserConfiguration(ToolsConfiguration.class)
+                .withPropertyValues("codeact.tools.exclude=sto*")
+                .run(context -> assertThat(context.getBean(ToolCatalog.class).select(List.of()).sandboxed()).isEmpty());
+    }
+
+    @Test
+    void propertiesAreValidatedAtStartUp() {
+        runner.withPropertyValues("codeact.sandbox.pool-size=0").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("codeact.sandbox.pool-size must be between 1 and 256, was 0"));
+        runner.withPropertyValues("codeact.limits.timeout=0s").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("codeact.limits.timeout must be positive"));
+        runner.withPropertyValues("codeact.limits.memory=2GB").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("codeact.limits.memory must be between 4MB and 400MB"));
+    }
+
+    @Test
+    void theAdvisorMustRunBeforeToolCalling() {
+        runner.withBean(CodeSandbox.class, FakeSandbox::new)
+                .withPropertyValues("codeact.advisor-order=0")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("codeact.advisor-order (0) must be lower than spring.ai.chat.client.tool-calling.advisor-order"));
+    }
+
+    @Test
+    void propertiesBindWithDefaults() {
+        runner.withBean(CodeSandbox.class, FakeSandbox::new).withPropertyValues("codeact.limits.timeout=5s", "codeact.tools.direct=stock")
+                .run(context -> {
+                    CodeActProperties p = context.getBean(CodeActProperties.class);
+                    assertThat(p.limits().timeout()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(p.limits().cpuTime()).isEqualTo(Duration.ofSeconds(30));
+                    assertThat(p.sandbox().backend()).isEqualTo(CodeActProperties.Backend.AUTO);
+                    assertThat(p.tools().include()).containsExactly("*");
+                    assertThat(p.tools().direct()).containsExactly("stock");
+                    assertThat(p.advisorOrder()).isEqualTo(CodeActProperties.DEFAULT_ADVISOR_ORDER);
+                });
+    }
+
+    @Test
+    @RequiresKvm
+    void kvmBackendWhenAskedFor() {
+        runner.withPropertyValues("codeact.sandbox.backend=kvm").run(context -> {
+            assertThat(context).hasNotFailed();
+            CodeSandbox sandbox = context.getBean(CodeSandbox.class);
+            assertThat(sandbox.backend()).isEqualTo("kvm");
+            assertThat(sandbox.execute("return 6 * 7", HostFunctions.none(), ExecutionLimits.defaults()).resultJson()).isEqualTo("42");
+        });
+    }
+
+    @Test
+    @RequiresKvm
+    void autoPicksKvmWhereItIsUsable() {
+        runner.run(context -> assertThat(context.getBean(CodeSandbox.class).backend()).isEqualTo("kvm"));
+    }
+
+    @Test
+    void graalJsAskedForButMissingFailsWithTheReason() {
+        runner.withClassLoader(new FilteredClassLoader("org.graalvm.polyglot")).withPropertyValues("codeact.sandbox.backend=graaljs")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("GraalJS is not on the classpath"));
+    }
+}
