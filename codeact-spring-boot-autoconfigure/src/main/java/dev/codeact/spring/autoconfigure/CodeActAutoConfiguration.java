@@ -53,7 +53,7 @@ public class CodeActAutoConfiguration {
                 GuestMemorySizes.defaults().withHeapBytes(Math.max(GuestMemorySizes.DEFAULT_HEAP_BYTES, memory + HEAP_HEADROOM_BYTES)),
                 sandbox.acquireTimeout()));
         Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, resources.getClassLoader())
-                ? null : null; // GRAALJS-PENDING
+                ? GraalJsBackend::create : null;
         return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(sandbox.backend().name()),
                 KvmAvailability.probe(), kvm, graalJs);
     }

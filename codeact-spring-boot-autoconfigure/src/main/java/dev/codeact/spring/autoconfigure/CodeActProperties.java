@@ -39,9 +39,9 @@ public record CodeActProperties(
     /**
      * Where programs run.
      *
-     * @param backend {@code auto} picks {@code kvm} when /dev/kvm is usable, else {@code graaljs}; {@code kvm}
-     *     runs each program in a hardware-isolated micro-VM and fails at start-up without KVM; {@code graaljs}
-     *     runs programs in-process (portable, weaker isolation: no memory cap, same JVM)
+     * @param backend "auto" picks "kvm" when /dev/kvm is usable, else "graaljs"; "kvm" runs each program in a
+     *     hardware-isolated micro-VM and fails at start-up without KVM; "graaljs" runs programs in-process
+     *     (portable, weaker isolation: no memory cap, same JVM)
      * @param poolSize micro-VMs kept booted and ready (kvm backend)
      * @param acquireTimeout how long a request waits for a free sandbox before failing with POOL_EXHAUSTED
      */

@@ -170,6 +170,16 @@ class CodeActAutoConfigurationTest {
     }
 
     @Test
+    void graalJsBackendWhenAskedFor() {
+        runner.withPropertyValues("codeact.sandbox.backend=graaljs").run(context -> {
+            assertThat(context).hasNotFailed();
+            CodeSandbox sandbox = context.getBean(CodeSandbox.class);
+            assertThat(sandbox.backend()).isEqualTo("graaljs");
+            assertThat(sandbox.execute("return 6 * 7", HostFunctions.none(), ExecutionLimits.defaults()).resultJson()).isEqualTo("42");
+        });
+    }
+
+    @Test
     void graalJsAskedForButMissingFailsWithTheReason() {
         runner.withClassLoader(new FilteredClassLoader("org.graalvm.polyglot")).withPropertyValues("codeact.sandbox.backend=graaljs")
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
