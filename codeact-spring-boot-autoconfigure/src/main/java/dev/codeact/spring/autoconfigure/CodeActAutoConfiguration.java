@@ -15,7 +15,7 @@ import dev.codeact.spring.tools.ToolBeanDiscovery;
 import dev.codeact.spring.tools.ToolCatalog;
 import java.util.function.Supplier;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -95,8 +95,8 @@ public class CodeActAutoConfiguration {
 
     /** Adds the advisor to the auto-configured ChatClient.Builder; hand-built builders need defaultAdvisors(advisor). */
     @Bean
-    @ConditionalOnClass(ChatClientCustomizer.class)
-    ChatClientCustomizer codeActChatClientCustomizer(CodeActAdvisor advisor) {
+    @ConditionalOnClass(ChatClientBuilderCustomizer.class)
+    ChatClientBuilderCustomizer codeActChatClientCustomizer(CodeActAdvisor advisor) {
         return builder -> builder.defaultAdvisors(advisor);
     }
 

@@ -47,7 +47,13 @@ public final class ToolSet {
         HostFunctions.Builder builder = HostFunctions.builder();
         for (ToolCallback tool : sandboxed.values()) {
             String name = tool.getToolDefinition().name();
+            ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
             builder.register(name, argumentsJson -> {
+                List<String> problems = check.problems(argumentsJson);
+                if (!problems.isEmpty()) {
+                    throw new HostFunctionException("wrong arguments for tool '" + name + "': " + String.join("; ", problems)
+                            + "; expected " + ToolDeclarations.argumentsType(tool.getToolDefinition().inputSchema()));
+                }
                 String result;
                 try {
                     result = tool.call(argumentsJson, context);
@@ -65,12 +71,7 @@ public final class ToolSet {
     private static String failureMessage(ToolCallback tool, Throwable cause) {
         String message = cause.getMessage() == null || cause.getMessage().isBlank()
                 ? cause.getClass().getSimpleName() : cause.getMessage();
-        String text = "tool '" + tool.getToolDefinition().name() + "' failed: " + message;
-        if (cause instanceof IllegalArgumentException || cause instanceof JacksonException
-                || cause instanceof ClassCastException || cause instanceof NullPointerException) {
-            text += "; expected arguments: " + ToolDeclarations.argumentsType(tool.getToolDefinition().inputSchema());
-        }
-        return text;
+        return "tool '" + tool.getToolDefinition().name() + "' failed: " + message;
     }
 
     private static String asJson(String result) {

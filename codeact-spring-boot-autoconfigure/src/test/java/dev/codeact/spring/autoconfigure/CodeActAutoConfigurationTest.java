@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -77,7 +77,7 @@ class CodeActAutoConfigurationTest {
         runner.withPropertyValues("codeact.enabled=false").run(context -> {
             assertThat(context).doesNotHaveBean(CodeActAdvisor.class);
             assertThat(context).doesNotHaveBean(CodeSandbox.class);
-            assertThat(context).doesNotHaveBean(ChatClientCustomizer.class);
+            assertThat(context).doesNotHaveBean(ChatClientBuilderCustomizer.class);
         });
     }
 
@@ -100,10 +100,10 @@ class CodeActAutoConfigurationTest {
     }
 
     @Test
-    void theChatClientCustomizerAddsTheAdvisor() {
+    void theChatClientBuilderCustomizerAddsTheAdvisor() {
         runner.withBean(CodeSandbox.class, FakeSandbox::new).run(context -> {
             ChatClient.Builder builder = mock(ChatClient.Builder.class);
-            context.getBean(ChatClientCustomizer.class).customize(builder);
+            context.getBean(ChatClientBuilderCustomizer.class).customize(builder);
             verify(builder).defaultAdvisors(context.getBean(CodeActAdvisor.class));
         });
     }

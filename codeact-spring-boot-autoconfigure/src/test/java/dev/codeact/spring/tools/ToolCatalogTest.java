@@ -75,9 +75,14 @@ class ToolCatalogTest {
         assertThat(functions.get("whoami").call("{}")).isEqualTo("\"ada\"");
         Assertions.assertThatThrownBy(() -> functions.get("explode").call("{\"why\":\"test\"}"))
                 .isInstanceOf(HostFunctionException.class).hasMessage("tool 'explode' failed: boom: test");
-        Assertions.assertThatThrownBy(() -> functions.get("add").call("{\"a\":\"not a number\",\"b\":1}"))
-                .isInstanceOf(HostFunctionException.class).hasMessageStartingWith("tool 'add' failed:")
-                .hasMessageContaining("expected arguments: { a: number; b: number }");
+        Assertions.assertThatThrownBy(() -> functions.get("add").call("{\"a\":\"not a number\"}"))
+                .isInstanceOf(HostFunctionException.class)
+                .hasMessage("wrong arguments for tool 'add': missing required argument 'b'; argument 'a' must be an integer, "
+                        + "got a string; expected { a: number; b: number }");
+        Assertions.assertThatThrownBy(() -> functions.get("add").call("[1, 2]"))
+                .hasMessageStartingWith("wrong arguments for tool 'add': arguments must be an object");
+        Assertions.assertThatThrownBy(() -> functions.get("explode").call("{\"why\":\"illegal\"}"))
+                .hasMessage("tool 'explode' failed: boom: illegal");
     }
 
     @Test
