@@ -72,6 +72,24 @@ public record ExecutionLimits(
                 requestBytes, resultBytes, maxToolCalls);
     }
 
+    /** The error of an execution this limit stopped, worded the same by every backend. */
+    public ExecutionError stoppedBy(ErrorType reason) {
+        String message = switch (reason) {
+            case TIMEOUT -> "the execution exceeded its " + timeout.toMillis() + " ms time limit";
+            case CPU_LIMIT -> "the execution exceeded its " + cpuTime.toMillis() + " ms CPU-time limit";
+            case OUTPUT_LIMIT -> "the program printed more than " + outputBytesPerStream
+                    + " bytes to one console stream; output was truncated";
+            default -> "the execution was stopped: " + reason;
+        };
+        return ExecutionError.of(reason, message);
+    }
+
+    /** The error when the deadline passed inside a host function that never returned. */
+    public ExecutionError stuckInHostFunction() {
+        return ExecutionError.of(ErrorType.TIMEOUT, "the execution exceeded its " + timeout.toMillis()
+                + " ms time limit inside a host function that did not return");
+    }
+
     private static void requirePositive(Duration d, String name) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, was " + d);

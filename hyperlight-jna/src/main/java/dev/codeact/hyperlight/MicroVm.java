@@ -4,7 +4,6 @@ import com.sun.jna.Pointer;
 import dev.codeact.hyperlight.abi.ConsoleCapture;
 import dev.codeact.hyperlight.abi.GuestOutcome;
 import dev.codeact.hyperlight.abi.GuestProtocolException;
-import dev.codeact.hyperlight.abi.HostCallRequest;
 import dev.codeact.hyperlight.abi.Mailbox;
 import dev.codeact.hyperlight.elf.ElfImage;
 import dev.codeact.hyperlight.kvm.KickSignal;
@@ -140,15 +139,13 @@ public final class MicroVm implements AutoCloseable {
         if (limits.stackBytes() > sizes.stackBytes() - (64 << 10)) {
             throw new IllegalArgumentException("stack limit " + limits.stackBytes() + " bytes exceeds this VM's stack");
         }
-        RunControl control = new RunControl(started, limits);
+        RunControl control = new RunControl(started, limits, functions, layout.inCapacityBytes());
         long waitNanos = limits.timeout().toNanos() + HARD_KILL_GRACE_NANOS + STUCK_HOST_FUNCTION_GRACE_NANOS;
         try {
-            return onVcpuThread(() -> run(control, program, functions), waitNanos);
+            return onVcpuThread(() -> run(control, program), waitNanos);
         } catch (StuckException e) {
             broken = true;
-            return ExecutionResult.failure(ExecutionError.of(ErrorType.TIMEOUT, "the execution exceeded its "
-                    + limits.timeout().toMillis() + " ms time limit inside a host function that did not return"),
-                    Duration.ofNanos(System.nanoTime() - started));
+            return ExecutionResult.failure(limits.stuckInHostFunction(), Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -210,8 +207,9 @@ public final class MicroVm implements AutoCloseable {
 
         mailbox.setInt(Mailbox.OFF_COMMAND, Mailbox.COMMAND_BOOT);
         long entered = System.nanoTime();
-        RunControl control = new RunControl(started, ExecutionLimits.defaults().withTimeout(BOOT_TIMEOUT));
-        ExecutionResult result = enterGuest(control, HostFunctions.none());
+        RunControl control = new RunControl(started, ExecutionLimits.defaults().withTimeout(BOOT_TIMEOUT), HostFunctions.none(),
+                layout.inCapacityBytes());
+        ExecutionResult result = enterGuest(control);
         if (!result.success()) {
             throw new SandboxException(ErrorType.GUEST_CRASH, "guest boot failed: " + result.error().message()
                     + (result.stderr().isEmpty() ? "" : "\n" + result.stderr()));
@@ -299,7 +297,7 @@ public final class MicroVm implements AutoCloseable {
         }
     }
 
-    private ExecutionResult run(RunControl control, byte[] program, HostFunctions functions) {
+    private ExecutionResult run(RunControl control, byte[] program) {
         if (dirty) {
             restoreNow();
         }
@@ -315,12 +313,12 @@ public final class MicroVm implements AutoCloseable {
         mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
         mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxToolRequestBytes());
         dirty = true;
-        ExecutionResult result = enterGuest(control, functions);
+        ExecutionResult result = enterGuest(control);
         calibrateTsc(System.nanoTime());
         return result;
     }
 
-    private ExecutionResult enterGuest(RunControl control, HostFunctions functions) {
+    private ExecutionResult enterGuest(RunControl control) {
         mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 0);
         if (abandonedExit) {
             // An exit we never answered (an IN, an MMIO read) is still pending in KVM, and completing it on
@@ -350,7 +348,7 @@ public final class MicroVm implements AutoCloseable {
         ExecutionError error;
         String resultJson = null;
         try {
-            GuestOutcome outcome = loop(control, functions, console);
+            GuestOutcome outcome = loop(control, console);
             if (outcome.error() == null && (console.stdoutTruncated() || console.stderrTruncated())) {
                 // cut at the final flush: report it the same way as a cut mid-run, whatever the buffer timing
                 control.stopReason.compareAndSet(null, ErrorType.OUTPUT_LIMIT);
@@ -370,10 +368,10 @@ public final class MicroVm implements AutoCloseable {
         }
         return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(), console.stderrTruncated(),
                 error == null ? resultJson : null, error, Duration.ofNanos(System.nanoTime() - control.startedNanos),
-                control.toolCalls);
+                control.hostCalls.calls());
     }
 
-    private GuestOutcome loop(RunControl control, HostFunctions functions, ConsoleCapture console) throws GuestFault {
+    private GuestOutcome loop(RunControl control, ConsoleCapture console) throws GuestFault {
         while (true) {
             if (control.killRequested) {
                 throw new GuestFault(null, true);
@@ -389,7 +387,7 @@ public final class MicroVm implements AutoCloseable {
                 case KvmApi.EXIT_IO -> {
                     int port = ioPort();
                     switch (port) {
-                        case Mailbox.PORT_HOSTCALL -> hostCall(control, functions);
+                        case Mailbox.PORT_HOSTCALL -> hostCall(control);
                         case Mailbox.PORT_LOG_FLUSH -> drainLog(control, console);
                         case Mailbox.PORT_DONE -> {
                             drainLog(control, console);
@@ -439,62 +437,19 @@ public final class MicroVm implements AutoCloseable {
         return port;
     }
 
-    private void hostCall(RunControl control, HostFunctions functions) throws GuestFault {
+    private void hostCall(RunControl control) throws GuestFault {
         byte[] request = copyOut(Mailbox.OFF_CALL_LENGTH, Math.min(layout.outCapacityBytes(), control.limits.maxToolRequestBytes()),
                 "host-call request");
-        control.toolCalls++;
-        String reply;
-        boolean ok = false;
-        long cpuBefore = THREADS.getCurrentThreadCpuTime();
-        control.toolStartedCpuNanos = cpuBefore;
+        HostCallDispatcher.Reply reply;
         try {
-            HostCallRequest call = HostCallRequest.decode(request);
-            HostFunction function = functions.get(call.name());
-            if (control.toolCalls > control.limits.maxToolCalls()) {
-                reply = "too many tool calls: the limit is " + control.limits.maxToolCalls() + " per execution";
-            } else if (function == null) {
-                reply = "unknown tool '" + call.name() + "'; available tools: "
-                        + (functions.names().isEmpty() ? "(none)" : String.join(", ", functions.names()));
-            } else {
-                reply = callHostFunction(function, call);
-                ok = reply != null;
-                if (!ok) {
-                    reply = lastHostFunctionError;
-                }
-            }
+            reply = control.hostCalls.dispatch(request);
         } catch (GuestProtocolException e) {
             throw crash(e.getMessage());
-        } finally {
-            control.toolCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
-            control.toolStartedCpuNanos = -1;
         }
-        byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
-        int limit = Math.min(layout.inCapacityBytes(), control.limits.maxToolResultBytes());
-        if (bytes.length > limit) {
-            ok = false;
-            bytes = ("the tool's result is " + bytes.length + " bytes, the limit is " + limit + " bytes")
-                    .getBytes(StandardCharsets.UTF_8);
-        }
-        memory.share(layout.inAddress()).write(0, bytes, 0, bytes.length);
-        hostWrittenInBytes = Math.max(hostWrittenInBytes, bytes.length);
-        mailbox.setInt(Mailbox.OFF_REPLY_LENGTH, bytes.length);
-        mailbox.setInt(Mailbox.OFF_REPLY_STATUS, ok ? Mailbox.REPLY_OK : Mailbox.REPLY_ERROR);
-    }
-
-    private String lastHostFunctionError;
-
-    /** Returns the result JSON, or null with {@link #lastHostFunctionError} set. */
-    private String callHostFunction(HostFunction function, HostCallRequest call) {
-        try {
-            String result = function.call(call.argumentsJson());
-            return result == null ? "null" : result;
-        } catch (Exception e) {
-            String message = e.getMessage();
-            lastHostFunctionError = message == null || message.isBlank() ? e.getClass().getSimpleName() + " in tool '" + call.name() + "'" : message;
-            return null;
-        } finally {
-            Thread.interrupted(); // a watchdog interrupt aimed at this call must not leak into the next
-        }
+        memory.share(layout.inAddress()).write(0, reply.bytes(), 0, reply.bytes().length);
+        hostWrittenInBytes = Math.max(hostWrittenInBytes, reply.bytes().length);
+        mailbox.setInt(Mailbox.OFF_REPLY_LENGTH, reply.bytes().length);
+        mailbox.setInt(Mailbox.OFF_REPLY_STATUS, reply.ok() ? Mailbox.REPLY_OK : Mailbox.REPLY_ERROR);
     }
 
     private void drainLog(RunControl control, ConsoleCapture console) throws GuestFault {
@@ -579,10 +534,7 @@ public final class MicroVm implements AutoCloseable {
         if (running.get() != control) {
             return;
         }
-        long inTool = control.toolStartedCpuNanos;
-        long now = inTool >= 0 ? inTool : THREADS.getThreadCpuTime(vcpuJavaThreadId);
-        long cpu = now - control.cpuAtStart - control.toolCpuNanos;
-        if (cpu > control.limits.cpuTime().toNanos()) {
+        if (control.hostCalls.programCpuNanos(vcpuJavaThreadId, control.cpuAtStart) > control.limits.cpuTime().toNanos()) {
             stop(control, ErrorType.CPU_LIMIT);
         }
     }
@@ -621,15 +573,7 @@ public final class MicroVm implements AutoCloseable {
 
     private ExecutionError stopError(RunControl control) {
         ErrorType reason = control.stopReason.get();
-        ExecutionLimits limits = control.limits;
-        String message = switch (reason) {
-            case TIMEOUT -> "the execution exceeded its " + limits.timeout().toMillis() + " ms time limit";
-            case CPU_LIMIT -> "the execution exceeded its " + limits.cpuTime().toMillis() + " ms CPU-time limit";
-            case OUTPUT_LIMIT -> "the program printed more than " + limits.outputBytesPerStream()
-                    + " bytes to one console stream; output was truncated";
-            default -> "the execution was stopped: " + reason;
-        };
-        return ExecutionError.of(reason == null ? ErrorType.GUEST_CRASH : reason, message);
+        return reason == null ? ExecutionError.of(ErrorType.GUEST_CRASH, "the execution was stopped") : control.limits.stoppedBy(reason);
     }
 
     private <T> T onVcpuThread(Callable<T> task, long waitNanos) {
@@ -697,16 +641,14 @@ public final class MicroVm implements AutoCloseable {
         final AtomicReference<ErrorType> stopReason = new AtomicReference<>();
         volatile boolean killRequested;
         volatile boolean inGuest;
+        final HostCallDispatcher hostCalls;
         volatile long cpuAtStart;
-        volatile long toolCpuNanos;
-        /** CPU time of the vCPU thread when the running host function started, or -1 outside host functions. */
-        volatile long toolStartedCpuNanos = -1;
-        int toolCalls;
 
-        RunControl(long startedNanos, ExecutionLimits limits) {
+        RunControl(long startedNanos, ExecutionLimits limits, HostFunctions functions, int replyCapacityBytes) {
             this.startedNanos = startedNanos;
             this.deadlineNanos = startedNanos + limits.timeout().toNanos();
             this.limits = limits;
+            this.hostCalls = new HostCallDispatcher(functions, limits, replyCapacityBytes);
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.codeact.hyperlight.ErrorType;
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionContractTest;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.SandboxException;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The sandbox contract against in-process GraalJS, which runs everywhere. */
-class GraalJsSandboxContractTest extends SandboxContractTest {
+class GraalJsSandboxContractTest extends ExecutionContractTest {
     private static GraalJsCodeSandbox sandbox;
 
     @BeforeAll
@@ -32,8 +34,13 @@ class GraalJsSandboxContractTest extends SandboxContractTest {
     }
 
     @Override
-    protected CodeSandbox sandbox() {
-        return sandbox;
+    protected ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+        return sandbox.execute(code, functions, limits);
+    }
+
+    @Override
+    protected String backend() {
+        return sandbox.backend();
     }
 
     @Test

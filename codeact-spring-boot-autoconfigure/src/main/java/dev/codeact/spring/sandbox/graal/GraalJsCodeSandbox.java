@@ -4,13 +4,12 @@ import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionError;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
-import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.SandboxException;
 import dev.codeact.hyperlight.abi.ConsoleCapture;
 import dev.codeact.hyperlight.abi.GuestOutcome;
 import dev.codeact.hyperlight.abi.GuestProtocolException;
-import dev.codeact.hyperlight.abi.HostCallRequest;
+import dev.codeact.hyperlight.HostCallDispatcher;
 import dev.codeact.hyperlight.abi.Mailbox;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import dev.codeact.spring.sandbox.CodeSandbox;
@@ -361,10 +360,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
         volatile Context context;
         /** CPU time of the program thread when the program started, or -1 before. */
         volatile long cpuAtStart = -1;
-        volatile long toolCpuNanos;
-        /** CPU time of the program thread when the running host function started, or -1 outside host functions. */
-        volatile long toolStartedCpuNanos = -1;
-        volatile int toolCalls;
+        final HostCallDispatcher hostCalls;
 
         Run(long startedNanos, String code, HostFunctions functions, ExecutionLimits limits) {
             this.startedNanos = startedNanos;
@@ -372,6 +368,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             this.functions = functions;
             this.limits = limits;
             this.console = new ConsoleCapture(limits.outputBytesPerStream());
+            this.hostCalls = new HostCallDispatcher(functions, limits, maxProgramBytes);
         }
 
         // ------------------------------------------------------------ caller's thread
@@ -390,14 +387,12 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
                     giveUpAt = now + STUCK_HOST_FUNCTION_GRACE_NANOS;
                     stop(ErrorType.TIMEOUT);
                     Thread t = thread;
-                    if (toolStartedCpuNanos >= 0) {
+                    if (hostCalls.inHostFunction()) {
                         t.interrupt(); // a host function waiting on something may give up
                     }
                 }
                 if (deadlinePassed && now - giveUpAt >= 0) {
-                    return ExecutionResult.failure(ExecutionError.of(ErrorType.TIMEOUT, "the execution exceeded its "
-                            + limits.timeout().toMillis() + " ms time limit inside a host function that did not return"),
-                            Duration.ofNanos(System.nanoTime() - startedNanos));
+                    return ExecutionResult.failure(limits.stuckInHostFunction(), Duration.ofNanos(System.nanoTime() - startedNanos));
                 }
                 if (pollCpu && !deadlinePassed) {
                     checkCpu();
@@ -423,7 +418,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             ExecutionError error = outcome.error();
             return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(),
                     console.stderrTruncated(), error == null ? outcome.resultJson() : null, error,
-                    Duration.ofNanos(System.nanoTime() - startedNanos), toolCalls);
+                    Duration.ofNanos(System.nanoTime() - startedNanos), hostCalls.calls());
         }
 
         private void checkCpu() {
@@ -431,12 +426,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             if (atStart < 0) {
                 return;
             }
-            long inTool = toolStartedCpuNanos;
-            long now = inTool >= 0 ? inTool : THREADS.getThreadCpuTime(thread.getId());
-            if (now < 0) {
-                return; // the thread has ended
-            }
-            if (now - atStart - toolCpuNanos > limits.cpuTime().toNanos()) {
+            if (hostCalls.programCpuNanos(thread.getId(), atStart) > limits.cpuTime().toNanos()) {
                 stop(ErrorType.CPU_LIMIT);
             }
         }
@@ -455,15 +445,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
         }
 
         ExecutionError stopError() {
-            ErrorType reason = stopReason.get();
-            String message = switch (reason) {
-                case TIMEOUT -> "the execution exceeded its " + limits.timeout().toMillis() + " ms time limit";
-                case CPU_LIMIT -> "the execution exceeded its " + limits.cpuTime().toMillis() + " ms CPU-time limit";
-                case OUTPUT_LIMIT -> "the program printed more than " + limits.outputBytesPerStream()
-                        + " bytes to one console stream; output was truncated";
-                default -> "the execution was stopped: " + reason;
-            };
-            return ExecutionError.of(reason, message);
+            return limits.stoppedBy(stopReason.get());
         }
 
         // ------------------------------------------------------------ program thread
@@ -651,48 +633,14 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             byte[] request = requestText.getBytes(StandardCharsets.UTF_8);
             int requestLimit = Math.min(maxResultBytes, limits.maxToolRequestBytes());
             if (request.length > requestLimit) {
-                return ProxyArray.fromArray(false, "tool arguments too large: " + request.length
-                        + " bytes of JSON, the limit is " + requestLimit + " bytes");
+                return ProxyArray.fromArray(false, HostCallDispatcher.requestTooLarge(request.length, requestLimit));
             }
-            int calls = ++toolCalls;
-            String reply;
-            boolean ok = false;
-            long cpuBefore = THREADS.getCurrentThreadCpuTime();
-            toolStartedCpuNanos = cpuBefore;
             try {
-                HostCallRequest call = HostCallRequest.decode(request);
-                HostFunction function = functions.get(call.name());
-                if (calls > limits.maxToolCalls()) {
-                    reply = "too many tool calls: the limit is " + limits.maxToolCalls() + " per execution";
-                } else if (function == null) {
-                    reply = "unknown tool '" + call.name() + "'; available tools: "
-                            + (functions.names().isEmpty() ? "(none)" : String.join(", ", functions.names()));
-                } else {
-                    try {
-                        String result = function.call(call.argumentsJson());
-                        reply = result == null ? "null" : result;
-                        ok = true;
-                    } catch (Exception e) {
-                        String message = e.getMessage();
-                        reply = message == null || message.isBlank()
-                                ? e.getClass().getSimpleName() + " in tool '" + call.name() + "'" : message;
-                    } finally {
-                        Thread.interrupted(); // a watchdog interrupt aimed at this call must not leak into the program
-                    }
-                }
+                HostCallDispatcher.Reply reply = hostCalls.dispatch(request);
+                return ProxyArray.fromArray(reply.ok(), new String(reply.bytes(), StandardCharsets.UTF_8));
             } catch (GuestProtocolException e) {
-                reply = e.getMessage();
-            } finally {
-                toolCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
-                toolStartedCpuNanos = -1;
+                return ProxyArray.fromArray(false, e.getMessage());
             }
-            int resultLimit = Math.min(maxProgramBytes, limits.maxToolResultBytes());
-            int replyBytes = utf8Length(reply);
-            if (replyBytes > resultLimit) {
-                ok = false;
-                reply = "the tool's result is " + replyBytes + " bytes, the limit is " + resultLimit + " bytes";
-            }
-            return ProxyArray.fromArray(ok, reply);
         }
     }
 }

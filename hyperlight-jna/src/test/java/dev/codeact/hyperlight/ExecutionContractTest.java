@@ -1,12 +1,7 @@
-package dev.codeact.spring.sandbox;
+package dev.codeact.hyperlight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.codeact.hyperlight.ErrorType;
-import dev.codeact.hyperlight.ExecutionLimits;
-import dev.codeact.hyperlight.ExecutionResult;
-import dev.codeact.hyperlight.HostFunctionException;
-import dev.codeact.hyperlight.HostFunctions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What every {@link CodeSandbox} backend must do, run against each of them: the same program-facing API, the
- * same results, the same error types and messages. Where backends legitimately differ (only KVM enforces the
+ * What every way of running a program must do: the same program-facing API, the same results, the same error
+ * types and messages. Run against the micro-VM pool here, and against each sandbox backend of the Spring layer
+ * (KVM and GraalJS) through this module's test jar. Where backends legitimately differ (only KVM enforces the
  * memory limit), the test lives in the backend's own subclass.
  */
-public abstract class SandboxContractTest {
+public abstract class ExecutionContractTest {
     protected static final ExecutionLimits DEFAULTS = ExecutionLimits.defaults();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -62,15 +58,18 @@ public abstract class SandboxContractTest {
             })
             .build();
 
-    /** The backend under test, shared by all tests of the class. */
-    protected abstract CodeSandbox sandbox();
+    /** Runs one program on the backend under test. */
+    protected abstract ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits);
+
+    /** The backend's name: kvm or graaljs. */
+    protected abstract String backend();
 
     protected ExecutionResult run(String code) {
         return run(code, DEFAULTS);
     }
 
     protected ExecutionResult run(String code, ExecutionLimits limits) {
-        return sandbox().execute(code, functions, limits);
+        return execute(code, functions, limits);
     }
 
     protected String resultOf(String code) {
@@ -88,7 +87,7 @@ public abstract class SandboxContractTest {
 
     @Test
     void theBackendHasItsName() {
-        assertThat(sandbox().backend()).isIn("kvm", "graaljs");
+        assertThat(backend()).isIn("kvm", "graaljs");
     }
 
     // ------------------------------------------------------------------ the language
@@ -472,7 +471,7 @@ public abstract class SandboxContractTest {
 
         @Test
         void withoutToolsTheListSaysNone() {
-            ExecutionResult r = sandbox().execute("try { call_tool('x'); } catch (e) { return e.message; }", HostFunctions.none(), DEFAULTS);
+            ExecutionResult r = execute("try { call_tool('x'); } catch (e) { return e.message; }", HostFunctions.none(), DEFAULTS);
             assertThat(r.resultJson()).isEqualTo("\"unknown tool 'x'; available tools: (none)\"");
         }
 
