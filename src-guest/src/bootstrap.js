@@ -57,9 +57,76 @@
     }
   }
 
+  // Host services: the host decides what is allowed and says why when it is not; these only shape the calls.
+  class FileSystemError extends Error {
+    constructor(message) {
+      super(message);
+      this.name = 'FileSystemError';
+    }
+  }
+
+  function hostService(name, args, ErrorClass) {
+    const [ok, reply] = native.host_call(stringify({ name, args }));
+    if (!ok) throw new ErrorClass(reply);
+    return reply.length === 0 ? null : parse(reply);
+  }
+
+  class Headers {
+    constructor(init) {
+      this._values = new Map();
+      const pairs = init instanceof Headers ? [...init] : Array.isArray(init) ? init : Object.entries(init || {});
+      for (const [name, value] of pairs) this._values.set(String(name).toLowerCase(), String(value));
+    }
+    get(name) {
+      const value = this._values.get(String(name).toLowerCase());
+      return value === undefined ? null : value;
+    }
+    has(name) { return this._values.has(String(name).toLowerCase()); }
+    forEach(callback) { this._values.forEach((value, name) => callback(value, name, this)); }
+    entries() { return this._values.entries(); }
+    [Symbol.iterator]() { return this._values.entries(); }
+  }
+
+  class Response {
+    constructor(reply) {
+      this.status = reply.status;
+      this.ok = reply.status >= 200 && reply.status < 300;
+      this.url = reply.url;
+      this.redirected = Boolean(reply.redirected);
+      this.headers = new Headers(reply.headers);
+      this._body = reply.body;
+    }
+    async text() { return this._body; }
+    async json() { return parse(this._body); }
+  }
+
+  async function fetch(resource, init) {
+    const options = init || {};
+    const body = options.body === undefined || options.body === null ? null
+      : typeof options.body === 'string' ? options.body : stringify(options.body);
+    return new Response(hostService('codeact.fetch', {
+      url: String(resource),
+      method: String(options.method || 'GET').toUpperCase(),
+      headers: Object.fromEntries(new Headers(options.headers)),
+      body,
+    }, TypeError));
+  }
+
+  const fs = Object.freeze({
+    readFile: (path) => hostService('codeact.fs.readFile', { path: String(path) }, FileSystemError),
+    writeFile: (path, content) => {
+      hostService('codeact.fs.writeFile', { path: String(path), content: typeof content === 'string' ? content : stringify(content) },
+                  FileSystemError);
+    },
+    readdir: (path) => hostService('codeact.fs.readdir', { path: String(path) }, FileSystemError),
+    stat: (path) => hostService('codeact.fs.stat', { path: String(path) }, FileSystemError),
+    exists: (path) => hostService('codeact.fs.exists', { path: String(path) }, FileSystemError),
+  });
+
   const performance = Object.freeze({ now: native.now_ms, timeOrigin: Date.now() });
   for (const [key, value] of [['console', console], ['call_tool', call_tool], ['performance', performance],
-                               ['ToolError', ToolError]]) {
+                               ['ToolError', ToolError], ['fetch', fetch], ['Headers', Headers], ['Response', Response],
+                               ['fs', fs], ['FileSystemError', FileSystemError]]) {
     Object.defineProperty(globalThis, key, { value, writable: false, enumerable: false, configurable: false });
   }
   Object.defineProperty(Math, 'random', { value: native.random, writable: false, configurable: false });

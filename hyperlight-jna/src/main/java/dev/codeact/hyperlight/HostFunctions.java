@@ -8,11 +8,13 @@ import java.util.TreeSet;
 
 /** An immutable set of named host functions: what {@code call_tool(name, args)} can reach. */
 public final class HostFunctions {
-    private static final HostFunctions NONE = new HostFunctions(Map.of());
+    private static final HostFunctions NONE = new HostFunctions(Map.of(), Set.of());
     private final Map<String, HostFunction> functions;
+    private final Set<String> services;
 
-    private HostFunctions(Map<String, HostFunction> functions) {
+    private HostFunctions(Map<String, HostFunction> functions, Set<String> services) {
         this.functions = functions;
+        this.services = services;
     }
 
     public static HostFunctions none() {
@@ -32,12 +34,26 @@ public final class HostFunctions {
         return functions.get(name);
     }
 
+    /** The names of the tools, sorted; services are left out (programs reach them through their own API). */
     public Set<String> names() {
-        return Collections.unmodifiableSet(new TreeSet<>(functions.keySet()));
+        TreeSet<String> names = new TreeSet<>(functions.keySet());
+        names.removeAll(services);
+        return Collections.unmodifiableSet(names);
     }
 
     public static final class Builder {
         private final Map<String, HostFunction> functions = new LinkedHashMap<>();
+        private final Set<String> services = new java.util.HashSet<>();
+
+        /**
+         * Registers a service behind one of the program's own APIs (fetch, fs): callable like a tool, but not
+         * listed among the tools in error messages.
+         */
+        public Builder service(String name, HostFunction function) {
+            register(name, function);
+            services.add(name);
+            return this;
+        }
 
         public Builder register(String name, HostFunction function) {
             if (name == null || name.isEmpty() || function == null) {
@@ -50,7 +66,7 @@ public final class HostFunctions {
         }
 
         public HostFunctions build() {
-            return new HostFunctions(Map.copyOf(functions));
+            return new HostFunctions(Map.copyOf(functions), Set.copyOf(services));
         }
     }
 }

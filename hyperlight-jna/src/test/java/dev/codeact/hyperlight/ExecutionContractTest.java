@@ -233,10 +233,22 @@ public abstract class ExecutionContractTest {
         @Test
         void nothingOfTheHostIsReachable() {
             assertThat(resultOf("""
-                    return [typeof require, typeof process, typeof std, typeof os, typeof fetch, typeof XMLHttpRequest,
+                    return [typeof require, typeof process, typeof std, typeof os, typeof XMLHttpRequest,
                             typeof setTimeout, typeof Deno, typeof Java, typeof Polyglot, typeof Packages, typeof load,
                             typeof print, typeof Graal, typeof quit, typeof importScripts].every((t) => t === 'undefined');"""))
                     .isEqualTo("true");
+        }
+
+        @Test
+        void fetchAndFsReachOnlyWhatTheHostOffers() {
+            // no egress or file service is registered here: both fail with the host's refusal, never reach the host
+            ExecutionResult r = run("""
+                    const out = [];
+                    try { await fetch('http://127.0.0.1:1/'); } catch (e) { out.push(e.name + ': ' + e.message); }
+                    try { fs.readFile('/etc/passwd'); } catch (e) { out.push(e.name + ': ' + e.message); }
+                    return out;""");
+            assertThat(r.resultJson()).contains("TypeError: unknown tool 'codeact.fetch'")
+                    .contains("FileSystemError: unknown tool 'codeact.fs.readFile'");
         }
 
         @Test

@@ -8,6 +8,8 @@ import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
 import dev.codeact.spring.advisor.ExecuteCodeTool;
+import dev.codeact.spring.policy.approval.ApprovalGate;
+import dev.codeact.spring.policy.approval.ApprovalHandler;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
@@ -72,9 +74,11 @@ public class CodeActAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ToolCatalog codeActToolCatalog(ToolBeanDiscovery discovery, CodeActProperties properties) {
+    ToolCatalog codeActToolCatalog(ToolBeanDiscovery discovery, CodeActProperties properties,
+            ObjectProvider<ApprovalHandler> approvalHandler) {
         CodeActProperties.Tools tools = properties.tools();
-        return new ToolCatalog(discovery, tools.include(), tools.exclude(), tools.direct());
+        return new ToolCatalog(discovery, tools.include(), tools.exclude(), tools.direct(),
+                new ApprovalGate(tools.approvalRequired(), approvalHandler.getIfUnique()));
     }
 
     @Bean

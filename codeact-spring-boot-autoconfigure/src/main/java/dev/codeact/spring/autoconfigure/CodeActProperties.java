@@ -2,6 +2,8 @@ package dev.codeact.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import dev.codeact.spring.policy.egress.EgressRule;
+import dev.codeact.spring.policy.fs.Mount;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.Ordered;
@@ -18,6 +20,9 @@ import org.springframework.util.unit.DataSize;
  * @param sandbox where programs run
  * @param limits what one program may use
  * @param tools which tools programs can call
+ * @param egress which HTTP requests programs may make with fetch (none by default)
+ * @param mounts host directories programs see through fs, read-only unless marked writable
+ * @param output the per-execution /output directory whose files come back with the result
  */
 @ConfigurationProperties(prefix = "codeact")
 public record CodeActProperties(
@@ -26,7 +31,10 @@ public record CodeActProperties(
         @DefaultValue("") String instructions,
         @DefaultValue Sandbox sandbox,
         @DefaultValue Limits limits,
-        @DefaultValue Tools tools) {
+        @DefaultValue Tools tools,
+        @DefaultValue Egress egress,
+        @DefaultValue List<Mount> mounts,
+        @DefaultValue Output output) {
 
     public static final int DEFAULT_ADVISOR_ORDER = Ordered.HIGHEST_PRECEDENCE + 250;
 
@@ -116,10 +124,38 @@ public record CodeActProperties(
      *     bean, and tools given per request)
      * @param exclude tools never offered inside the sandbox, even when included
      * @param direct tools the model keeps as ordinary tool calls, next to execute_code
+     * @param approvalRequired tools whose every call from a program must be approved by the ApprovalHandler bean
      */
     public record Tools(
             @DefaultValue("*") List<String> include,
             @DefaultValue List<String> exclude,
-            @DefaultValue List<String> direct) {
+            @DefaultValue List<String> direct,
+            @DefaultValue List<String> approvalRequired) {
+    }
+
+    /**
+     * Network egress for fetch(). Denied unless a rule allows the request.
+     *
+     * @param rules allowed requests: scheme, host (exact or *.domain), port, path prefix, methods, injected headers
+     * @param timeout per request, connection and response together
+     * @param maxResponseSize responses larger than this fail
+     * @param maxRedirects redirects followed, each checked against the rules
+     */
+    public record Egress(
+            @DefaultValue List<EgressRule> rules,
+            @DefaultValue("10s") Duration timeout,
+            @DefaultValue("1MB") DataSize maxResponseSize,
+            @DefaultValue("5") int maxRedirects) {
+    }
+
+    /**
+     * The writable /output directory every execution gets; its files come back with the result.
+     *
+     * @param quota the most a program may write to /output
+     * @param inlineText text files up to this size come back with their content
+     */
+    public record Output(
+            @DefaultValue("10MB") DataSize quota,
+            @DefaultValue("16KB") DataSize inlineText) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.spring.policy.approval.ApprovalGate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ public final class ToolCatalog {
     private final ToolNamePatterns include;
     private final ToolNamePatterns exclude;
     private final ToolNamePatterns direct;
+    private final ApprovalGate approval;
 
     /**
      * @param applicationTools the tools every request may use, resolved lazily once the application is up
@@ -25,6 +27,13 @@ public final class ToolCatalog {
      */
     public ToolCatalog(Supplier<ToolInventory> applicationTools, List<String> include, List<String> exclude,
             List<String> direct) {
+        this(applicationTools, include, exclude, direct, ApprovalGate.NONE);
+    }
+
+    /** As above, with calls of some tools needing approval first. */
+    public ToolCatalog(Supplier<ToolInventory> applicationTools, List<String> include, List<String> exclude,
+            List<String> direct, ApprovalGate approval) {
+        this.approval = approval;
         this.applicationTools = applicationTools;
         this.include = ToolNamePatterns.of(include);
         this.exclude = ToolNamePatterns.of(exclude);
@@ -62,6 +71,6 @@ public final class ToolCatalog {
                 sandboxed.put(name, e.getValue());
             }
         }
-        return new ToolSet(sandboxed, directTools, inventory.returnTypes());
+        return new ToolSet(sandboxed, directTools, inventory.returnTypes(), approval);
     }
 }

@@ -2,6 +2,7 @@ package dev.codeact.spring.tools;
 
 import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.spring.policy.approval.ApprovalGate;
 import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.List;
@@ -18,11 +19,19 @@ public final class ToolSet {
     private final Map<String, ToolCallback> sandboxed;
     private final List<ToolCallback> direct;
     private final Map<String, Type> returnTypes;
+    private final ApprovalGate approval;
 
-    ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, Map<String, Type> returnTypes) {
+    ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, Map<String, Type> returnTypes,
+            ApprovalGate approval) {
         this.sandboxed = sandboxed;
         this.direct = List.copyOf(direct);
         this.returnTypes = returnTypes;
+        this.approval = approval;
+    }
+
+    /** The sandboxed tools whose every call needs approval. */
+    public List<String> approvalRequired() {
+        return sandboxed.keySet().stream().filter(approval::requiresApproval).toList();
     }
 
     public Collection<ToolCallback> sandboxed() {
@@ -44,11 +53,16 @@ public final class ToolSet {
      * providers return plain text) are handed over as a JSON string.
      */
     public HostFunctions hostFunctions(ToolContext context) {
+        return hostFunctionsBuilder(context).build();
+    }
+
+    /** As {@link #hostFunctions}, open for more functions (the sandbox's services). */
+    public HostFunctions.Builder hostFunctionsBuilder(ToolContext context) {
         HostFunctions.Builder builder = HostFunctions.builder();
         for (ToolCallback tool : sandboxed.values()) {
             String name = tool.getToolDefinition().name();
             ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
-            builder.register(name, argumentsJson -> {
+            builder.register(name, approval.guard(name, context.getContext(), argumentsJson -> {
                 List<String> problems = check.problems(argumentsJson);
                 if (!problems.isEmpty()) {
                     throw new HostFunctionException("wrong arguments for tool '" + name + "': " + String.join("; ", problems)
@@ -63,9 +77,9 @@ public final class ToolSet {
                     throw new HostFunctionException(failureMessage(tool, e));
                 }
                 return asJson(result);
-            });
+            }));
         }
-        return builder.build();
+        return builder;
     }
 
     private static String failureMessage(ToolCallback tool, Throwable cause) {
