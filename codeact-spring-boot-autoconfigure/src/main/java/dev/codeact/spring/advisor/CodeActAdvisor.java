@@ -1,8 +1,6 @@
 package dev.codeact.spring.advisor;
 
-import dev.codeact.hyperlight.ExecutionLimits;
-import dev.codeact.spring.sandbox.CodeSandbox;
-import dev.codeact.spring.tools.ToolCatalog;
+import dev.codeact.spring.execution.CodeActExecutor;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,22 +23,15 @@ import reactor.core.publisher.Flux;
  * {@code execute_code} like any other tool. Requests whose options cannot carry tools pass unchanged.
  */
 public final class CodeActAdvisor implements CallAdvisor, StreamAdvisor {
-    private final CodeSandbox sandbox;
-    private final ToolCatalog catalog;
-    private final ExecutionLimits limits;
+    private final CodeActExecutor executor;
     private final AnswerFormat answer;
     private final CodeActInstructions instructions;
-    private final ExecuteCodeTool.ExecutionListener listener;
     private final int order;
 
-    public CodeActAdvisor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, AnswerFormat answer,
-            CodeActInstructions instructions, ExecuteCodeTool.ExecutionListener listener, int order) {
-        this.sandbox = sandbox;
-        this.catalog = catalog;
-        this.limits = limits;
+    public CodeActAdvisor(CodeActExecutor executor, AnswerFormat answer, CodeActInstructions instructions, int order) {
+        this.executor = executor;
         this.answer = answer;
         this.instructions = instructions;
-        this.listener = listener;
         this.order = order;
     }
 
@@ -70,12 +61,12 @@ public final class CodeActAdvisor implements CallAdvisor, StreamAdvisor {
         if (!(prompt.getOptions() instanceof ToolCallingChatOptions options)) {
             return request;
         }
-        ToolSet tools = catalog.select(options.getToolCallbacks() == null ? List.of() : options.getToolCallbacks());
+        ToolSet tools = executor.catalog().select(options.getToolCallbacks() == null ? List.of() : options.getToolCallbacks());
         List<ToolCallback> offered = new ArrayList<>();
-        offered.add(new ExecuteCodeTool(sandbox, tools, limits, answer, listener));
+        offered.add(new ExecuteCodeTool(executor, tools, answer));
         offered.addAll(tools.direct());
         ToolCallingChatOptions rewritten = options.mutate().toolCallbacks(offered).build();
-        String text = instructions.render(tools, limits);
+        String text = instructions.render(tools, executor.limits());
         Prompt withInstructions = prompt.mutate().chatOptions(rewritten).build()
                 .augmentSystemMessage((SystemMessage system) -> system.mutate()
                         .text(system.getText() == null || system.getText().isBlank() ? text : system.getText() + "\n\n" + text)

@@ -1,8 +1,7 @@
 package dev.codeact.spring.advisor;
 
-import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
-import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.execution.CodeActExecutor;
 import dev.codeact.spring.tools.ExecuteCodeNames;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.Map;
@@ -23,23 +22,18 @@ public final class ExecuteCodeTool implements ToolCallback {
             {"type":"object","properties":{"code":{"type":"string","description":"JavaScript program: the body of an async function. Call tools with call_tool(name, args); return or console.log the final data."}},"required":["code"]}""";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final CodeSandbox sandbox;
+    private final CodeActExecutor executor;
     private final ToolSet tools;
-    private final ExecutionLimits limits;
     private final AnswerFormat answer;
     private final ToolDefinition definition;
-    private final ExecutionListener listener;
 
-    public ExecuteCodeTool(CodeSandbox sandbox, ToolSet tools, ExecutionLimits limits, AnswerFormat answer,
-            ExecutionListener listener) {
-        this.sandbox = sandbox;
+    public ExecuteCodeTool(CodeActExecutor executor, ToolSet tools, AnswerFormat answer) {
+        this.executor = executor;
         this.tools = tools;
-        this.limits = limits;
         this.answer = answer;
-        this.listener = listener;
         this.definition = ToolDefinition.builder()
                 .name(ExecuteCodeNames.TOOL_NAME)
-                .description("Run a JavaScript program in a fresh, isolated sandbox (" + sandbox.backend()
+                .description("Run a JavaScript program in a fresh, isolated sandbox (" + executor.sandbox().backend()
                         + "). The program reaches the application's tools only through call_tool(name, args), listed in"
                         + " the instructions. Returns JSON with stdout, stderr, the returned value (result) and any error.")
                 .inputSchema(INPUT_SCHEMA)
@@ -68,18 +62,7 @@ public final class ExecuteCodeTool implements ToolCallback {
         if (code == null) {
             return answer.invalidInput("execute_code expects {\"code\": \"<JavaScript program>\"}");
         }
-        ToolContext context = toolContext == null ? new ToolContext(Map.of()) : toolContext;
-        ExecutionResult result = sandbox.execute(code, tools.hostFunctions(context), limits);
-        listener.executed(code, result);
+        ExecutionResult result = executor.execute(code, tools, toolContext == null ? new ToolContext(Map.of()) : toolContext);
         return answer.format(result);
-    }
-
-    /** Told about every execution (for logs and metrics). */
-    @FunctionalInterface
-    public interface ExecutionListener {
-        ExecutionListener NONE = (code, result) -> {
-        };
-
-        void executed(String code, ExecutionResult result);
     }
 }

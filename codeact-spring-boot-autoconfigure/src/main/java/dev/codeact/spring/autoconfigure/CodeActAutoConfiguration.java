@@ -7,7 +7,8 @@ import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
-import dev.codeact.spring.advisor.ExecuteCodeTool;
+import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.policy.approval.ApprovalGate;
 import dev.codeact.spring.policy.approval.ApprovalHandler;
 import dev.codeact.spring.sandbox.CodeSandbox;
@@ -83,18 +84,24 @@ public class CodeActAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CodeActAdvisor codeActAdvisor(CodeSandbox sandbox, ToolCatalog catalog, CodeActProperties properties,
-            ObjectProvider<ExecuteCodeTool.ExecutionListener> listener, Environment environment) {
+    CodeActExecutor codeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, CodeActProperties properties,
+            ObjectProvider<ExecutionListener> listeners) {
+        return new CodeActExecutor(sandbox, catalog, executionLimits(properties.limits()),
+                ExecutionListener.of(listeners.orderedStream().toList()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CodeActAdvisor codeActAdvisor(CodeActExecutor executor, CodeActProperties properties, Environment environment) {
         int toolCallingOrder = environment.getProperty(TOOL_CALLING_ORDER_PROPERTY, Integer.class, ToolCallingAdvisor.DEFAULT_ORDER);
         if (properties.advisorOrder() >= toolCallingOrder) {
             throw new IllegalStateException("codeact.advisor-order (" + properties.advisorOrder() + ") must be lower than "
                     + TOOL_CALLING_ORDER_PROPERTY + " (" + toolCallingOrder + "): the CodeAct advisor has to rewrite the "
                     + "tools before Spring AI's ToolCallingAdvisor captures them");
         }
-        return new CodeActAdvisor(sandbox, catalog, executionLimits(properties.limits()),
+        return new CodeActAdvisor(executor,
                 new AnswerFormat((int) Math.min(Integer.MAX_VALUE, properties.limits().maxAnswer().toBytes())),
-                new CodeActInstructions(properties.instructions()),
-                listener.getIfAvailable(() -> ExecuteCodeTool.ExecutionListener.NONE), properties.advisorOrder());
+                new CodeActInstructions(properties.instructions()), properties.advisorOrder());
     }
 
     /** Adds the advisor to the auto-configured ChatClient.Builder; hand-built builders need defaultAdvisors(advisor). */

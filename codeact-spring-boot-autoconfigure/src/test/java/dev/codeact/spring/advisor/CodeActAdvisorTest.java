@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolInventory;
@@ -61,14 +63,15 @@ class CodeActAdvisorTest {
     }
 
     private final RecordingSandbox sandbox = new RecordingSandbox();
+    private final List<ExecutionListener.Execution> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private CodeActAdvisor advisor(List<String> direct) {
         ToolInventory inventory = new ToolInventory(List.of(ToolCallbacks.from(new ShopTools())),
                 Map.of("price", double.class, "current_user", String.class));
         ToolCatalog catalog = new ToolCatalog(() -> inventory,
                 List.of("*"), List.of(), direct);
-        return new CodeActAdvisor(sandbox, catalog, ExecutionLimits.defaults(), new AnswerFormat(4096),
-                new CodeActInstructions("Answer in French."), ExecuteCodeTool.ExecutionListener.NONE, 0);
+        return new CodeActAdvisor(new CodeActExecutor(sandbox, catalog, ExecutionLimits.defaults(), executions::add),
+                new AnswerFormat(4096), new CodeActInstructions("Answer in French."), 0);
     }
 
     private static ChatClientRequest request(ChatOptions options, boolean withSystem) {
@@ -125,6 +128,11 @@ class CodeActAdvisorTest {
         assertThat(sandbox.code.get()).isEqualTo("return 1");
         assertThat(sandbox.functions.get().get("current_user").call("{}")).isEqualTo("\"ada\"");
         assertThat(sandbox.functions.get().get("price").call("{\"sku\":\"KB-1\"}")).isEqualTo("49.5");
+        assertThat(executions).singleElement().satisfies(e -> {
+            assertThat(e.code()).isEqualTo("return 1");
+            assertThat(e.result().resultJson()).isEqualTo("{\"total\":99}");
+            assertThat(e.toolContext()).containsEntry("user", "ada");
+        });
     }
 
     @Test

@@ -11,7 +11,8 @@ import dev.codeact.hyperlight.RequiresKvm;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
-import dev.codeact.spring.advisor.ExecuteCodeTool;
+import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolInventory;
@@ -92,11 +93,20 @@ class CodeActAutoConfigurationTest {
 
     @Test
     void aUserAdvisorTakesPrecedence() {
-        CodeActAdvisor mine = new CodeActAdvisor(new FakeSandbox(), new ToolCatalog(() -> ToolInventory.of(List.of()),
-                List.of("*"), List.of(), List.of()), ExecutionLimits.defaults(), new AnswerFormat(1024),
-                new CodeActInstructions(""), ExecuteCodeTool.ExecutionListener.NONE, 7);
+        CodeActAdvisor mine = new CodeActAdvisor(new CodeActExecutor(new FakeSandbox(), new ToolCatalog(() -> ToolInventory.of(List.of()),
+                List.of("*"), List.of(), List.of()), ExecutionLimits.defaults(), ExecutionListener.NONE), new AnswerFormat(1024),
+                new CodeActInstructions(""), 7);
         runner.withBean(CodeSandbox.class, FakeSandbox::new).withBean(CodeActAdvisor.class, () -> mine)
                 .run(context -> assertThat(context).getBean(CodeActAdvisor.class).isSameAs(mine));
+    }
+
+    @Test
+    void executionListenerBeansHearEveryExecution() {
+        List<ExecutionListener.Execution> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.withBean(CodeSandbox.class, FakeSandbox::new).withBean(ExecutionListener.class, () -> heard::add).run(context -> {
+            context.getBean(CodeActExecutor.class).execute("return null");
+            assertThat(heard).extracting(ExecutionListener.Execution::code).containsExactly("return null");
+        });
     }
 
     @Test
