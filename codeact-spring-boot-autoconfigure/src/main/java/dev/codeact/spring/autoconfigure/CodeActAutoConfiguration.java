@@ -16,6 +16,7 @@ import dev.codeact.spring.sandbox.SandboxBackendSelector;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
 import dev.codeact.spring.tools.ToolBeanDiscovery;
 import dev.codeact.spring.tools.ToolCatalog;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.function.Supplier;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
@@ -85,9 +86,9 @@ public class CodeActAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     CodeActExecutor codeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, CodeActProperties properties,
-            ObjectProvider<ExecutionListener> listeners) {
+            ObjectProvider<ExecutionListener> listeners, ObjectProvider<ObservationRegistry> observations) {
         return new CodeActExecutor(sandbox, catalog, executionLimits(properties.limits()),
-                ExecutionListener.of(listeners.orderedStream().toList()));
+                ExecutionListener.of(listeners.orderedStream().toList()), observations.getIfUnique(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

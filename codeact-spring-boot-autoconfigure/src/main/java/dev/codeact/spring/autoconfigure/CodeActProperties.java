@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param egress which HTTP requests programs may make with fetch (none by default)
  * @param mounts host directories programs see through fs, read-only unless marked writable
  * @param output the per-execution /output directory whose files come back with the result
+ * @param actuator what the codeact actuator endpoint shows
  */
 @ConfigurationProperties(prefix = "codeact")
 public record CodeActProperties(
@@ -34,7 +35,8 @@ public record CodeActProperties(
         @DefaultValue Tools tools,
         @DefaultValue Egress egress,
         @DefaultValue List<Mount> mounts,
-        @DefaultValue Output output) {
+        @DefaultValue Output output,
+        @DefaultValue Actuator actuator) {
 
     public static final int DEFAULT_ADVISOR_ORDER = Ordered.HIGHEST_PRECEDENCE + 250;
 
@@ -146,6 +148,23 @@ public record CodeActProperties(
             @DefaultValue("10s") Duration timeout,
             @DefaultValue("1MB") DataSize maxResponseSize,
             @DefaultValue("5") int maxRedirects) {
+    }
+
+    /**
+     * The codeact actuator endpoint.
+     *
+     * @param includeCode whether recent executions show their program text (programs can carry data)
+     * @param recentExecutions how many recent executions the endpoint keeps
+     */
+    public record Actuator(
+            @DefaultValue("false") boolean includeCode,
+            @DefaultValue("20") int recentExecutions) {
+        public Actuator {
+            if (recentExecutions < 0 || recentExecutions > 1000) {
+                throw new IllegalArgumentException("codeact.actuator.recent-executions must be between 0 and 1000, was "
+                        + recentExecutions);
+            }
+        }
     }
 
     /**

@@ -5,6 +5,12 @@ import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
+import dev.codeact.hyperlight.HostFunction;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.springframework.ai.chat.model.ToolContext;
@@ -15,16 +21,32 @@ import org.springframework.ai.tool.ToolCallback;
  * for the model, available to the application itself (debugging endpoints, demos, batch jobs).
  */
 public final class CodeActExecutor {
+    /** Observation of one program's run: low-cardinality keys backend, outcome, error.type. */
+    public static final String EXECUTION_OBSERVATION = "codeact.execution";
+    /** Observation of one tool call made from a program: low-cardinality keys tool, outcome. */
+    public static final String TOOL_CALL_OBSERVATION = "codeact.tool.call";
+
     private final CodeSandbox sandbox;
     private final ToolCatalog catalog;
     private final ExecutionLimits limits;
     private final ExecutionListener listener;
+    private final ObservationRegistry observations;
 
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener) {
+        this(sandbox, catalog, limits, listener, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * @param observations where each execution ({@code codeact.execution}) and each tool call made from a program
+     *     ({@code codeact.tool.call}) is observed, so they show up as metrics and, with tracing, as spans
+     */
+    public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener,
+            ObservationRegistry observations) {
         this.sandbox = sandbox;
         this.catalog = catalog;
         this.limits = limits;
         this.listener = listener;
+        this.observations = observations;
     }
 
     /** Runs {@code code} with the application's tools and an empty tool context. */
@@ -39,9 +61,42 @@ public final class CodeActExecutor {
 
     /** Runs {@code code} with an already selected tool set (what one chat request offers). */
     public ExecutionResult execute(String code, ToolSet tools, ToolContext context) {
-        ExecutionResult result = sandbox.execute(code, tools.hostFunctions(context), limits);
-        listener.executed(new ExecutionListener.Execution(code, result, context.getContext()));
+        Instant startedAt = Instant.now();
+        List<String> called = Collections.synchronizedList(new ArrayList<>());
+        Observation execution = Observation.createNotStarted(EXECUTION_OBSERVATION, observations)
+                .lowCardinalityKeyValue("backend", sandbox.backend())
+                .start();
+        ExecutionResult result;
+        try (Observation.Scope scope = execution.openScope()) {
+            result = sandbox.execute(code, tools.hostFunctionsBuilder(context, (name, function) -> arguments -> {
+                called.add(name);
+                return observeToolCall(name, function, arguments);
+            }).build(), limits);
+        } catch (RuntimeException e) {
+            execution.error(e).lowCardinalityKeyValue("outcome", "sandbox-failure").lowCardinalityKeyValue("error.type", "SANDBOX_FAILURE").stop();
+            throw e;
+        }
+        execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : "failure")
+                .lowCardinalityKeyValue("error.type", result.success() ? "none" : result.error().type().name())
+                .stop();
+        listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt, sandbox.backend()));
         return result;
+    }
+
+    private String observeToolCall(String name, HostFunction function, String arguments) throws Exception {
+        Observation call = Observation.createNotStarted(TOOL_CALL_OBSERVATION, observations)
+                .lowCardinalityKeyValue("tool", name)
+                .start();
+        try (Observation.Scope scope = call.openScope()) {
+            String result = function.call(arguments);
+            call.lowCardinalityKeyValue("outcome", "success");
+            return result;
+        } catch (Exception e) {
+            call.lowCardinalityKeyValue("outcome", "failure").error(e);
+            throw e;
+        } finally {
+            call.stop();
+        }
     }
 
     public CodeSandbox sandbox() {

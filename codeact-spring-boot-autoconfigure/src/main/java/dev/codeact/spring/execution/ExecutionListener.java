@@ -1,6 +1,8 @@
 package dev.codeact.spring.execution;
 
 import dev.codeact.hyperlight.ExecutionResult;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +22,15 @@ public interface ExecutionListener {
      * @param code the program
      * @param result what it produced
      * @param toolContext the tool context of the request that ran it (empty outside chats)
+     * @param toolsCalled the tools the program called, in order (a tool called twice appears twice)
+     * @param startedAt when the execution started
+     * @param backend the sandbox backend that ran it
      */
-    record Execution(String code, ExecutionResult result, Map<String, Object> toolContext) {
+    record Execution(String code, ExecutionResult result, Map<String, Object> toolContext, List<String> toolsCalled,
+            Instant startedAt, String backend) {
+        public Execution {
+            toolsCalled = List.copyOf(toolsCalled);
+        }
     }
 
     /** Calls each listener in turn. */

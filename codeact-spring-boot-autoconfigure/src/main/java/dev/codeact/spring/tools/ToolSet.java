@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.approval.ApprovalGate;
@@ -58,11 +59,19 @@ public final class ToolSet {
 
     /** As {@link #hostFunctions}, open for more functions (the sandbox's services). */
     public HostFunctions.Builder hostFunctionsBuilder(ToolContext context) {
+        return hostFunctionsBuilder(context, (name, function) -> function);
+    }
+
+    /**
+     * As {@link #hostFunctions}, each tool wrapped by {@code observer} (to time, count or trace its calls), open for
+     * more functions.
+     */
+    public HostFunctions.Builder hostFunctionsBuilder(ToolContext context, ToolCallObserver observer) {
         HostFunctions.Builder builder = HostFunctions.builder();
         for (ToolCallback tool : sandboxed.values()) {
             String name = tool.getToolDefinition().name();
             ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
-            builder.register(name, approval.guard(name, context.getContext(), argumentsJson -> {
+            builder.register(name, observer.observe(name, approval.guard(name, context.getContext(), argumentsJson -> {
                 List<String> problems = check.problems(argumentsJson);
                 if (!problems.isEmpty()) {
                     throw new HostFunctionException("wrong arguments for tool '" + name + "': " + String.join("; ", problems)
@@ -77,9 +86,15 @@ public final class ToolSet {
                     throw new HostFunctionException(failureMessage(tool, e));
                 }
                 return asJson(result);
-            }));
+            })));
         }
         return builder;
+    }
+
+    /** Wraps the host function of one tool; the wrapper runs for every call the program makes. */
+    @FunctionalInterface
+    public interface ToolCallObserver {
+        HostFunction observe(String toolName, HostFunction function);
     }
 
     private static String failureMessage(ToolCallback tool, Throwable cause) {

@@ -1,0 +1,56 @@
+package dev.codeact.spring.actuator;
+
+import dev.codeact.hyperlight.SandboxPool;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/** {@code /actuator/codeact}: the sandbox backend and why, pool state, executions, latency, tool calls, recent runs. */
+@Endpoint(id = "codeact")
+public class CodeActEndpoint {
+    private final CodeSandbox sandbox;
+    private final String backendReason;
+    private final ExecutionStats stats;
+
+    public CodeActEndpoint(CodeSandbox sandbox, String backendReason, ExecutionStats stats) {
+        this.sandbox = sandbox;
+        this.backendReason = backendReason;
+        this.stats = stats;
+    }
+
+    /**
+     * The endpoint's document.
+     *
+     * @param backend the sandbox backend
+     * @param backendReason why that backend
+     * @param pool the micro-VM pool (kvm backend only)
+     * @param executions counts by outcome and error type
+     * @param latencyMs latency percentiles over recent executions
+     * @param toolCalls calls from programs, per tool
+     * @param recentExecutions the last executions, newest first
+     */
+    public record Report(String backend, String backendReason, SandboxPool.PoolStats pool, Executions executions,
+            ExecutionStats.Latency latencyMs, Map<String, Long> toolCalls, List<ExecutionStats.RecentExecution> recentExecutions) {
+    }
+
+    /**
+     * Execution counts.
+     *
+     * @param total every execution since start-up
+     * @param byOutcome success and failure
+     * @param byErrorType failures by error type
+     */
+    public record Executions(long total, Map<String, Long> byOutcome, Map<String, Long> byErrorType) {
+    }
+
+    @ReadOperation
+    public Report report() {
+        SandboxPool.PoolStats pool = sandbox instanceof KvmCodeSandbox kvm ? kvm.pool().stats() : null;
+        return new Report(sandbox.backend(), backendReason, pool,
+                new Executions(stats.total(), stats.byOutcome(), stats.byErrorType()), stats.latency(), stats.toolCalls(),
+                stats.recent());
+    }
+}

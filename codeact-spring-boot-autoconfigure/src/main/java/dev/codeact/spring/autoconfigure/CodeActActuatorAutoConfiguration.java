@@ -1,0 +1,66 @@
+package dev.codeact.spring.autoconfigure;
+
+import dev.codeact.spring.actuator.CodeActEndpoint;
+import dev.codeact.spring.actuator.CodeActHealthIndicator;
+import dev.codeact.spring.actuator.ExecutionStats;
+import dev.codeact.spring.actuator.PoolMetrics;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.SandboxBackendSelector;
+import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The codeact actuator endpoint, a health indicator and pool gauges, where actuator and Micrometer are present. */
+@AutoConfiguration(after = CodeActAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(CodeSandbox.class)
+public class CodeActActuatorAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ExecutionStats codeActExecutionStats(CodeActProperties properties) {
+        return new ExecutionStats(properties.actuator().recentExecutions(), properties.actuator().includeCode());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    CodeActEndpoint codeActEndpoint(CodeSandbox sandbox, ObjectProvider<SandboxBackendSelector.Selection> selection,
+            ExecutionStats stats) {
+        SandboxBackendSelector.Selection chosen = selection.getIfAvailable();
+        return new CodeActEndpoint(sandbox, chosen != null && chosen.sandbox() == sandbox ? chosen.reason()
+                : "an application-defined CodeSandbox bean", stats);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(AbstractHealthIndicator.class)
+    static class Health {
+        @Bean
+        @ConditionalOnEnabledHealthIndicator("codeact")
+        @ConditionalOnMissingBean(name = "codeActHealthIndicator")
+        CodeActHealthIndicator codeActHealthIndicator(CodeSandbox sandbox) {
+            return new CodeActHealthIndicator(sandbox);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class Metrics {
+        @Bean
+        MeterBinder codeActPoolMetrics(CodeSandbox sandbox) {
+            return sandbox instanceof KvmCodeSandbox kvm ? new PoolMetrics(kvm.pool()) : registry -> {
+            };
+        }
+    }
+}
