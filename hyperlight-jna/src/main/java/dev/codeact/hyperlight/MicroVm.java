@@ -119,6 +119,15 @@ public final class MicroVm implements AutoCloseable {
         return broken;
     }
 
+    /**
+     * Memory this VM holds resident now: guest pages touched so far plus its golden snapshot. Pages are only
+     * resident once written, so this is the VM's real cost, not its configured size.
+     */
+    public long residentBytes() {
+        return onVcpuThread(() -> LibC.residentBytes(memory, layout.totalBytes()) + dataSnapshot.residentBytes()
+                + stackSnapshot.residentBytes(), BOOT_TIMEOUT.toNanos());
+    }
+
     /** Largest memory limit an execution may ask for: the heap less what the booted runtime already holds. */
     public long maxMemoryLimitBytes() {
         return layout.heapSizeBytes() - bootHeapHighWaterBytes;
@@ -605,7 +614,8 @@ public final class MicroVm implements AutoCloseable {
         closed = true;
         Future<?> teardown = vcpuThread.submit(this::releaseResources);
         vcpuThread.shutdown();
-        if (!broken) {
+        // On the VM's own thread (a pool closing it from a restore's completion) the teardown runs right after us.
+        if (!broken && Thread.currentThread() != vcpuJavaThread) {
             try {
                 teardown.get(10, TimeUnit.SECONDS);
             } catch (Exception e) {

@@ -114,6 +114,11 @@ public final class SandboxPool implements AutoCloseable {
         return new Lease(vm);
     }
 
+    /** Memory the pool's VMs hold resident now (see {@link MicroVm#residentBytes()}). */
+    public long residentBytes() {
+        return all.stream().mapToLong(MicroVm::residentBytes).sum();
+    }
+
     public PoolStats stats() {
         return new PoolStats(size, idle.size(), busy.get(), waiting.get());
     }

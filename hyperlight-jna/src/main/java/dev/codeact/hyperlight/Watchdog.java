@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * context switch here. A scheduled executor would wake its thread for every new task.
  */
 final class Watchdog {
-    private static final Object LOCK = new Object();
+    private static final java.util.concurrent.locks.ReentrantLock LOCK = new java.util.concurrent.locks.ReentrantLock();
+    /** Condition.awaitNanos keeps nanosecond deadlines; Object.wait rounds them up to whole milliseconds. */
+    private static final java.util.concurrent.locks.Condition CHANGED = LOCK.newCondition();
     private static final TreeSet<Alarm> ALARMS = new TreeSet<>();
     private static final AtomicLong SEQUENCE = new AtomicLong();
     /** While the thread waits: when it will wake by itself (Long.MAX_VALUE: only when notified). */
@@ -36,8 +38,11 @@ final class Watchdog {
         }
 
         void cancel() {
-            synchronized (LOCK) {
+            LOCK.lock();
+            try {
                 ALARMS.remove(this);
+            } finally {
+                LOCK.unlock();
             }
         }
 
@@ -57,7 +62,8 @@ final class Watchdog {
     }
 
     private static Alarm arm(Alarm alarm) {
-        synchronized (LOCK) {
+        LOCK.lock();
+        try {
             if (thread == null) {
                 thread = new Thread(Watchdog::loop, "codeact-watchdog");
                 thread.setDaemon(true);
@@ -65,8 +71,10 @@ final class Watchdog {
             }
             ALARMS.add(alarm);
             if (sleeping && (sleepingUntilNanos == Long.MAX_VALUE || alarm.due - sleepingUntilNanos < 0)) {
-                LOCK.notifyAll();
+                CHANGED.signal();
             }
+        } finally {
+            LOCK.unlock();
         }
         return alarm;
     }
@@ -74,7 +82,8 @@ final class Watchdog {
     private static void loop() {
         while (true) {
             Alarm due;
-            synchronized (LOCK) {
+            LOCK.lock();
+            try {
                 while (true) {
                     long now = System.nanoTime();
                     Alarm first = ALARMS.isEmpty() ? null : ALARMS.first();
@@ -91,10 +100,9 @@ final class Watchdog {
                     sleepingUntilNanos = first == null ? Long.MAX_VALUE : first.due;
                     try {
                         if (first == null) {
-                            LOCK.wait();
+                            CHANGED.await();
                         } else {
-                            long waitNanos = first.due - now;
-                            LOCK.wait(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+                            CHANGED.awaitNanos(first.due - now);
                         }
                     } catch (InterruptedException e) {
                         // the watchdog never stops; an interrupt only makes it look at the alarms again
@@ -102,6 +110,8 @@ final class Watchdog {
                         sleeping = false;
                     }
                 }
+            } finally {
+                LOCK.unlock();
             }
             try {
                 due.task.run();

@@ -107,6 +107,29 @@ class PoolTest {
     }
 
     @Test
+    void closingWhileAReleasedVmIsStillRestoringReturnsPromptly() {
+        for (int round = 0; round < 5; round++) {
+            SandboxPool pool = SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(5));
+            pool.execute("const a = []; for (let i = 0; i < 20000; i++) a.push({i}); return a.length", HostFunctions.none(),
+                    ExecutionLimits.defaults());
+            long started = System.nanoTime();
+            pool.close(); // the VM just released may still be restoring on its own thread
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void residentMemoryIsCountedPageByPage() {
+        try (SandboxPool pool = SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(5))) {
+            long booted = pool.residentBytes();
+            assertThat(booted).isBetween(2L * 64 * 4096, 2L * 16 * 1024 * 1024);
+            pool.execute("const a = []; for (let i = 0; i < 200000; i++) a.push({i}); return a.length", HostFunctions.none(),
+                    ExecutionLimits.defaults());
+            assertThat(pool.residentBytes()).isGreaterThan(booted);
+        }
+    }
+
+    @Test
     void noFileDescriptorOrThreadGrowthAcross1000Executions() throws Exception {
         try (SandboxPool pool = SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(30))) {
             for (int i = 0; i < 50; i++) {

@@ -29,12 +29,12 @@ public final class CodeactCli {
     private static final String USAGE = """
             usage: codeact run FILE.js [--timeout-ms N] [--memory-mib N] [--json]
                    codeact doctor
-                   codeact bench
+                   codeact bench [--json] [--quick]
             run     runs FILE.js (use - for standard input) in a fresh KVM micro-VM; the host function 'echo'
                     returns its arguments. Exit 0: success, 1: the program failed, 2: a limit stopped it,
                     3: the sandbox itself failed (for example no usable /dev/kvm).
             doctor  says whether /dev/kvm is usable here and what kind of KVM it is.
-            bench   measures cold start, a trivial execution on a warm pool and one call_tool round trip.""";
+            bench   KVM and GraalJS side by side against the bare KVM floor (the benchmarks module).""";
 
     private CodeactCli() {
     }
@@ -52,10 +52,6 @@ public final class CodeactCli {
         return switch (args[0]) {
             case "run" -> runFile(args, out, err);
             case "doctor" -> doctor(out);
-            case "bench" -> {
-                out.println(RuntimeBenchmark.toJson(RuntimeBenchmark.run()));
-                yield EXIT_OK;
-            }
             case "-h", "--help", "help" -> {
                 out.println(USAGE);
                 yield EXIT_OK;

@@ -52,6 +52,8 @@ public final class LibC {
 
     public static native Pointer memcpy(Pointer destination, Pointer source, long length);
 
+    public static native int mincore(Pointer address, long length, byte[] residency) throws LastErrorException;
+
     public static native Pointer memset(Pointer destination, int value, long length);
 
     public static native long syscall(long number, long a1, long a2, long a3) throws LastErrorException;
@@ -64,6 +66,18 @@ public final class LibC {
 
     public static int gettid() {
         return (int) syscall(SYS_GETTID, 0, 0, 0);
+    }
+
+    /** Bytes of a page-aligned mapping that are resident in memory right now. */
+    public static long residentBytes(Pointer mapping, long length) {
+        int pages = (int) ((length + 4095) / 4096);
+        byte[] residency = new byte[pages];
+        mincore(mapping, length, residency);
+        long resident = 0;
+        for (byte b : residency) {
+            resident += b & 1;
+        }
+        return resident * 4096;
     }
 
     /** mmap failure is MAP_FAILED, i.e. -1, which JNA hands back as a non-null pointer. */

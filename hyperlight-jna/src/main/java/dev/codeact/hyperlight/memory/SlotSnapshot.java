@@ -97,6 +97,11 @@ public final class SlotSnapshot implements AutoCloseable {
         }
     }
 
+    /** Memory the golden copy holds: only the pages the guest wrote before the snapshot. */
+    public long residentBytes() {
+        return LibC.residentBytes(golden, slotBytes);
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -1,0 +1,310 @@
+package dev.codeact.benchmarks;
+
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.GuestImage;
+import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.MicroVm;
+import dev.codeact.hyperlight.SandboxPool;
+import dev.codeact.hyperlight.kvm.KvmAvailability;
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.graal.GraalJsCodeSandbox;
+import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./codeact bench}: the sandbox's headline numbers for KVM and GraalJS, measured in one run, next to the
+ * bare KVM floor measured in the same run, the targets, and the published reference figures.
+ */
+public final class BenchSuite {
+    private static final HostFunctions ECHO = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
+    private static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
+    private static final Duration RUNAWAY_TIMEOUT = Duration.ofMillis(50);
+
+    private final boolean quick;
+
+    private BenchSuite(boolean quick) {
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("dev.codeact").setLevel(java.util.logging.Level.WARNING);
+        List<String> options = List.of(args);
+        Map<String, Object> report = new BenchSuite(options.contains("--quick")).run();
+        String json = JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(report);
+        if (options.contains("--json")) {
+            System.out.println(json);
+        } else {
+            System.out.println(Table.render(report));
+        }
+    }
+
+    Map<String, Object> run() throws Exception {
+        Map<String, Object> report = new LinkedHashMap<>();
+        KvmAvailability kvm = KvmAvailability.probe();
+        report.put("machine", Map.of("kvm", kvm.reason(), "cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
+        Map<String, Object> floor = null;
+        Map<String, Object> kvmFigures = null;
+        if (kvm.usable()) {
+            floor = floor();
+            report.put("floor", floor);
+            kvmFigures = backend("kvm", this::kvmColdStart, () -> new KvmCodeSandbox(
+                    SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10))), this::kvmResidentPerSandbox);
+            report.put("kvm", kvmFigures);
+        } else {
+            report.put("kvm", Map.of("skipped", kvm.reason()));
+        }
+        Map<String, Object> graal = backend("graaljs", this::graalColdStart, GraalJsCodeSandbox::create, this::graalResident);
+        report.put("graaljs", graal);
+        if (kvmFigures != null) {
+            report.put("ratios", ratios(floor, kvmFigures, graal));
+            report.put("targets", targets(floor, kvmFigures));
+        }
+        report.put("references", Map.of(
+                "hyperlightJsColdStartMs", 100,
+                "hyperlightJsRestoreAndRunMs", "0.7-1.5",
+                "hyperlightCallWithSnapshotRestoreUs", "62-89 (hyperlight PR #1529, bare guest function)",
+                "hyperlightKillToReturnUs", 22.9));
+        return report;
+    }
+
+    // ------------------------------------------------------------------ the floor
+
+    private Map<String, Object> floor() {
+        try (BareVmFloor bare = new BareVmFloor()) {
+            long[] exits = sample(quick ? 2000 : 20000, bare::exitRoundTrip);
+            long[] resets = sample(quick ? 1000 : 5000, bare::resetAndRun);
+            Map<String, Object> floor = new LinkedHashMap<>();
+            floor.put("exitRoundTripUs", us(percentile(exits, 50)));
+            floor.put("registerResetAndRunUs", us(percentile(resets, 50)));
+            return floor;
+        }
+    }
+
+    // ------------------------------------------------------------------ one backend
+
+    private interface ColdStart {
+        long[] measure() throws Exception;
+    }
+
+    private interface Resident {
+        double mibPerSandbox();
+    }
+
+    private Map<String, Object> backend(String name, ColdStart coldStart, Supplier<CodeSandbox> create, Resident resident)
+            throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        long[] cold = coldStart.measure();
+        figures.put("coldStartMs", Map.of("p50", ms(percentile(cold, 50)), "min", ms(percentile(cold, 0))));
+        try (CodeSandbox sandbox = create.get()) {
+            int runs = name.equals("kvm") ? (quick ? 500 : 3000) : (quick ? 100 : 600);
+            long[] trivial = executions(sandbox, "return 1 + 1", runs);
+            long[] oneCall = executions(sandbox, "return call_tool('echo', {v: 1}).v", runs);
+            figures.put("executeUs", Map.of("p50", us(percentile(trivial, 50)), "p99", us(percentile(trivial, 99))));
+            figures.put("withOneCallToolUs", Map.of("p50", us(percentile(oneCall, 50)), "p99", us(percentile(oneCall, 99))));
+            figures.put("callToolAddsUs", us(percentile(oneCall, 50) - percentile(trivial, 50)));
+            figures.put("throughputPerSecondTwoThreads", throughput(sandbox, quick ? 500 : 2000));
+            long[] overshoot = runaway(sandbox, quick ? 3 : 10);
+            figures.put("runawayReturnAfterDeadlineMs", Map.of("p50", ms(percentile(overshoot, 50)), "max", ms(percentile(overshoot, 100))));
+        }
+        figures.put("residentMiBPerWarmSandbox", Math.round(resident.mibPerSandbox() * 10) / 10.0);
+        return figures;
+    }
+
+    private long[] kvmColdStart() {
+        GuestImage image = GuestImage.quickJs();
+        for (int i = 0; i < 3; i++) {
+            MicroVm.start(image, GuestMemorySizes.defaults()).close();
+        }
+        long[] cold = new long[quick ? 5 : 15];
+        for (int i = 0; i < cold.length; i++) {
+            long t = System.nanoTime();
+            try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.defaults())) {
+                cold[i] = System.nanoTime() - t;
+            }
+        }
+        return cold;
+    }
+
+    private long[] graalColdStart() {
+        GraalJsCodeSandbox.create().close(); // the first one also pays for class loading
+        long[] cold = new long[quick ? 1 : 3];
+        for (int i = 0; i < cold.length; i++) {
+            long t = System.nanoTime();
+            GraalJsCodeSandbox sandbox = GraalJsCodeSandbox.create();
+            cold[i] = System.nanoTime() - t;
+            sandbox.close();
+        }
+        return cold;
+    }
+
+    /**
+     * Resident memory per warm micro-VM: a pool of 4, each VM used, its guest pages and snapshot counted page by
+     * page with mincore (process RSS would mostly measure the JVM's heap).
+     */
+    private double kvmResidentPerSandbox() {
+        int size = 4;
+        try (SandboxPool pool = SandboxPool.create(size, GuestMemorySizes.defaults(), Duration.ofSeconds(10))) {
+            for (int i = 0; i < 200; i++) {
+                pool.execute("const a = []; for (let i = 0; i < 1000; i++) a.push({i}); return a.length", ECHO, LIMITS);
+            }
+            return pool.residentBytes() / 1048576.0 / size;
+        }
+    }
+
+    /** Java heap one warm GraalJS backend keeps (its engine; contexts live only during an execution). */
+    private double graalResident() {
+        long before = usedHeapBytes();
+        try (GraalJsCodeSandbox sandbox = GraalJsCodeSandbox.create()) {
+            for (int i = 0; i < 100; i++) {
+                sandbox.execute("const a = []; for (let i = 0; i < 1000; i++) a.push({i}); return a.length", ECHO, LIMITS);
+            }
+            return Math.max(0, usedHeapBytes() - before) / 1048576.0;
+        }
+    }
+
+    private static long[] executions(CodeSandbox sandbox, String code, int runs) {
+        long[] samples = new long[runs];
+        for (int i = -runs / 3; i < runs; i++) {
+            long t = System.nanoTime();
+            ExecutionResult r = sandbox.execute(code, ECHO, LIMITS);
+            long elapsed = System.nanoTime() - t;
+            if (!r.success()) {
+                throw new IllegalStateException(sandbox.backend() + ": benchmark program failed: " + r.error());
+            }
+            if (i >= 0) {
+                samples[i] = elapsed;
+            }
+        }
+        return samples;
+    }
+
+    /** Trivial executions per second from two caller threads sharing the backend. */
+    private static long throughput(CodeSandbox sandbox, int perThread) throws InterruptedException {
+        int threads = 2;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicLong failures = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    if (!sandbox.execute("return 1 + 1", ECHO, LIMITS).success()) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+            worker.start();
+            workers.add(worker);
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        long elapsed = System.nanoTime() - t0;
+        if (failures.get() > 0) {
+            throw new IllegalStateException(sandbox.backend() + ": " + failures.get() + " throughput executions failed");
+        }
+        return Math.round(threads * perThread / (elapsed / 1e9));
+    }
+
+    /** How long after its deadline `while(true){}` comes back. */
+    private static long[] runaway(CodeSandbox sandbox, int runs) {
+        long[] overshoot = new long[runs];
+        ExecutionLimits limits = LIMITS.withTimeout(RUNAWAY_TIMEOUT);
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            ExecutionResult r = sandbox.execute("while (true) {}", HostFunctions.none(), limits);
+            overshoot[i] = Math.max(0, System.nanoTime() - t - RUNAWAY_TIMEOUT.toNanos());
+            if (r.success()) {
+                throw new IllegalStateException("a runaway loop returned successfully");
+            }
+        }
+        return overshoot;
+    }
+
+    // ------------------------------------------------------------------ ratios and targets
+
+    @SuppressWarnings("unchecked")
+    private static double p50(Map<String, Object> figures, String key) {
+        Object value = figures.get(key);
+        return value instanceof Map<?, ?> m ? ((Number) m.get("p50")).doubleValue() : ((Number) value).doubleValue();
+    }
+
+    private static Map<String, Object> ratios(Map<String, Object> floor, Map<String, Object> kvm, Map<String, Object> graal) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kvmExecuteToRegisterResetFloor", round(p50(kvm, "executeUs") / p50(floor, "registerResetAndRunUs")));
+        r.put("kvmCallToolToExitRoundTrip", round(p50(kvm, "callToolAddsUs") / p50(floor, "exitRoundTripUs")));
+        r.put("graaljsToKvmExecute", round(p50(graal, "executeUs") / p50(kvm, "executeUs")));
+        r.put("graaljsToKvmColdStart", round(p50(graal, "coldStartMs") / p50(kvm, "coldStartMs")));
+        r.put("kvmToGraaljsThroughput", round(p50(kvm, "throughputPerSecondTwoThreads") / p50(graal, "throughputPerSecondTwoThreads")));
+        return r;
+    }
+
+    private static Map<String, Object> targets(Map<String, Object> floor, Map<String, Object> kvm) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("executeP50AtMost150Us", p50(kvm, "executeUs") <= 150);
+        t.put("executeAtMost4xFloor", p50(kvm, "executeUs") <= 4 * p50(floor, "registerResetAndRunUs"));
+        t.put("coldStartAtMost5Ms", p50(kvm, "coldStartMs") <= 5);
+        t.put("callToolAtMost1_5xExit", p50(kvm, "callToolAddsUs") <= 1.5 * p50(floor, "exitRoundTripUs"));
+        t.put("throughputAtLeast5000PerSecond", p50(kvm, "throughputPerSecondTwoThreads") >= 5000);
+        t.put("residentAtMost8MiB", p50(kvm, "residentMiBPerWarmSandbox") <= 8);
+        t.put("runawayWithin5MsOfDeadline", p50(kvm, "runawayReturnAfterDeadlineMs") <= 5);
+        return t;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static long[] sample(int runs, Runnable action) {
+        for (int i = 0; i < runs / 5; i++) {
+            action.run();
+        }
+        long[] samples = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            action.run();
+            samples[i] = System.nanoTime() - t;
+        }
+        return samples;
+    }
+
+    static double percentile(long[] values, int p) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = p >= 100 ? sorted.length - 1 : Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, index)];
+    }
+
+    private static double us(double nanos) {
+        return Math.round(nanos / 100.0) / 10.0;
+    }
+
+    private static double ms(double nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static long usedHeapBytes() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.codeact.benchmarks;
+
+import java.util.Map;
+
+/** The benchmark report as a table for people; --json prints the same figures as JSON. */
+final class Table {
+    private Table() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static String render(Map<String, Object> report) {
+        StringBuilder out = new StringBuilder();
+        out.append(report.get("machine")).append('\n');
+        if (report.get("floor") instanceof Map<?, ?> floor) {
+            out.append(String.format("floor: exit round trip %s us, register reset + run %s us%n",
+                    floor.get("exitRoundTripUs"), floor.get("registerResetAndRunUs")));
+        }
+        out.append(String.format("%-34s %-28s %-28s%n", "", "kvm", "graaljs"));
+        Map<String, Object> kvm = (Map<String, Object>) report.get("kvm");
+        Map<String, Object> graal = (Map<String, Object>) report.get("graaljs");
+        for (String key : graal.keySet()) {
+            out.append(String.format("%-34s %-28s %-28s%n", key, kvm.getOrDefault(key, "-"), graal.get(key)));
+        }
+        if (report.get("ratios") != null) {
+            out.append("ratios: ").append(report.get("ratios")).append('\n');
+            out.append("targets met: ").append(report.get("targets")).append('\n');
+        }
+        out.append("references: ").append(report.get("references")).append('\n');
+        return out.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.codeact.spring.policy.fs;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Media types guessed from file names, and which of them are text. */
+final class MediaTypes {
+    static final String OCTET_STREAM = "application/octet-stream";
+    static final String TEXT_PLAIN = "text/plain";
+
+    private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
+            Map.entry("txt", TEXT_PLAIN),
+            Map.entry("text", TEXT_PLAIN),
+            Map.entry("log", TEXT_PLAIN),
+            Map.entry("csv", "text/csv"),
+            Map.entry("tsv", "text/tab-separated-values"),
+            Map.entry("json", "application/json"),
+            Map.entry("jsonl", "application/x-ndjson"),
+            Map.entry("ndjson", "application/x-ndjson"),
+            Map.entry("md", "text/markdown"),
+            Map.entry("markdown", "text/markdown"),
+            Map.entry("html", "text/html"),
+            Map.entry("htm", "text/html"),
+            Map.entry("css", "text/css"),
+            Map.entry("js", "text/javascript"),
+            Map.entry("mjs", "text/javascript"),
+            Map.entry("xml", "application/xml"),
+            Map.entry("yaml", "application/yaml"),
+            Map.entry("yml", "application/yaml"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("pdf", "application/pdf"),
+            Map.entry("zip", "application/zip"),
+            Map.entry("gz", "application/gzip"));
+
+    private MediaTypes() {
+    }
+
+    /** The media type for the file name's extension, or null when the extension is unknown. */
+    static String byName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        if (dot <= 0 || dot == fileName.length() - 1) {
+            return null;
+        }
+        return BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    static boolean isText(String mediaType) {
+        return mediaType.startsWith("text/") || mediaType.equals("application/json")
+                || mediaType.equals("application/x-ndjson") || mediaType.equals("application/xml")
+                || mediaType.equals("application/yaml") || mediaType.equals("image/svg+xml");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.codeact.spring.policy.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.codeact.hyperlight.ErrorType;
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The program-facing {@code fs} end to end, the same for every sandbox backend. */
+abstract class FsProgramContract {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    Path tmp;
+    Path data;
+    MountPolicy policy;
+
+    abstract CodeSandbox sandbox();
+
+    @BeforeEach
+    void mounts() throws IOException {
+        data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("in.csv"), "item,qty\napple,3\npear,4\nplum,5\n");
+        policy = new MountPolicy(List.of(new Mount("/data", data, false, null)), DataSize.ofMegabytes(10).toBytes(), 4096);
+    }
+
+    private ExecutionResult run(FileSession session, String code, ExecutionLimits limits) {
+        HostFunctions.Builder builder = HostFunctions.builder();
+        session.register(builder);
+        return sandbox().execute(code, builder.build(), limits);
+    }
+
+    @Test
+    void programReadsMountsWritesOutputAndSeesRefusals() throws Exception {
+        String code = """
+                const lines = fs.readFile('/data/in.csv').trim().split('\\n').slice(1);
+                const total = lines.map((l) => Number(l.split(',')[1])).reduce((a, b) => a + b, 0);
+                fs.writeFile('/output/summary.json', JSON.stringify({ rows: lines.length, total }));
+                const errors = {};
+                try { fs.readFile('/data/../../etc/passwd'); } catch (e) {
+                  errors.escape = { name: e.name, message: e.message, isFsError: e instanceof FileSystemError };
+                }
+                try { fs.writeFile('/data/hack.txt', 'x'); } catch (e) {
+                  errors.readOnly = { name: e.name, message: e.message, isFsError: e instanceof FileSystemError };
+                }
+                try { fs.readFile('/etc/passwd'); } catch (e) { errors.noMount = e.message; }
+                return { total, errors, list: fs.readdir('/data'), out: fs.readdir('/output'),
+                         exists: [fs.exists('/output/summary.json'), fs.exists('/data/missing')],
+                         stat: fs.stat('/output/summary.json') };
+                """;
+        try (FileSession session = policy.open()) {
+            ExecutionResult result = run(session, code, ExecutionLimits.defaults());
+            assertThat(result.error()).as(String.valueOf(result.error())).isNull();
+            JsonNode r = JSON.readTree(result.resultJson());
+            assertThat(r.get("total").intValue()).isEqualTo(12);
+            assertThat(r.at("/errors/escape/name").stringValue()).isEqualTo("FileSystemError");
+            assertThat(r.at("/errors/escape/isFsError").booleanValue()).isTrue();
+            assertThat(r.at("/errors/escape/message").stringValue())
+                    .isEqualTo("path '/data/../../etc/passwd' escapes mount /data: '..' may not go above a mount's root");
+            assertThat(r.at("/errors/readOnly/name").stringValue()).isEqualTo("FileSystemError");
+            assertThat(r.at("/errors/readOnly/isFsError").booleanValue()).isTrue();
+            assertThat(r.at("/errors/readOnly/message").stringValue())
+                    .isEqualTo("read-only mount /data: cannot write /data/hack.txt");
+            assertThat(r.at("/errors/noMount").stringValue()).isEqualTo("no such mount: /etc/passwd is outside the mounted"
+                    + " directories; they are /data (read-only), /output (writable)");
+            assertThat(r.get("list").toString()).isEqualTo("[\"in.csv\"]");
+            assertThat(r.get("out").toString()).isEqualTo("[\"summary.json\"]");
+            assertThat(r.get("exists").toString()).isEqualTo("[true,false]");
+            assertThat(r.at("/stat/size").intValue()).isEqualTo(21);
+            assertThat(r.at("/stat/isFile").booleanValue()).isTrue();
+            assertThat(result.resultJson()).doesNotContain(tmp.toString());
+
+            assertThat(session.outputFiles()).containsExactly(
+                    new OutputFile("summary.json", 21, "application/json", "{\"rows\":3,\"total\":12}"));
+            assertThat(Files.exists(data.resolve("hack.txt"))).isFalse();
+            Path output = session.outputRoot();
+            session.close();
+            assertThat(output).doesNotExist();
+        }
+    }
+
+    @Test
+    void aProgramKilledMidWriteLeavesNoPartialFile() throws Exception {
+        ExecutionLimits limits = new ExecutionLimits(Duration.ofMillis(200), Duration.ofSeconds(30),
+                ExecutionLimits.DEFAULT_MEMORY_BYTES, ExecutionLimits.DEFAULT_STACK_BYTES,
+                ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES,
+                ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES, Integer.MAX_VALUE);
+        for (int i = 0; i < 3; i++) {
+            try (FileSession session = policy.open()) {
+                ExecutionResult result = run(session, "for (;;) fs.writeFile('/output/big.txt', 'x'.repeat(1e5));", limits);
+                assertThat(result.error()).isNotNull();
+                assertThat(result.error().type()).as(result.error().message()).isEqualTo(ErrorType.TIMEOUT);
+                assertThat(result.toolCalls()).isPositive();
+                List<OutputFile> files = session.outputFiles();
+                assertThat(files).hasSizeLessThanOrEqualTo(1);
+                if (!files.isEmpty()) {
+                    assertThat(files.get(0)).isEqualTo(new OutputFile("big.txt", 100_000, "text/plain", null));
+                    assertThat(Files.readString(session.outputRoot().resolve("big.txt"))).isEqualTo("x".repeat(100_000));
+                }
+                try (Stream<Path> all = Files.walk(session.outputRoot())) {
+                    assertThat(all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                            .allMatch(name -> name.equals("big.txt"));
+                }
+            }
+        }
+    }
+}
