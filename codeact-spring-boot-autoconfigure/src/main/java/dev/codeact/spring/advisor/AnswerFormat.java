@@ -1,14 +1,18 @@
 package dev.codeact.spring.advisor;
 
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.spring.policy.fs.OutputFile;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What execute_code answers the model: compact JSON, at most {@code maxBytes} of UTF-8. When the full answer
- * is longer, stdout and stderr are cut first (their beginnings kept), then the result is replaced by a
- * preview, and {@code truncated} plus a {@code note} say so.
+ * is longer, the contents of /output files are dropped first (their names stay), then stdout and stderr are cut
+ * (their beginnings kept), then the result is replaced by a preview; {@code truncated} plus a {@code note} say so.
  */
 public final class AnswerFormat {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -24,22 +28,33 @@ public final class AnswerFormat {
     }
 
     public String format(ExecutionResult r) {
+        return format(r, List.of());
+    }
+
+    /** As {@link #format(ExecutionResult)}, listing the program's /output files with small text files' content. */
+    public String format(ExecutionResult r, List<OutputFile> files) {
         JsonNode result = r.resultJson() == null ? JSON.nullNode() : JSON.readTree(r.resultJson());
-        String full = render(r, r.stdout(), r.stderr(), result, r.stdoutTruncated() || r.stderrTruncated());
+        boolean truncated = r.stdoutTruncated() || r.stderrTruncated();
+        String full = render(r, r.stdout(), r.stderr(), result, files, truncated);
         if (utf8Length(full) <= maxBytes) {
             return full;
+        }
+        List<OutputFile> names = files.stream().map(f -> new OutputFile(f.name(), f.size(), f.mediaType(), null)).toList();
+        String withoutContents = render(r, r.stdout(), r.stderr(), result, names, true);
+        if (utf8Length(withoutContents) <= maxBytes) {
+            return withoutContents;
         }
         String resultText = JSON.writeValueAsString(result);
         int budget = Math.max(0, maxBytes - 400 - Math.min(utf8Length(resultText), maxBytes / 2));
         String stdout = head(r.stdout(), budget * 2 / 3);
         String stderr = head(r.stderr(), budget / 3);
-        String cut = render(r, stdout, stderr, result, true);
+        String cut = render(r, stdout, stderr, result, names, true);
         if (utf8Length(cut) <= maxBytes) {
             return cut;
         }
         JsonNode preview = JSON.getNodeFactory().stringNode(head(resultText, Math.max(0, maxBytes - 400 - utf8Length(stdout)
                 - utf8Length(stderr))) + "…");
-        return render(r, stdout, stderr, preview, true);
+        return render(r, stdout, stderr, preview, List.of(), true);
     }
 
     public String invalidInput(String message) {
@@ -49,7 +64,8 @@ public final class AnswerFormat {
         return JSON.writeValueAsString(root);
     }
 
-    private String render(ExecutionResult r, String stdout, String stderr, JsonNode result, boolean truncated) {
+    private static String render(ExecutionResult r, String stdout, String stderr, JsonNode result, List<OutputFile> files,
+            boolean truncated) {
         ObjectNode root = JSON.createObjectNode();
         root.put("success", r.success());
         if (!stdout.isEmpty()) {
@@ -65,6 +81,18 @@ public final class AnswerFormat {
             e.put("message", r.error().message());
             if (r.error().stack() != null) {
                 e.put("stack", head(r.error().stack(), 1000));
+            }
+        }
+        if (!files.isEmpty()) {
+            ArrayNode list = root.putArray("files");
+            for (OutputFile f : files) {
+                ObjectNode file = list.addObject();
+                file.put("path", "/output/" + f.name());
+                file.put("size", f.size());
+                file.put("mediaType", f.mediaType());
+                if (f.content() != null) {
+                    file.put("content", f.content());
+                }
             }
         }
         if (truncated) {
@@ -94,6 +122,6 @@ public final class AnswerFormat {
     }
 
     private static int utf8Length(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

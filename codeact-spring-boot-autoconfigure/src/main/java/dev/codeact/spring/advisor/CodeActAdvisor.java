@@ -66,7 +66,7 @@ public final class CodeActAdvisor implements CallAdvisor, StreamAdvisor {
         offered.add(new ExecuteCodeTool(executor, tools, answer));
         offered.addAll(tools.direct());
         ToolCallingChatOptions rewritten = options.mutate().toolCallbacks(offered).build();
-        String text = instructions.render(tools, executor.limits());
+        String text = instructions.render(tools, executor.services(), executor.limits());
         Prompt withInstructions = prompt.mutate().chatOptions(rewritten).build()
                 .augmentSystemMessage((SystemMessage system) -> system.mutate()
                         .text(system.getText() == null || system.getText().isBlank() ? text : system.getText() + "\n\n" + text)

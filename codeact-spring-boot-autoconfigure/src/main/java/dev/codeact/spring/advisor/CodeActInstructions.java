@@ -1,6 +1,7 @@
 package dev.codeact.spring.advisor;
 
 import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.tools.ToolSet;
 
 /** The text appended to the system message: how to write the program, and every tool it can call. */
@@ -12,6 +13,10 @@ public final class CodeActInstructions {
     }
 
     public String render(ToolSet tools, ExecutionLimits limits) {
+        return render(tools, SandboxServices.defaults(), limits);
+    }
+
+    public String render(ToolSet tools, SandboxServices services, ExecutionLimits limits) {
         StringBuilder text = new StringBuilder("""
                 ## Answering with code
                 You have a tool named execute_code. To use tools or compute anything, write ONE JavaScript program and \
@@ -22,16 +27,21 @@ public final class CodeActInstructions {
                 - call_tool(name, args) is the only way to reach the tools below. It is synchronous, returns the tool's \
                 parsed JSON result, and throws an Error named "ToolError" with the tool's message when the tool fails.
                 - Each run starts from scratch: nothing persists between runs, so carry the values you need in the program.
-                - There is no network, no file system and no timers; Date.now() and Math.random() work.
+                - There are no timers; Date.now() and Math.random() work.
                 """);
         text.append("- Limits per run: ").append(seconds(limits.timeout())).append(", ")
                 .append(size(limits.memoryBytes())).append(" of memory, ")
                 .append(size(limits.outputBytesPerStream())).append(" of output per stream.\n");
+        text.append('\n').append(services.describe());
         String declarations = tools.declarations();
         if (declarations.isEmpty()) {
             text.append("\nNo tools are available to programs; use execute_code for computation only.\n");
         } else {
             text.append("\nTools available through call_tool:\n```typescript\n").append(declarations).append("```\n");
+        }
+        if (!tools.approvalRequired().isEmpty()) {
+            text.append("\nEvery call of these tools must be approved by a person first and may be denied (a ToolError says so): ")
+                    .append(String.join(", ", tools.approvalRequired())).append(".\n");
         }
         if (!tools.direct().isEmpty()) {
             text.append("\nThese tools you may also call directly, outside programs: ")

@@ -1,7 +1,7 @@
 package dev.codeact.spring.advisor;
 
-import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.tools.ExecuteCodeNames;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.Map;
@@ -62,7 +62,7 @@ public final class ExecuteCodeTool implements ToolCallback {
         if (code == null) {
             return answer.invalidInput("execute_code expects {\"code\": \"<JavaScript program>\"}");
         }
-        ExecutionResult result = executor.execute(code, tools, toolContext == null ? new ToolContext(Map.of()) : toolContext);
-        return answer.format(result);
+        CodeExecution execution = executor.run(code, tools, toolContext == null ? new ToolContext(Map.of()) : toolContext);
+        return answer.format(execution.result(), execution.files());
     }
 }

@@ -9,7 +9,10 @@ import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
 import dev.codeact.spring.execution.CodeActExecutor;
 import dev.codeact.spring.execution.ExecutionListener;
+import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.policy.approval.ApprovalGate;
+import dev.codeact.spring.policy.egress.EgressPolicy;
+import dev.codeact.spring.policy.fs.MountPolicy;
 import dev.codeact.spring.policy.approval.ApprovalHandler;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
@@ -85,10 +88,22 @@ public class CodeActAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    SandboxServices codeActSandboxServices(CodeActProperties properties) {
+        CodeActProperties.Egress egress = properties.egress();
+        return new SandboxServices(
+                new EgressPolicy(egress.rules(), egress.timeout(), egress.maxResponseSize().toBytes(), egress.maxRedirects()),
+                new MountPolicy(properties.mounts(), properties.output().quota().toBytes(),
+                        (int) Math.min(Integer.MAX_VALUE, properties.output().inlineText().toBytes())));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     CodeActExecutor codeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, CodeActProperties properties,
-            ObjectProvider<ExecutionListener> listeners, ObjectProvider<ObservationRegistry> observations) {
+            SandboxServices services, ObjectProvider<ExecutionListener> listeners,
+            ObjectProvider<ObservationRegistry> observations) {
         return new CodeActExecutor(sandbox, catalog, executionLimits(properties.limits()),
-                ExecutionListener.of(listeners.orderedStream().toList()), observations.getIfUnique(() -> ObservationRegistry.NOOP));
+                ExecutionListener.of(listeners.orderedStream().toList()), observations.getIfUnique(() -> ObservationRegistry.NOOP),
+                services);
     }
 
     @Bean

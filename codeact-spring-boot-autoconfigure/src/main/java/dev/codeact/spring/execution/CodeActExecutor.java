@@ -6,6 +6,9 @@ import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
 import dev.codeact.hyperlight.HostFunction;
+import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.spring.policy.SandboxServices;
+import dev.codeact.spring.policy.fs.OutputFile;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Instant;
@@ -31,9 +34,10 @@ public final class CodeActExecutor {
     private final ExecutionLimits limits;
     private final ExecutionListener listener;
     private final ObservationRegistry observations;
+    private final SandboxServices services;
 
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener) {
-        this(sandbox, catalog, limits, listener, ObservationRegistry.NOOP);
+        this(sandbox, catalog, limits, listener, ObservationRegistry.NOOP, SandboxServices.defaults());
     }
 
     /**
@@ -42,11 +46,18 @@ public final class CodeActExecutor {
      */
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener,
             ObservationRegistry observations) {
+        this(sandbox, catalog, limits, listener, observations, SandboxServices.defaults());
+    }
+
+    /** @param services what programs may reach besides tools: fetch, fs and /output */
+    public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener,
+            ObservationRegistry observations, SandboxServices services) {
         this.sandbox = sandbox;
         this.catalog = catalog;
         this.limits = limits;
         this.listener = listener;
         this.observations = observations;
+        this.services = services;
     }
 
     /** Runs {@code code} with the application's tools and an empty tool context. */
@@ -61,17 +72,31 @@ public final class CodeActExecutor {
 
     /** Runs {@code code} with an already selected tool set (what one chat request offers). */
     public ExecutionResult execute(String code, ToolSet tools, ToolContext context) {
+        return run(code, tools, context).result();
+    }
+
+    /** Runs {@code code} with the application's tools; the result comes with the program's /output files. */
+    public CodeExecution run(String code) {
+        return run(code, catalog.select(List.of()), new ToolContext(Map.of()));
+    }
+
+    /** As {@link #execute(String, ToolSet, ToolContext)}, with the program's /output files and the tools it called. */
+    public CodeExecution run(String code, ToolSet tools, ToolContext context) {
         Instant startedAt = Instant.now();
         List<String> called = Collections.synchronizedList(new ArrayList<>());
         Observation execution = Observation.createNotStarted(EXECUTION_OBSERVATION, observations)
                 .lowCardinalityKeyValue("backend", sandbox.backend())
                 .start();
         ExecutionResult result;
-        try (Observation.Scope scope = execution.openScope()) {
-            result = sandbox.execute(code, tools.hostFunctionsBuilder(context, (name, function) -> arguments -> {
+        List<OutputFile> files;
+        try (Observation.Scope scope = execution.openScope(); SandboxServices.Session session = services.open()) {
+            HostFunctions.Builder functions = tools.hostFunctionsBuilder(context, (name, function) -> arguments -> {
                 called.add(name);
                 return observeToolCall(name, function, arguments);
-            }).build(), limits);
+            });
+            session.register(functions);
+            result = sandbox.execute(code, functions.build(), limits);
+            files = session.outputFiles();
         } catch (RuntimeException e) {
             execution.error(e).lowCardinalityKeyValue("outcome", "sandbox-failure").lowCardinalityKeyValue("error.type", "SANDBOX_FAILURE").stop();
             throw e;
@@ -80,7 +105,11 @@ public final class CodeActExecutor {
                 .lowCardinalityKeyValue("error.type", result.success() ? "none" : result.error().type().name())
                 .stop();
         listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt, sandbox.backend()));
-        return result;
+        return new CodeExecution(result, files, called);
+    }
+
+    public SandboxServices services() {
+        return services;
     }
 
     private String observeToolCall(String name, HostFunction function, String arguments) throws Exception {

@@ -1,0 +1,63 @@
+package dev.codeact.spring.policy;
+
+import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.spring.policy.egress.EgressPolicy;
+import dev.codeact.spring.policy.fs.FileSession;
+import dev.codeact.spring.policy.fs.MountPolicy;
+import dev.codeact.spring.policy.fs.OutputFile;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What programs may reach besides tools, as configured: fetch under the egress rules, fs under the mounts,
+ * and a fresh /output per execution. Every execution opens a {@link Session}.
+ */
+public final class SandboxServices {
+    private final EgressPolicy egress;
+    private final MountPolicy mounts;
+
+    public SandboxServices(EgressPolicy egress, MountPolicy mounts) {
+        this.egress = egress;
+        this.mounts = mounts;
+    }
+
+    /** No egress rules and no mounts: fetch is denied, and only /output exists. */
+    public static SandboxServices defaults() {
+        return new SandboxServices(new EgressPolicy(List.of(), Duration.ofSeconds(10), 1 << 20, 5),
+                new MountPolicy(List.of(), 10L << 20, 16 << 10));
+    }
+
+    /** The services for one execution; close it when the execution is over. */
+    public Session open() {
+        return new Session(mounts.open());
+    }
+
+    /** Instruction lines that say exactly what is reachable. */
+    public String describe() {
+        return egress.describe().strip() + "\n" + mounts.describe().strip() + "\n";
+    }
+
+    /** One execution's services. */
+    public final class Session implements AutoCloseable {
+        private final FileSession files;
+
+        private Session(FileSession files) {
+            this.files = files;
+        }
+
+        public void register(HostFunctions.Builder builder) {
+            builder.service(EgressPolicy.SERVICE, egress.fetch());
+            files.register(builder);
+        }
+
+        /** Files the program left in /output. */
+        public List<OutputFile> outputFiles() {
+            return files.outputFiles();
+        }
+
+        @Override
+        public void close() {
+            files.close();
+        }
+    }
+}

@@ -1,0 +1,548 @@
+package dev.codeact.spring.policy.egress;
+
+import dev.codeact.hyperlight.HostFunction;
+import dev.codeact.hyperlight.HostFunctionException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What programs may reach with {@code fetch()}: the {@value #SERVICE} host service behind the program's
+ * {@code fetch(url, {method, headers, body})}, and the lines that tell the model what is allowed.
+ *
+ * <h2>What is allowed</h2>
+ * Nothing, unless an {@link EgressRule} matches the request's scheme, host (exact, or {@code *.domain} for any
+ * subdomain, never the bare domain), port (the rule's, or the scheme's default), path prefix and method. CONNECT
+ * and TRACE are never allowed. When several rules match, the first one's headers are added. Every denial names
+ * the request and a rule that would allow it, e.g. <code>fetch denied: no codeact.egress rule allows POST
+ * https://api.example.com:443/v2/x; add one like {scheme: https, host: api.example.com, port: 443, path-prefix:
+ * /v2/, methods: [POST]}</code>.
+ *
+ * <p>URLs must be absolute http or https URLs without user info; dot segments are removed (as a browser does)
+ * and refused when they survive that (percent-encoded, or above the root), so a path prefix cannot be escaped. The
+ * path prefix is compared with the path as sent, percent-encoding included.
+ *
+ * <h2>Addresses, and why this class speaks HTTP/1.1 itself</h2>
+ * The host name is resolved once, here. If any of its addresses is loopback, private (10/8, 172.16/12,
+ * 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16, fe80::/10), unspecified, multicast, reserved or a
+ * cloud metadata address (169.254.169.254, fd00:ec2::254, 100.100.100.200, or the names metadata.google.internal
+ * and metadata.goog), the request is refused unless a matching rule names that address literally, or the rule's
+ * host is {@code localhost} and the address is a loopback one. A rule for {@code evil.example} therefore does not
+ * let a program reach 127.0.0.1 because evil.example resolves there.
+ *
+ * <p>The connection then goes to exactly the address that was checked: this class opens a {@link java.net.Socket}
+ * to it and writes a minimal HTTP/1.1 request with the original {@code Host} header; for https it layers an
+ * {@link javax.net.ssl.SSLSocket} over that socket with the URL's host name as SNI and as the name the server's
+ * certificate must match ({@code HTTPS} endpoint identification against the JDK's default trust store). The
+ * alternatives both look the name up a second time: {@code java.net.http.HttpClient} and
+ * {@code HttpURLConnection} take a URL, not an address, and forbid setting {@code Host} (the latter unless a
+ * JVM-wide system property allows restricted headers), so they would resolve the name again and rely on the JVM's
+ * address cache agreeing with the check — a window for DNS rebinding whenever the cache entry expires or a
+ * negative/short TTL is honoured. Speaking HTTP/1.1 over a pinned socket closes that window at the cost of a small
+ * client: {@code Connection: close} on every request, Content-Length, chunked or read-to-close framing, gzip and
+ * deflate decoded (the request asks for {@code identity}), no HTTP/2, no connection reuse, no proxies (system
+ * proxy settings are not used: egress goes direct).
+ *
+ * <h2>Requests and responses</h2>
+ * Hop-by-hop headers (connection, keep-alive, proxy-authenticate, proxy-authorization, te, trailer,
+ * transfer-encoding, upgrade), proxy headers (proxy-*, forwarded, x-forwarded-*, via, x-real-ip), host,
+ * content-length, expect and accept-encoding are dropped from the program's request; the matching rule's headers
+ * are added and replace the program's headers of the same name. Those injected headers never appear in
+ * {@link #describe()} or in any failure message. Redirects (301, 302, 303, 307, 308) are followed up to
+ * {@code maxRedirects}, each target checked like the first request (rules and addresses) and given its own rule's
+ * headers; 303, and 301/302 after a POST, continue as GET without the body; a cross-origin redirect drops the
+ * program's Authorization and Cookie headers. The timeout covers the whole call — connects, TLS handshakes,
+ * every redirect and the whole response, however slowly it trickles in — and a body is never buffered past
+ * {@code maxResponseBytes} (a Content-Length over the limit fails before any body is read; gzip and deflate are
+ * limited after decoding too). Name lookups go through the JDK resolver, whose own timeouts apply: the deadline
+ * cannot cut a lookup short, but a call past its deadline after one fails as timed out. Bodies go back as UTF-8
+ * text, invalid bytes replaced.
+ *
+ * <p>Thread-safe; one instance serves any number of concurrent executions.
+ */
+public final class EgressPolicy {
+    /** The host service name {@code fetch()} calls. */
+    public static final String SERVICE = "codeact.fetch";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Set<String> NEVER = Set.of("CONNECT", "TRACE");
+    private static final Set<String> DROPPED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "forwarded", "via", "x-real-ip",
+            "host", "content-length", "expect", "accept-encoding");
+    private static final Set<String> HOST_CONTROLLED = Set.of("host", "content-length", "connection", "keep-alive",
+            "transfer-encoding", "te", "trailer", "upgrade", "expect", "accept-encoding");
+    private static final Set<String> DROPPED_FROM_RESPONSE = Set.of("connection", "keep-alive", "transfer-encoding");
+    private static final Set<String> BODY_HEADERS = Set.of("content-type", "content-encoding", "content-language",
+            "content-location");
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    /** Resolves a host name to its addresses; the test seam for DNS. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final List<EgressRule> rules;
+    private final Duration timeout;
+    private final long maxResponseBytes;
+    private final int maxRedirects;
+    private final Resolver resolver;
+    private final SocketFactory sockets;
+    private final SSLSocketFactory tls;
+
+    /**
+     * @param rules the allowed requests; none means fetch is not allowed at all
+     * @param timeout for one fetch call: connections, redirects and the whole response
+     * @param maxResponseBytes a response body longer than this fails
+     * @param maxRedirects redirects followed per call; one more fails
+     */
+    public EgressPolicy(List<EgressRule> rules, Duration timeout, long maxResponseBytes, int maxRedirects) {
+        this(rules, timeout, maxResponseBytes, maxRedirects, InetAddress::getAllByName, new DirectSockets(), null);
+    }
+
+    /**
+     * For tests: how names are resolved, how sockets are made, and the TLS socket factory (null: the JDK's
+     * default, which trusts the default trust store).
+     */
+    EgressPolicy(List<EgressRule> rules, Duration timeout, long maxResponseBytes, int maxRedirects, Resolver resolver,
+            SocketFactory sockets, SSLSocketFactory tls) {
+        this.rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
+        this.rules.forEach(EgressPolicy::validate);
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("codeact.egress.timeout must be positive, was " + timeout);
+        }
+        if (maxResponseBytes < 1 || maxResponseBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("codeact.egress.max-response-size must be 1 byte to 2 GB, was "
+                    + maxResponseBytes);
+        }
+        if (maxRedirects < 0) {
+            throw new IllegalArgumentException("codeact.egress.max-redirects must not be negative, was " + maxRedirects);
+        }
+        this.timeout = timeout;
+        this.maxResponseBytes = maxResponseBytes;
+        this.maxRedirects = maxRedirects;
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.sockets = Objects.requireNonNull(sockets, "sockets");
+        this.tls = tls;
+    }
+
+    /** Fails fast on rules that could never match or would send a broken header; never shows header values. */
+    private static void validate(EgressRule rule) {
+        String where = "codeact.egress rule for " + rule.scheme() + "://" + rule.host();
+        String host = rule.host();
+        if (host.startsWith("*.") ? host.length() == 2 || host.indexOf('*', 1) >= 0 : host.indexOf('*') >= 0) {
+            throw new IllegalArgumentException(where + ": the host must be exact or *.domain");
+        }
+        if (host.indexOf('/') >= 0 || host.indexOf('@') >= 0 || host.indexOf(' ') >= 0) {
+            throw new IllegalArgumentException(where + ": the host must be a host name or IP address, not a URL");
+        }
+        if (!rule.pathPrefix().startsWith("/")) {
+            throw new IllegalArgumentException(where + ": path-prefix must start with /, was " + rule.pathPrefix());
+        }
+        rule.headers().forEach((name, value) -> {
+            if (name == null || !TOKEN.matcher(name).matches() || value == null || !validValue(value)) {
+                throw new IllegalArgumentException(where + ": one of its headers is not a valid HTTP header"
+                        + " (names are tokens; values have no line breaks, control or non-Latin-1 characters)");
+            }
+            if (HOST_CONTROLLED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(where + ": the " + name + " header cannot be configured; the host"
+                        + " sets it for each request");
+            }
+        });
+    }
+
+    /** The host function to register as {@value #SERVICE} (with {@code HostFunctions.Builder.service}). */
+    public HostFunction fetch() {
+        return this::call;
+    }
+
+    /**
+     * Lines for the model's instructions saying exactly what fetch may reach, without the injected headers.
+     */
+    public String describe() {
+        if (rules.isEmpty()) {
+            return "fetch is not allowed: no egress rules are configured, so every fetch() call fails with a TypeError.";
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("fetch(url, {method, headers, body}) may reach only the following; anything else fails with a"
+                + " TypeError naming the rule it would need:\n");
+        boolean credentials = false;
+        for (EgressRule rule : rules) {
+            out.append("- ").append(String.join(", ", rule.methods())).append(' ').append(rule.scheme()).append("://")
+                    .append(SpecialAddresses.urlHost(rule.host())).append(':').append(rule.effectivePort())
+                    .append(rule.pathPrefix()).append("...");
+            List<String> notes = new ArrayList<>();
+            if (isWildcard(rule)) {
+                notes.add("any subdomain of " + rule.host().substring(2) + ", not " + rule.host().substring(2)
+                        + " itself");
+            }
+            if (!rule.headers().isEmpty()) {
+                notes.add("the host adds the credentials");
+                credentials = true;
+            }
+            if (!notes.isEmpty()) {
+                out.append(" (").append(String.join("; ", notes)).append(')');
+            }
+            out.append('\n');
+        }
+        if (credentials) {
+            out.append("Where the host adds the credentials, do not send your own.\n");
+        }
+        out.append(maxRedirects == 0 ? "Redirects are not followed: a redirect fails."
+                        : "Redirects are followed (at most " + maxRedirects + "), each checked against the same rules.")
+                .append(" Each fetch() call has ").append(timeout.toMillis())
+                .append(" ms in all; response bodies over ").append(maxResponseBytes)
+                .append(" bytes fail. The response has status, ok, url, redirected, headers.get(name), text() and"
+                        + " json(); bodies are text (UTF-8).");
+        return out.toString();
+    }
+
+    private String call(String argumentsJson) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode args = parseArguments(argumentsJson);
+        String method = textField(args, "method", "GET").toUpperCase(Locale.ROOT);
+        if (!TOKEN.matcher(method).matches()) {
+            throw new HostFunctionException("fetch: '" + shorten(method) + "' is not a valid HTTP method");
+        }
+        JsonNode urlNode = args.get("url");
+        if (urlNode == null || !urlNode.isString() || urlNode.asString().isBlank()) {
+            throw new HostFunctionException("fetch: the URL is missing; call fetch(url, {method, headers, body})");
+        }
+        FetchTarget target = FetchTarget.parse(urlNode.asString());
+        if (NEVER.contains(method)) {
+            throw new HostFunctionException("fetch denied: " + method + " requests are never allowed");
+        }
+        String body = args.hasNonNull("body") ? textField(args, "body", null) : null;
+        if (body != null && (method.equals("GET") || method.equals("HEAD"))) {
+            throw new HostFunctionException("fetch: a " + method + " request cannot have a body");
+        }
+        List<Map.Entry<String, String>> programHeaders = programHeaders(args.get("headers"));
+        if (body != null && programHeaders.stream().noneMatch(h -> h.getKey().equalsIgnoreCase("content-type"))) {
+            programHeaders.add(new AbstractMap.SimpleEntry<>("Content-Type", "text/plain;charset=UTF-8"));
+        }
+
+        FetchTarget from = null;
+        for (int redirects = 0; ; redirects++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new HostFunctionException("fetch interrupted: " + target.url());
+            }
+            List<EgressRule> matching = authorize(method, target, from);
+            List<InetAddress> addresses = resolveAndCheck(target, matching, from);
+            byte[] bodyBytes = body != null ? body.getBytes(StandardCharsets.UTF_8)
+                    : method.equals("POST") || method.equals("PUT") || method.equals("PATCH") ? new byte[0] : null;
+            try (Http1Connection connection = Http1Connection.open(target, addresses, deadline, sockets, this::tls)) {
+                try {
+                    connection.send(method, target, requestHeaders(programHeaders, matching.get(0)), bodyBytes);
+                    Http1Connection.Head head = connection.readHead();
+                    String location = head.first("location");
+                    if (REDIRECTS.contains(head.status()) && location != null) {
+                        if (redirects >= maxRedirects) {
+                            throw new HostFunctionException("fetch failed: too many redirects (more than "
+                                    + maxRedirects + ") from " + urlNode.asString());
+                        }
+                        FetchTarget next = target.resolve(location);
+                        if (head.status() == 303 && !method.equals("HEAD")
+                                || (head.status() == 301 || head.status() == 302) && method.equals("POST")) {
+                            method = "GET";
+                            body = null;
+                            programHeaders.removeIf(h -> BODY_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)));
+                        }
+                        if (!next.sameOrigin(target)) {
+                            programHeaders.removeIf(h -> h.getKey().equalsIgnoreCase("authorization")
+                                    || h.getKey().equalsIgnoreCase("cookie"));
+                        }
+                        from = target;
+                        target = next;
+                        continue;
+                    }
+                    byte[] responseBody = connection.readBody(method, head, maxResponseBytes);
+                    return reply(head, target, redirects > 0, responseBody);
+                } catch (IOException e) {
+                    throw failure(e, target, connection.pastDeadline());
+                }
+            } catch (IOException e) {
+                throw failure(e, target, System.nanoTime() - deadline >= 0);
+            }
+        }
+    }
+
+    private HostFunctionException failure(IOException e, FetchTarget target, boolean pastDeadline) {
+        if (pastDeadline || e instanceof SocketTimeoutException) {
+            return new HostFunctionException("fetch timed out after " + timeout.toMillis() + " ms: " + target.url());
+        }
+        if (e instanceof Http1Connection.TooLarge) {
+            return new HostFunctionException("fetch response from " + target.url() + " exceeds the "
+                    + maxResponseBytes + "-byte limit");
+        }
+        if (e instanceof SSLException) {
+            return new HostFunctionException("fetch failed: TLS with " + target.origin() + " failed: " + e.getMessage());
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new HostFunctionException("fetch failed: " + target.url() + ": " + detail);
+    }
+
+    /** The rules that allow the request, in order; fails with the denial when there are none. */
+    private List<EgressRule> authorize(String method, FetchTarget target, FetchTarget from) {
+        List<EgressRule> matching = new ArrayList<>();
+        for (EgressRule rule : rules) {
+            if (rule.scheme().equals(target.scheme()) && hostMatches(rule, target.host())
+                    && rule.effectivePort() == target.port() && target.rawPath().startsWith(rule.pathPrefix())
+                    && rule.methods().contains(method)) {
+                matching.add(rule);
+            }
+        }
+        if (!matching.isEmpty()) {
+            return matching;
+        }
+        String path = target.rawPath();
+        String prefix = path.substring(0, path.lastIndexOf('/') + 1);
+        throw new HostFunctionException("fetch denied: no codeact.egress rule allows " + method + " "
+                + target.withoutQuery() + redirectNote(from) + "; add one like {scheme: " + target.scheme()
+                + ", host: " + target.host() + ", port: " + target.port() + ", path-prefix: " + prefix
+                + ", methods: [" + method + "]}");
+    }
+
+    /**
+     * Resolves the host once and checks every address; the connection goes to these addresses only.
+     */
+    private List<InetAddress> resolveAndCheck(FetchTarget target, List<EgressRule> matching, FetchTarget from) {
+        String host = target.host();
+        if (SpecialAddresses.isMetadataName(host)) {
+            throw new HostFunctionException("fetch denied: " + host + " is a cloud metadata service" + redirectNote(from)
+                    + "; programs may never reach it by name");
+        }
+        InetAddress literal = SpecialAddresses.literal(host);
+        InetAddress[] resolved;
+        if (literal != null) {
+            resolved = new InetAddress[] {literal};
+        } else {
+            try {
+                resolved = resolver.resolve(host);
+            } catch (UnknownHostException e) {
+                throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
+            }
+            if (resolved == null || resolved.length == 0) {
+                throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
+            }
+        }
+        for (InetAddress address : resolved) {
+            String kind = SpecialAddresses.classify(address);
+            if (kind != null && matching.stream().noneMatch(rule -> namesExplicitly(rule, address))) {
+                String what = literal != null ? host + " is " + kind
+                        : host + " resolves to " + SpecialAddresses.text(address) + ", " + kind;
+                throw new HostFunctionException("fetch denied: " + what + redirectNote(from)
+                        + "; loopback, private, link-local and metadata addresses are reachable only through a"
+                        + " codeact.egress rule whose host is that address itself (or localhost, for loopback)");
+            }
+        }
+        return Arrays.asList(resolved);
+    }
+
+    private static boolean namesExplicitly(EgressRule rule, InetAddress address) {
+        if (isWildcard(rule)) {
+            return false;
+        }
+        if (rule.host().equals("localhost")) {
+            return address.isLoopbackAddress();
+        }
+        InetAddress literal = SpecialAddresses.literal(rule.host());
+        return literal != null && literal.equals(address);
+    }
+
+    private static boolean hostMatches(EgressRule rule, String host) {
+        if (isWildcard(rule)) {
+            String domain = rule.host().substring(1); // ".example.com"
+            return host.endsWith(domain) && host.length() > domain.length() && SpecialAddresses.literal(host) == null;
+        }
+        String ruleHost = rule.host();
+        if (ruleHost.startsWith("[") && ruleHost.endsWith("]")) {
+            ruleHost = ruleHost.substring(1, ruleHost.length() - 1);
+        }
+        if (ruleHost.equals(host)) {
+            return true;
+        }
+        InetAddress ruleLiteral = SpecialAddresses.literal(ruleHost);
+        InetAddress hostLiteral = ruleLiteral == null ? null : SpecialAddresses.literal(host);
+        return ruleLiteral != null && ruleLiteral.equals(hostLiteral);
+    }
+
+    private static boolean isWildcard(EgressRule rule) {
+        return rule.host().startsWith("*.");
+    }
+
+    private static String redirectNote(FetchTarget from) {
+        return from == null ? "" : " (a redirect from " + from.url() + ")";
+    }
+
+    private static List<Map.Entry<String, String>> requestHeaders(List<Map.Entry<String, String>> program,
+            EgressRule rule) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        Set<String> injected = new java.util.HashSet<>();
+        rule.headers().keySet().forEach(name -> injected.add(name.toLowerCase(Locale.ROOT)));
+        boolean userAgent = false;
+        boolean accept = false;
+        for (Map.Entry<String, String> h : program) {
+            String lower = h.getKey().toLowerCase(Locale.ROOT);
+            if (!injected.contains(lower)) {
+                headers.add(h);
+                userAgent |= lower.equals("user-agent");
+                accept |= lower.equals("accept");
+            }
+        }
+        for (Map.Entry<String, String> h : rule.headers().entrySet()) {
+            String lower = h.getKey().toLowerCase(Locale.ROOT);
+            headers.add(h);
+            userAgent |= lower.equals("user-agent");
+            accept |= lower.equals("accept");
+        }
+        if (!userAgent) {
+            headers.add(new AbstractMap.SimpleEntry<>("User-Agent", "codeact-fetch"));
+        }
+        if (!accept) {
+            headers.add(new AbstractMap.SimpleEntry<>("Accept", "*/*"));
+        }
+        headers.add(new AbstractMap.SimpleEntry<>("Accept-Encoding", "identity"));
+        return headers;
+    }
+
+    private static List<Map.Entry<String, String>> programHeaders(JsonNode node) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return headers;
+        }
+        if (!node.isObject()) {
+            throw new HostFunctionException("fetch: headers must be an object of name: value");
+        }
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String name = e.getKey();
+            if (!TOKEN.matcher(name).matches()) {
+                throw new HostFunctionException("fetch: '" + shorten(name) + "' is not a valid header name");
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (DROPPED.contains(lower) || lower.startsWith("proxy-") || lower.startsWith("x-forwarded-")) {
+                continue;
+            }
+            JsonNode v = e.getValue();
+            String value = v == null || v.isNull() ? "" : v.isString() ? v.asString() : v.toString();
+            if (!validValue(value)) {
+                throw new HostFunctionException("fetch: the value of header '" + name
+                        + "' has characters HTTP does not allow (line breaks, control characters or non-Latin-1)");
+            }
+            byName.put(name, value.strip());
+        }
+        byName.forEach((k, v) -> headers.add(new AbstractMap.SimpleEntry<>(k, v)));
+        return headers;
+    }
+
+    private static boolean validValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xff || c == 0x7f || (c < 0x20 && c != '\t')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String reply(Http1Connection.Head head, FetchTarget target, boolean redirected, byte[] body) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("status", head.status());
+        root.put("url", target.url());
+        root.put("redirected", redirected);
+        ObjectNode headers = root.putObject("headers");
+        boolean decoded = Http1Connection.decodes(head);
+        head.headers().forEach((name, values) -> {
+            if (DROPPED_FROM_RESPONSE.contains(name)
+                    || decoded && (name.equals("content-encoding") || name.equals("content-length"))) {
+                return;
+            }
+            headers.put(name, String.join(", ", values));
+        });
+        root.put("body", new String(body, StandardCharsets.UTF_8));
+        return JSON.writeValueAsString(root);
+    }
+
+    private static JsonNode parseArguments(String argumentsJson) {
+        JsonNode args;
+        try {
+            args = JSON.readTree(argumentsJson == null ? "" : argumentsJson);
+        } catch (JacksonException e) {
+            throw new HostFunctionException("fetch: the arguments are not JSON: " + e.getOriginalMessage());
+        }
+        if (args == null || !args.isObject()) {
+            throw new HostFunctionException("fetch: the arguments must be a JSON object {url, method, headers, body}");
+        }
+        return args;
+    }
+
+    private static String textField(JsonNode args, String name, String fallback) {
+        JsonNode node = args.get(name);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isString()) {
+            throw new HostFunctionException("fetch: " + name + " must be a string");
+        }
+        return node.asString();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    /** Plain sockets that never go through a proxy: the connection goes to the checked address itself. */
+    private static final class DirectSockets extends SocketFactory {
+        @Override
+        public Socket createSocket() {
+            return new Socket(Proxy.NO_PROXY);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) {
+            throw new UnsupportedOperationException("egress connects only to checked addresses");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
+            throw new UnsupportedOperationException("egress connects only to checked addresses");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) {
+            throw new UnsupportedOperationException("egress connects through createSocket() and connect");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
+            throw new UnsupportedOperationException("egress connects through createSocket() and connect");
+        }
+    }
+
+    private SSLSocketFactory tls() {
+        return tls != null ? tls : (SSLSocketFactory) SSLSocketFactory.getDefault();
+    }
+}

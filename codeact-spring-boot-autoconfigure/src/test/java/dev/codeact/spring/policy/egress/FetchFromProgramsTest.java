@@ -1,0 +1,85 @@
+package dev.codeact.spring.policy.egress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.HostFunctions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The program-facing fetch() end to end, on a backend: the bootstrap's fetch, the host call, this policy, a local
+ * server, and back. Subclasses name the backend.
+ */
+abstract class FetchFromProgramsTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static LocalHttpServer server;
+    private static HostFunctions functions;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = LocalHttpServer.http();
+        EgressPolicy policy = new EgressPolicy(List.of(new EgressRule("http", "127.0.0.1", server.port(), "/echo/",
+                List.of("GET", "POST"), Map.of("X-Injected", "by-host"))), Duration.ofSeconds(5), 1 << 20, 3);
+        functions = HostFunctions.builder().service(EgressPolicy.SERVICE, policy.fetch()).build();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    protected abstract ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits);
+
+    private JsonNode run(String code) {
+        ExecutionResult result = execute(code, functions, ExecutionLimits.defaults());
+        assertThat(result.error()).as("%s", result.error()).isNull();
+        return JSON.readTree(result.resultJson());
+    }
+
+    @Test
+    void aProgramFetchesAndReadsTheResponse() {
+        JsonNode r = run("const r = await fetch('" + server.url("/echo/program") + "', {method:'POST',"
+                + " headers:{'X-A':'1'}, body: JSON.stringify({x:1})});"
+                + " return {status: r.status, ok: r.ok, ct: r.headers.get('content-type'), json: await r.json()};");
+        assertThat(r.get("status").asInt()).isEqualTo(200);
+        assertThat(r.get("ok").asBoolean()).isTrue();
+        assertThat(r.get("ct").asString()).isEqualTo("application/json");
+        JsonNode echo = r.get("json");
+        assertThat(echo.get("method").asString()).isEqualTo("POST");
+        assertThat(echo.get("path").asString()).isEqualTo("/echo/program");
+        assertThat(echo.get("headers").get("x-a").asString()).isEqualTo("1");
+        assertThat(echo.get("headers").get("x-injected").asString()).isEqualTo("by-host");
+        assertThat(echo.get("body").asString()).isEqualTo("{\"x\":1}");
+    }
+
+    @Test
+    void aDeniedFetchIsACatchableTypeErrorWithTheDenial() {
+        JsonNode r = run("try { await fetch('" + server.url("/admin/x") + "', {method: 'DELETE'}); return 'not denied'; }"
+                + " catch (e) { return {typeError: e instanceof TypeError, name: e.name, message: e.message}; }");
+        assertThat(r.get("typeError").asBoolean()).isTrue();
+        assertThat(r.get("name").asString()).isEqualTo("TypeError");
+        assertThat(r.get("message").asString()).isEqualTo("fetch denied: no codeact.egress rule allows DELETE "
+                + "http://127.0.0.1:" + server.port() + "/admin/x; add one like {scheme: http, host: 127.0.0.1, port: "
+                + server.port() + ", path-prefix: /admin/, methods: [DELETE]}");
+        assertThat(server.requests).noneMatch(req -> req.contains("/admin/"));
+    }
+
+    @Test
+    void anUncaughtDenialFailsTheProgramWithTheTypeError() {
+        ExecutionResult result = execute("await fetch('http://169.254.169.254/latest/meta-data/');", functions,
+                ExecutionLimits.defaults());
+        assertThat(result.error()).isNotNull();
+        assertThat(result.error().name()).isEqualTo("TypeError");
+        assertThat(result.error().message())
+                .startsWith("TypeError: fetch denied: no codeact.egress rule allows GET"
+                        + " http://169.254.169.254:80/latest/meta-data/;");
+    }
+}
