@@ -22,6 +22,7 @@ static inline uint64_t hl_rdtsc(void) {
 /* heap.c */
 void heap_init(void *base, size_t size);
 size_t heap_high_water(void);
+void heap_seal(void);
 
 /* runtime.c */
 void runtime_boot(void);

@@ -107,6 +107,7 @@ void runtime_boot(void) {
     JS_FreeValue(context, natives);
     JS_FreeValue(context, install);
     JS_RunGC(runtime);
+    heap_seal();
     static const char booted[] = "{\"ok\":true,\"result\":null}";
     hl_finish(booted, sizeof booted - 1);
 }
