@@ -133,6 +133,7 @@
 
   function errorType(phase, error) {
     if (phase === 'interrupted') return 'INTERRUPTED';
+    if (phase === 'out-of-memory') return 'OUT_OF_MEMORY';
     if (phase === 'pending') return 'RUNTIME';
     if (!(error instanceof Error)) return 'RUNTIME';
     // QuickJS reports stack exhaustion as an InternalError, or a SyntaxError from its parsers
@@ -149,6 +150,9 @@
     if (phase === 'pending') {
       outcome.name = 'Error';
       outcome.message = 'the program awaited a promise that never settled';
+    } else if (phase === 'out-of-memory') {
+      outcome.name = 'InternalError';
+      outcome.message = 'out of memory';
     } else if (error instanceof Error) {
       outcome.name = String(error.name);
       outcome.message = String(error.message);

@@ -2,6 +2,8 @@
  * The QuickJS runtime: created once at boot (that state is the snapshot every execution starts
  * from), then one program per EXECUTE entry, run as the body of an async function.
  */
+#include <malloc.h>
+#include <stdlib.h>
 #include <string.h>
 #include "guest.h"
 #include "quickjs.h"
@@ -12,6 +14,57 @@ static JSRuntime *runtime;
 static JSContext *context;
 static JSValue encode_outcome; /* bootstrap's (phase, ok, value) -> outcome JSON string */
 static uint64_t random_state;
+/* Set when the memory limit refused an allocation during this execution: QuickJS may then be unable to
+   allocate even the "out of memory" error and throw null instead. */
+static int allocation_refused;
+
+/* QuickJS's default allocator functions, plus noting refusals. */
+#define MALLOC_OVERHEAD_BYTES 8
+static void *limited_malloc(JSMallocState *s, size_t size) {
+    if (s->malloc_size + size > s->malloc_limit) {
+        allocation_refused = 1;
+        return NULL;
+    }
+    void *p = malloc(size);
+    if (!p) {
+        allocation_refused = 1;
+        return NULL;
+    }
+    s->malloc_count++;
+    s->malloc_size += malloc_usable_size(p) + MALLOC_OVERHEAD_BYTES;
+    return p;
+}
+
+static void limited_free(JSMallocState *s, void *p) {
+    if (!p) return;
+    s->malloc_count--;
+    s->malloc_size -= malloc_usable_size(p) + MALLOC_OVERHEAD_BYTES;
+    free(p);
+}
+
+static void *limited_realloc(JSMallocState *s, void *p, size_t size) {
+    if (!p) return size == 0 ? NULL : limited_malloc(s, size);
+    size_t old = malloc_usable_size(p);
+    if (size == 0) {
+        limited_free(s, p);
+        return NULL;
+    }
+    if (s->malloc_size + size - old > s->malloc_limit) {
+        allocation_refused = 1;
+        return NULL;
+    }
+    void *q = realloc(p, size);
+    if (!q) {
+        allocation_refused = 1;
+        return NULL;
+    }
+    s->malloc_size += malloc_usable_size(q) - old;
+    return q;
+}
+
+static size_t usable_size(const void *p) { return malloc_usable_size((void *)p); }
+
+static const JSMallocFunctions LIMITED_ALLOCATOR = {limited_malloc, limited_free, limited_realloc, usable_size};
 
 static const char PROGRAM_PREFIX[] = "(async function () {";
 static const char PROGRAM_SUFFIX[] = "\n})";
@@ -87,7 +140,7 @@ static const JSCFunctionListEntry native_functions[] = {
 };
 
 void runtime_boot(void) {
-    runtime = JS_NewRuntime();
+    runtime = JS_NewRuntime2(&LIMITED_ALLOCATOR, NULL);
     if (!runtime) hl_abort(HL_ABORT_BOOT_FAILED, "JS_NewRuntime failed");
     JS_SetCanBlock(runtime, 0);
     JS_SetInterruptHandler(runtime, interrupt_requested, NULL);
@@ -124,6 +177,9 @@ static void finish(const char *phase, int ok, JSValue value) {
        touch (and so dirty) every page of the heap, so it is kept for failures */
     if (!ok) JS_RunGC(runtime);
     JS_SetMemoryLimit(runtime, (size_t)-1);
+    if (!ok && allocation_refused && (JS_IsNull(value) || JS_IsUndefined(value) || JS_IsException(value))) {
+        phase = "out-of-memory"; /* the limit left no room even for the error object */
+    }
     JSValue args[3] = {JS_NewString(context, phase), JS_NewBool(context, ok), value};
     JSValue json = JS_Call(context, encode_outcome, JS_UNDEFINED, 3, args);
     JS_FreeValue(context, args[0]);
@@ -150,6 +206,7 @@ static void finish(const char *phase, int ok, JSValue value) {
 void runtime_execute(void) {
     struct hl_mailbox *mb = hl_mailbox;
     random_state = mb->rng_seed | 1;
+    allocation_refused = 0;
     JS_UpdateStackTop(runtime);
     JS_SetMaxStackSize(runtime, (size_t)mb->stack_limit_bytes);
     JS_SetMemoryLimit(runtime, (size_t)mb->memory_limit_bytes);

@@ -150,7 +150,7 @@ class PoolTest {
     @Test
     void closingThePoolReleasesFileDescriptorsMappingsAndThreads() throws Exception {
         SharedPool.get(); // boot the shared pool and the watchdog first so they are part of the baseline
-        long fdsBefore = kvmFds();
+        long fdsBefore = settledKvmFds(); // VMs of earlier tests may still be tearing down
         java.util.Set<Thread> threadsBefore = codeactThreads();
         long vmBefore = virtualMemoryKiB();
         SandboxPool pool = SandboxPool.create(3, GuestMemorySizes.defaults(), Duration.ofSeconds(5));
@@ -185,6 +185,20 @@ class PoolTest {
             }
         }
         return threads;
+    }
+
+    private static long settledKvmFds() throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long previous = kvmFds();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            long now = kvmFds();
+            if (now == previous) {
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
     }
 
     /** File descriptors that lead to KVM: the JVM and surefire open and close others on their own schedule. */
