@@ -109,8 +109,9 @@ public final class BenchSuite {
         figures.put("coldStartMs", Map.of("p50", ms(percentile(cold, 50)), "min", ms(percentile(cold, 0))));
         try (CodeSandbox sandbox = create.get()) {
             int runs = name.equals("kvm") ? (quick ? 500 : 3000) : (quick ? 100 : 600);
-            long[] trivial = executions(sandbox, "return 1 + 1", runs);
-            long[] oneCall = executions(sandbox, "return call_tool('echo', {v: 1}).v", runs);
+            long[][] interleaved = executions(sandbox, runs, "return 1 + 1", "return call_tool('echo', {v: 1}).v");
+            long[] trivial = interleaved[0];
+            long[] oneCall = interleaved[1];
             figures.put("executeUs", Map.of("p50", us(percentile(trivial, 50)), "p99", us(percentile(trivial, 99))));
             figures.put("withOneCallToolUs", Map.of("p50", us(percentile(oneCall, 50)), "p99", us(percentile(oneCall, 99))));
             figures.put("callToolAddsUs", us(percentile(oneCall, 50) - percentile(trivial, 50)));
@@ -174,17 +175,23 @@ public final class BenchSuite {
         }
     }
 
-    private static long[] executions(CodeSandbox sandbox, String code, int runs) {
-        long[] samples = new long[runs];
+    /**
+     * Runs the programs in turn, round after round, so that warm-up and machine noise fall on all of them alike
+     * (a JIT-compiled engine keeps getting faster; measured one after the other, the later program would look cheaper).
+     */
+    private static long[][] executions(CodeSandbox sandbox, int runs, String... programs) {
+        long[][] samples = new long[programs.length][runs];
         for (int i = -runs / 3; i < runs; i++) {
-            long t = System.nanoTime();
-            ExecutionResult r = sandbox.execute(code, ECHO, LIMITS);
-            long elapsed = System.nanoTime() - t;
-            if (!r.success()) {
-                throw new IllegalStateException(sandbox.backend() + ": benchmark program failed: " + r.error());
-            }
-            if (i >= 0) {
-                samples[i] = elapsed;
+            for (int p = 0; p < programs.length; p++) {
+                long t = System.nanoTime();
+                ExecutionResult r = sandbox.execute(programs[p], ECHO, LIMITS);
+                long elapsed = System.nanoTime() - t;
+                if (!r.success()) {
+                    throw new IllegalStateException(sandbox.backend() + ": benchmark program failed: " + r.error());
+                }
+                if (i >= 0) {
+                    samples[p][i] = elapsed;
+                }
             }
         }
         return samples;
