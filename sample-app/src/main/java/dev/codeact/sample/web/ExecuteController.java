@@ -1,0 +1,71 @@
+package dev.codeact.sample.web;
+
+import dev.codeact.hyperlight.ErrorType;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.CodeExecution;
+import dev.codeact.spring.tools.ToolSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/execute} runs a program against the application's tools with the {@link CodeActExecutor}
+ * bean, no model involved: what {@code execute_code} does for the model, for debugging, demos and scripts.
+ * {@code GET /api/tools} shows the declarations the model gets. Programs run in the sandbox and reach only the
+ * tools, but they can call every tool: expose this endpoint only to callers you would let call the tools
+ * (turn it off with {@code sample.api.execute.enabled=false}).
+ *
+ * <p>A program that fails (syntax error, exception, tool error, a limit) is a normal answer: 200 with
+ * {@code success: false}. When the sandbox itself cannot run programs (no free micro-VM within the acquire
+ * timeout, KVM gone, sandbox failure) the answer is 503 with the same body.
+ */
+@RestController
+@RequestMapping("/api")
+@ConditionalOnBooleanProperty(name = "sample.api.execute.enabled", matchIfMissing = true)
+public class ExecuteController {
+    private static final Set<ErrorType> UNAVAILABLE = Set.of(ErrorType.POOL_EXHAUSTED, ErrorType.KVM_UNAVAILABLE,
+            ErrorType.SANDBOX_FAILURE);
+
+    /**
+     * A program to run.
+     *
+     * @param code JavaScript: the body of an async function; {@code return} a value, call tools with call_tool
+     */
+    public record ExecuteRequest(String code) {
+    }
+
+    private final CodeActExecutor executor;
+
+    public ExecuteController(CodeActExecutor executor) {
+        this.executor = executor;
+    }
+
+    @PostMapping("/execute")
+    public ResponseEntity<ExecutionView> execute(@RequestBody(required = false) ExecuteRequest request) {
+        if (request == null || request.code() == null || request.code().isBlank()) {
+            throw ApiErrors.badRequest("'code' is required: a JavaScript program, e.g. "
+                    + "{\"code\": \"return call_tool('find_customer', {id: 1})\"}");
+        }
+        CodeExecution execution = executor.run(request.code());
+        ExecutionResult result = execution.result();
+        boolean unavailable = result.error() != null && UNAVAILABLE.contains(result.error().type());
+        return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
+                .body(ExecutionView.of(execution));
+    }
+
+    /** The tools a program can call, as the TypeScript declarations the model is given. */
+    @GetMapping(path = "/tools", produces = MediaType.TEXT_PLAIN_VALUE)
+    public String tools() {
+        ToolSet tools = executor.catalog().select(List.of());
+        return tools.declarations();
+    }
+}

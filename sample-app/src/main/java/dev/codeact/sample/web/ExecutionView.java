@@ -1,0 +1,71 @@
+package dev.codeact.sample.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.codeact.hyperlight.ExecutionError;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.spring.execution.CodeExecution;
+import dev.codeact.spring.execution.ExecutionListener;
+import dev.codeact.spring.policy.fs.OutputFile;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One execution as the API returns it. {@code result} is the program's return value as JSON (not a string).
+ * {@code code} is present in chat answers (the program the model wrote) and left out of {@code /api/execute};
+ * {@code files} (what the program wrote to /output) is present in {@code /api/execute} answers only.
+ *
+ * @param code the program, in chat answers
+ * @param success whether the program ran to completion
+ * @param stdout what console.log printed
+ * @param stderr what console.warn and console.error printed
+ * @param result what the program returned, or null
+ * @param error why it failed, or null
+ * @param durationMs wall-clock time of the execution in milliseconds
+ * @param toolCalls how many times the program called a tool
+ * @param toolsCalled the tools it called, in order
+ * @param files the files it left in /output, in /api/execute answers
+ */
+public record ExecutionView(
+        @JsonInclude(JsonInclude.Include.NON_NULL) String code,
+        boolean success,
+        String stdout,
+        String stderr,
+        JsonNode result,
+        Error error,
+        double durationMs,
+        int toolCalls,
+        List<String> toolsCalled,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<OutputFile> files) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Why an execution failed.
+     *
+     * @param type SYNTAX, RUNTIME, TOOL_ERROR, TIMEOUT, CPU_LIMIT, OUT_OF_MEMORY, STACK_OVERFLOW, OUTPUT_LIMIT,
+     *     GUEST_CRASH, KVM_UNAVAILABLE, POOL_EXHAUSTED or SANDBOX_FAILURE
+     * @param message what went wrong
+     * @param name the JavaScript error's name (TypeError, ToolError, ...), if any
+     */
+    public record Error(String type, String message, @JsonInclude(JsonInclude.Include.NON_NULL) String name) {
+    }
+
+    /** A direct execution ({@code /api/execute}). */
+    public static ExecutionView of(CodeExecution execution) {
+        return of(null, execution.result(), execution.toolsCalled(), execution.files());
+    }
+
+    /** An execution the model asked for, as an {@code ExecutionListener} saw it. */
+    public static ExecutionView of(ExecutionListener.Execution execution) {
+        return of(execution.code(), execution.result(), execution.toolsCalled(), null);
+    }
+
+    private static ExecutionView of(String code, ExecutionResult r, List<String> toolsCalled, List<OutputFile> files) {
+        ExecutionError e = r.error();
+        return new ExecutionView(code, r.success(), r.stdout(), r.stderr(),
+                r.resultJson() == null ? null : JSON.readTree(r.resultJson()),
+                e == null ? null : new Error(e.type().name(), e.message(), e.name()),
+                Math.round(r.duration().toNanos() / 1_000.0) / 1_000.0, r.toolCalls(), toolsCalled, files);
+    }
+}

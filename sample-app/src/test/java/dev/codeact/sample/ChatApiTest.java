@@ -1,0 +1,149 @@
+package dev.codeact.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.codeact.sample.ApiClient.Response;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /api/chat} against a scripted OpenAI-compatible server on 127.0.0.1: the "model" first calls
+ * execute_code with a program over the sample tools, then answers with text. The program really runs in the
+ * sandbox against the seeded database; the endpoint answers with the text and with the executions of this
+ * request only.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "codeact.sandbox.backend=auto")
+class ChatApiTest {
+    static final ScriptedOpenAiServer MODEL = ScriptedOpenAiServer.start();
+
+    static final String QUESTION = "How much has Ada Lovelace spent on delivered orders, in US dollars?";
+    static final String PROGRAM = """
+            const c = call_tool('find_customer', {email: 'ada.lovelace@example.com'});
+            const delivered = call_tool('orders_for_customer', {customerId: c.id}).filter(o => o.status === 'DELIVERED');
+            const eur = delivered.reduce((sum, o) => sum + o.totalEur, 0);
+            const fx = call_tool('exchange_rate', {from: 'EUR', to: 'USD'});
+            return {name: c.name, orders: delivered.map(o => o.id), eur: Math.round(eur * 100) / 100,
+                    usd: Math.round(eur * fx.rate * 100) / 100};
+            """;
+    static final String ANSWER = "Ada Lovelace has spent 877.90 EUR (952.52 USD) on 2 delivered orders.";
+
+    @DynamicPropertySource
+    static void scriptedModel(DynamicPropertyRegistry registry) {
+        registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
+        // no key, like a local server (Ollama, vLLM, LM Studio): a base URL that is not OpenAI's is enough
+        registry.add("spring.ai.openai.api-key", () -> "");
+        registry.add("spring.ai.openai.chat.model", () -> "test-model");
+        registry.add("spring.ai.openai.max-retries", () -> "0");
+    }
+
+    @AfterAll
+    static void stopModel() {
+        MODEL.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    ApiClient api;
+
+    @BeforeEach
+    void reset() {
+        MODEL.reset();
+        api = new ApiClient(port);
+    }
+
+    @Test
+    void theModelAnswersWithOneProgramAndTheEndpointReturnsItsExecution() {
+        MODEL.thenExecuteCode("call_1", PROGRAM).thenAnswer(ANSWER);
+
+        Response response = api.postJson("/api/chat", Map.of("message", QUESTION));
+
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        JsonNode body = response.json();
+        assertThat(body.path("answer").asString()).isEqualTo(ANSWER);
+        JsonNode executions = body.path("executions");
+        assertThat(executions).hasSize(1);
+        JsonNode execution = executions.get(0);
+        assertThat(execution.path("code").asString()).isEqualTo(PROGRAM);
+        assertThat(execution.path("success").asBoolean()).as(execution.toString()).isTrue();
+        assertThat(execution.path("toolCalls").asInt()).isEqualTo(3);
+        assertThat(execution.path("toolsCalled").toString())
+                .isEqualTo("[\"find_customer\",\"orders_for_customer\",\"exchange_rate\"]");
+        assertThat(execution.path("durationMs").asDouble()).isPositive();
+        assertThat(execution.path("error").isNull()).isTrue();
+        JsonNode result = execution.path("result");
+        assertThat(result.path("name").asString()).isEqualTo("Ada Lovelace");
+        assertThat(result.path("orders").toString()).isEqualTo("[5150,5226]");
+        assertThat(result.path("eur").asDouble()).isEqualTo(877.90);
+        assertThat(result.path("usd").asDouble()).isEqualTo(952.52);
+
+        // What the model saw: only execute_code, the tool declarations, and the program's result as the tool message.
+        List<JsonNode> requests = MODEL.requests();
+        assertThat(requests).hasSize(2);
+        JsonNode first = requests.get(0);
+        assertThat(first.path("model").asString()).isEqualTo("test-model");
+        assertThat(first.path("tools")).hasSize(1);
+        assertThat(first.path("tools").get(0).path("function").path("name").asString()).isEqualTo("execute_code");
+        String system = ScriptedOpenAiServer.text(ScriptedOpenAiServer.messages(first, "system").get(0));
+        assertThat(system).startsWith("You are the support assistant of an online electronics shop.")
+                .contains("declare function call_tool(name: \"find_customer\"", "declare function call_tool(name: \"exchange_rate\"",
+                        "use exchange_rate to convert them");
+        JsonNode toolMessage = ScriptedOpenAiServer.messages(requests.get(1), "tool").get(0);
+        assertThat(toolMessage.path("tool_call_id").asString()).isEqualTo("call_1");
+        JsonNode toolResult = ApiClient.JSON.readTree(ScriptedOpenAiServer.text(toolMessage));
+        assertThat(toolResult.path("success").asBoolean()).isTrue();
+        assertThat(toolResult.path("result")).isEqualTo(result);
+        assertThat(MODEL.remainingReplies()).isZero();
+    }
+
+    @Test
+    void eachRequestGetsOnlyItsOwnExecutions() {
+        MODEL.thenExecuteCode("call_a", "return call_tool('find_customer', {id: 2}).name")
+                .thenExecuteCode("call_b", "return call_tool('convert_units', {value: 0, from: 'C', to: 'F'}).result")
+                .thenAnswer("Grace Hopper; water freezes at 32 °F.");
+        Response first = api.postJson("/api/chat", Map.of("message", "Who is customer 2, and what is 0 °C in °F?"));
+        // a direct execution in between is not part of any chat request
+        api.postJson("/api/execute", Map.of("code", "return 1"));
+        MODEL.thenAnswer("Hello! Ask me about customers, orders or products.");
+        Response second = api.postJson("/api/chat", Map.of("message", "Hello"));
+
+        JsonNode executions = first.json().path("executions");
+        assertThat(executions).hasSize(2);
+        assertThat(executions.get(0).path("result").asString()).isEqualTo("Grace Hopper");
+        assertThat(executions.get(1).path("result").asDouble()).isEqualTo(32.0);
+        assertThat(first.json().path("answer").asString()).isEqualTo("Grace Hopper; water freezes at 32 °F.");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.json().path("executions")).isEmpty();
+    }
+
+    @Test
+    void aFailingProgramIsReportedAndTheModelStillAnswers() {
+        MODEL.thenExecuteCode("call_err", "return call_tool('order_details', {orderId: 42})")
+                .thenAnswer("There is no order 42.");
+
+        JsonNode body = api.postJson("/api/chat", Map.of("message", "What is in order 42?")).json();
+
+        assertThat(body.path("answer").asString()).isEqualTo("There is no order 42.");
+        JsonNode execution = body.path("executions").get(0);
+        assertThat(execution.path("success").asBoolean()).isFalse();
+        assertThat(execution.path("error").path("type").asString()).isEqualTo("TOOL_ERROR");
+        assertThat(execution.path("error").path("message").asString()).contains("no order with id 42");
+    }
+
+    @Test
+    void aModelThatFailsGivesA502WithTheReason() {
+        // nothing scripted: the server answers 400, which the OpenAI client does not retry
+        Response response = api.postJson("/api/chat", Map.of("message", "Hello"));
+
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.json().path("detail").asString()).startsWith("The chat model call failed");
+    }
+}
