@@ -77,7 +77,12 @@ public final class CodeActExecutor {
 
     /** Runs {@code code} with the application's tools; the result comes with the program's /output files. */
     public CodeExecution run(String code) {
-        return run(code, catalog.select(List.of()), new ToolContext(Map.of()));
+        return run(code, Map.of());
+    }
+
+    /** As {@link #run(String)}, with a tool context for tools that take one (user, tenant, ...). */
+    public CodeExecution run(String code, Map<String, Object> toolContext) {
+        return run(code, catalog.select(List.of()), new ToolContext(toolContext));
     }
 
     /** As {@link #execute(String, ToolSet, ToolContext)}, with the program's /output files and the tools it called. */
@@ -104,7 +109,8 @@ public final class CodeActExecutor {
         execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : "failure")
                 .lowCardinalityKeyValue("error.type", result.success() ? "none" : result.error().type().name())
                 .stop();
-        listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt, sandbox.backend()));
+        listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt,
+                sandbox.backend(), files));
         return new CodeExecution(result, files, called);
     }
 

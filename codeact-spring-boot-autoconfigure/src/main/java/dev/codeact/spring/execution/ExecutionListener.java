@@ -1,6 +1,7 @@
 package dev.codeact.spring.execution;
 
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.spring.policy.fs.OutputFile;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,13 @@ public interface ExecutionListener {
      * @param toolsCalled the tools the program called, in order (a tool called twice appears twice)
      * @param startedAt when the execution started
      * @param backend the sandbox backend that ran it
+     * @param files the files the program left in /output
      */
     record Execution(String code, ExecutionResult result, Map<String, Object> toolContext, List<String> toolsCalled,
-            Instant startedAt, String backend) {
+            Instant startedAt, String backend, List<OutputFile> files) {
         public Execution {
             toolsCalled = List.copyOf(toolsCalled);
+            files = List.copyOf(files);
         }
     }
 

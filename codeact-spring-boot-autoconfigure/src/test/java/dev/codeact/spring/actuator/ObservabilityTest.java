@@ -96,7 +96,7 @@ class ObservabilityTest {
         for (int i = 1; i <= 4; i++) {
             ExecutionResult r = i == 3 ? new ExecutionResult("", false, "", false, null, ExecutionError.of(ErrorType.TIMEOUT, "slow"),
                     Duration.ofMillis(i * 10), 1) : new ExecutionResult("", false, "", false, "1", null, Duration.ofMillis(i * 10), 1);
-            stats.executed(new ExecutionListener.Execution("return " + i, r, Map.of(), List.of("stock", "price"), Instant.EPOCH, "kvm"));
+            stats.executed(new ExecutionListener.Execution("return " + i, r, Map.of(), List.of("stock", "price"), Instant.EPOCH, "kvm", List.of()));
         }
         assertThat(stats.total()).isEqualTo(4);
         assertThat(stats.byOutcome()).containsExactly(Map.entry("failure", 1L), Map.entry("success", 3L));
@@ -106,7 +106,7 @@ class ObservabilityTest {
         assertThat(stats.recent()).extracting(ExecutionStats.RecentExecution::durationMs).containsExactly(40.0, 30.0);
         assertThat(stats.recent()).allSatisfy(e -> assertThat(e.code()).isNull());
         ExecutionStats withCode = new ExecutionStats(5, true);
-        withCode.executed(new ExecutionListener.Execution("return 1", ok("1"), Map.of(), List.of(), Instant.EPOCH, "kvm"));
+        withCode.executed(new ExecutionListener.Execution("return 1", ok("1"), Map.of(), List.of(), Instant.EPOCH, "kvm", List.of()));
         assertThat(withCode.recent().get(0).code()).isEqualTo("return 1");
     }
 

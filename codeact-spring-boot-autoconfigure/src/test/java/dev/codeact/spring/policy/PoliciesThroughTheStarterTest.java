@@ -96,5 +96,7 @@ class PoliciesThroughTheStarterTest {
             assertThat(f.content()).isEqualTo("{\"total\":68.5}");
         });
         assertThat(run.toolsCalled()).containsExactly("pay");
+        assertThat(executor.run("fs.writeFile('/output/a.txt', 'hello'); return 1", Map.of("user", "ada")).files())
+                .extracting(f -> f.name() + "=" + f.content()).containsExactly("a.txt=hello");
     }
 }
