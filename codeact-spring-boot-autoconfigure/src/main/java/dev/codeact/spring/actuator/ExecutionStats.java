@@ -74,7 +74,7 @@ public final class ExecutionStats implements ExecutionListener {
         execution.toolsCalled().forEach(t -> toolCalls.computeIfAbsent(t, k -> new LongAdder()).increment());
         synchronized (this) {
             latencyNanos[(int) (latencyCount++ % LATENCY_WINDOW)] = r.duration().toNanos();
-            recent.addFirst(new RecentExecution(execution.startedAt(), r.duration().toNanos() / 1e6, execution.backend(),
+            recent.addFirst(new RecentExecution(execution.startedAt(), Math.round(r.duration().toNanos() / 1e3) / 1e3, execution.backend(),
                     r.success() ? "success" : "failure", r.success() ? null : r.error().type().name(), execution.toolsCalled(),
                     includeCode ? execution.code() : null));
             while (recent.size() > recentLimit) {
@@ -110,7 +110,7 @@ public final class ExecutionStats implements ExecutionListener {
         }
         long[] sorted = Arrays.copyOf(latencyNanos, n);
         Arrays.sort(sorted);
-        return new Latency(n, ms(sorted, 50), ms(sorted, 90), ms(sorted, 99), sorted[n - 1] / 1e6);
+        return new Latency(n, ms(sorted, 50), ms(sorted, 90), ms(sorted, 99), ms(sorted, 100));
     }
 
     private static double ms(long[] sorted, int percentile) {
