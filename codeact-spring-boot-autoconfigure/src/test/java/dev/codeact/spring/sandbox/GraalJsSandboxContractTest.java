@@ -13,39 +13,23 @@ import dev.codeact.spring.sandbox.graal.GraalJsCodeSandbox;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The sandbox contract against in-process GraalJS, which runs everywhere. */
 class GraalJsSandboxContractTest extends ExecutionContractTest {
-    private static GraalJsCodeSandbox sandbox;
-
-    @BeforeAll
-    static void createSandbox() {
-        sandbox = GraalJsCodeSandbox.create();
-    }
-
-    @AfterAll
-    static void closeSandbox() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     @Override
     protected ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
-        return sandbox.execute(code, functions, limits);
+        return TestSandboxes.graalJs().execute(code, functions, limits);
     }
 
     @Override
     protected String backend() {
-        return sandbox.backend();
+        return TestSandboxes.graalJs().backend();
     }
 
     @Test
     void itIsTheGraalJsBackend() {
-        assertThat(sandbox.backend()).isEqualTo("graaljs");
+        assertThat(TestSandboxes.graalJs().backend()).isEqualTo("graaljs");
     }
 
     @Test
