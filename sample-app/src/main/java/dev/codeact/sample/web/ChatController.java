@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.codeact.sample.conversion.ConversionTools;
+import dev.codeact.sample.shop.ShopTools;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,9 +47,14 @@ public class ChatController {
     private final ChatClient chat;
     private final ChatModelStatus status;
 
-    public ChatController(ObjectProvider<ChatClient.Builder> builder, ChatModelStatus status) {
+    /**
+     * The tools are given to the client too, so that with codeact.enabled=false the same app does plain Spring AI
+     * tool calling; with CodeAct on they are what programs call (CodeAct also finds @Tool beans by itself).
+     */
+    public ChatController(ObjectProvider<ChatClient.Builder> builder, ChatModelStatus status, ShopTools shopTools,
+            ConversionTools conversionTools) {
         ChatClient.Builder b = builder.getIfAvailable();
-        this.chat = b == null ? null : b.defaultSystem(SYSTEM).build();
+        this.chat = b == null ? null : b.defaultSystem(SYSTEM).defaultTools(shopTools, conversionTools).build();
         this.status = status;
     }
 

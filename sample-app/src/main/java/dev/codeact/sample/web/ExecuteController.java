@@ -3,6 +3,7 @@ package dev.codeact.sample.web;
 import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.execution.CodeActExecutor;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.List;
@@ -43,10 +44,19 @@ public class ExecuteController {
     public record ExecuteRequest(String code) {
     }
 
-    private final CodeActExecutor executor;
+    private final ObjectProvider<CodeActExecutor> executors;
 
-    public ExecuteController(CodeActExecutor executor) {
-        this.executor = executor;
+    /** The executor is looked up per request: with codeact.enabled=false there is none, and these endpoints say so. */
+    public ExecuteController(ObjectProvider<CodeActExecutor> executors) {
+        this.executors = executors;
+    }
+
+    private CodeActExecutor executor() {
+        CodeActExecutor executor = executors.getIfAvailable();
+        if (executor == null) {
+            throw ApiErrors.unavailable("CodeAct is disabled (codeact.enabled=false): there is no sandbox to run programs in");
+        }
+        return executor;
     }
 
     @PostMapping("/execute")
@@ -55,7 +65,7 @@ public class ExecuteController {
             throw ApiErrors.badRequest("'code' is required: a JavaScript program, e.g. "
                     + "{\"code\": \"return call_tool('find_customer', {id: 1})\"}");
         }
-        CodeExecution execution = executor.run(request.code());
+        CodeExecution execution = executor().run(request.code());
         ExecutionResult result = execution.result();
         boolean unavailable = result.error() != null && UNAVAILABLE.contains(result.error().type());
         return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
@@ -65,7 +75,7 @@ public class ExecuteController {
     /** The tools a program can call, as the TypeScript declarations the model is given. */
     @GetMapping(path = "/tools", produces = MediaType.TEXT_PLAIN_VALUE)
     public String tools() {
-        ToolSet tools = executor.catalog().select(List.of());
+        ToolSet tools = executor().catalog().select(List.of());
         return tools.declarations();
     }
 }
