@@ -1,8 +1,12 @@
 package dev.codeact.sample;
 
+import static dev.codeact.spring.testing.Reply.executeCode;
+import static dev.codeact.spring.testing.Reply.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.codeact.sample.ApiClient.Response;
+import dev.codeact.spring.testing.RecordedRequest;
+import dev.codeact.spring.testing.ScriptedOpenAiServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +66,7 @@ class ChatApiTest {
 
     @Test
     void theModelAnswersWithOneProgramAndTheEndpointReturnsItsExecution() {
-        MODEL.thenExecuteCode("call_1", PROGRAM).thenAnswer(ANSWER);
+        MODEL.enqueue(executeCode("call_1", PROGRAM), text(ANSWER));
 
         Response response = api.postJson("/api/chat", Map.of("message", QUESTION));
 
@@ -86,19 +90,19 @@ class ChatApiTest {
         assertThat(result.path("usd").asDouble()).isEqualTo(952.52);
 
         // What the model saw: only execute_code, the tool declarations, and the program's result as the tool message.
-        List<JsonNode> requests = MODEL.requests();
+        List<RecordedRequest> requests = MODEL.requests();
         assertThat(requests).hasSize(2);
-        JsonNode first = requests.get(0);
-        assertThat(first.path("model").asString()).isEqualTo("test-model");
-        assertThat(first.path("tools")).hasSize(1);
-        assertThat(first.path("tools").get(0).path("function").path("name").asString()).isEqualTo("execute_code");
-        String system = ScriptedOpenAiServer.text(ScriptedOpenAiServer.messages(first, "system").get(0));
+        RecordedRequest first = requests.get(0);
+        assertThat(first.body().path("model").asString()).isEqualTo("test-model");
+        assertThat(first.tools()).hasSize(1);
+        assertThat(first.tools().get(0).path("function").path("name").asString()).isEqualTo("execute_code");
+        String system = RecordedRequest.text(first.messages("system").get(0));
         assertThat(system).startsWith("You are the support assistant of an online electronics shop.")
                 .contains("declare function call_tool(name: \"find_customer\"", "declare function call_tool(name: \"exchange_rate\"",
                         "use exchange_rate to convert them");
-        JsonNode toolMessage = ScriptedOpenAiServer.messages(requests.get(1), "tool").get(0);
+        JsonNode toolMessage = requests.get(1).messages("tool").get(0);
         assertThat(toolMessage.path("tool_call_id").asString()).isEqualTo("call_1");
-        JsonNode toolResult = ApiClient.JSON.readTree(ScriptedOpenAiServer.text(toolMessage));
+        JsonNode toolResult = ApiClient.JSON.readTree(RecordedRequest.text(toolMessage));
         assertThat(toolResult.path("success").asBoolean()).isTrue();
         assertThat(toolResult.path("result")).isEqualTo(result);
         assertThat(MODEL.remainingReplies()).isZero();
@@ -106,13 +110,13 @@ class ChatApiTest {
 
     @Test
     void eachRequestGetsOnlyItsOwnExecutions() {
-        MODEL.thenExecuteCode("call_a", "return call_tool('find_customer', {id: 2}).name")
-                .thenExecuteCode("call_b", "return call_tool('convert_units', {value: 0, from: 'C', to: 'F'}).result")
-                .thenAnswer("Grace Hopper; water freezes at 32 °F.");
+        MODEL.enqueue(executeCode("call_a", "return call_tool('find_customer', {id: 2}).name"),
+                executeCode("call_b", "return call_tool('convert_units', {value: 0, from: 'C', to: 'F'}).result"),
+                text("Grace Hopper; water freezes at 32 °F."));
         Response first = api.postJson("/api/chat", Map.of("message", "Who is customer 2, and what is 0 °C in °F?"));
         // a direct execution in between is not part of any chat request
         api.postJson("/api/execute", Map.of("code", "return 1"));
-        MODEL.thenAnswer("Hello! Ask me about customers, orders or products.");
+        MODEL.enqueue(text("Hello! Ask me about customers, orders or products."));
         Response second = api.postJson("/api/chat", Map.of("message", "Hello"));
 
         JsonNode executions = first.json().path("executions");
@@ -126,8 +130,8 @@ class ChatApiTest {
 
     @Test
     void aFailingProgramIsReportedAndTheModelStillAnswers() {
-        MODEL.thenExecuteCode("call_err", "return call_tool('order_details', {orderId: 42})")
-                .thenAnswer("There is no order 42.");
+        MODEL.enqueue(executeCode("call_err", "return call_tool('order_details', {orderId: 42})"),
+                text("There is no order 42."));
 
         JsonNode body = api.postJson("/api/chat", Map.of("message", "What is in order 42?")).json();
 

@@ -1,11 +1,12 @@
 package dev.codeact.spring.e2e;
 
-import static dev.codeact.spring.e2e.ScriptedOpenAiServer.executeCode;
-import static dev.codeact.spring.e2e.ScriptedOpenAiServer.text;
+import static dev.codeact.spring.testing.Reply.executeCode;
+import static dev.codeact.spring.testing.Reply.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.codeact.spring.e2e.ScriptedOpenAiServer.RecordedRequest;
 import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.testing.RecordedRequest;
+import dev.codeact.spring.testing.ScriptedOpenAiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

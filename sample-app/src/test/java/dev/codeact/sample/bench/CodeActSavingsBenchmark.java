@@ -4,12 +4,14 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.codeact.sample.SampleApplication;
-import dev.codeact.sample.bench.LoopbackModelServer.Exchange;
 import dev.codeact.sample.bench.ShopTask.Facts;
 import dev.codeact.sample.conversion.ConversionTools;
 import dev.codeact.sample.shop.ShopTools;
 import dev.codeact.sample.web.ExecutionCollector;
 import dev.codeact.spring.execution.ExecutionListener;
+import dev.codeact.spring.testing.RecordedRequest;
+import dev.codeact.spring.testing.Reply;
+import dev.codeact.spring.testing.ScriptedOpenAiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.boot.WebApplicationType;
@@ -28,11 +31,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What CodeAct saves on one task of the sample application ({@link ShopTask}: five dependent tool calls), measured
- * against a scripted model on a loopback OpenAI-compatible server ({@link LoopbackModelServer}):
+ * against a scripted model on a loopback OpenAI-compatible server ({@link ScriptedOpenAiServer} with a responder):
  *
  * <ul>
  *   <li><b>plain</b>: {@code codeact.enabled=false}, Spring AI's own tool calling; the model gets the seven sample
@@ -70,9 +72,9 @@ public final class CodeActSavingsBenchmark {
         final String key;
         final String label;
         final boolean codeActEnabled;
-        final Function<JsonNode, ObjectNode> model;
+        final Function<RecordedRequest, Reply> model;
 
-        Mode(String key, String label, boolean codeActEnabled, Function<JsonNode, ObjectNode> model) {
+        Mode(String key, String label, boolean codeActEnabled, Function<RecordedRequest, Reply> model) {
             this.key = key;
             this.label = label;
             this.codeActEnabled = codeActEnabled;
@@ -268,18 +270,21 @@ public final class CodeActSavingsBenchmark {
     private CodeActSavingsBenchmark() {
     }
 
+    /** One model round trip: the request as sent and the scripted model's reply. */
+    private record Exchange(RecordedRequest request, Reply reply) {
+    }
+
     /**
-     * Starts the loopback model and one application per mode, runs the task {@code warmups} times unmeasured and
-     * {@code runs} times measured in each, alternating the modes, and checks every run.
+     * Starts one application per mode, each with its own loopback model, runs the task {@code warmups} times
+     * unmeasured and {@code runs} times measured in each, alternating the modes, and checks every run.
      */
     public static Report run(int warmups, int runs) {
         if (warmups < 0 || runs < 1) {
             throw new IllegalArgumentException("warmups >= 0 and runs >= 1, were " + warmups + " and " + runs);
         }
         Encoding tokenizer = Encodings.newLazyEncodingRegistry().getEncoding(ENCODING);
-        try (LoopbackModelServer model = LoopbackModelServer.start();
-                App plainApp = App.start(Mode.PLAIN, model);
-                App codeActApp = App.start(Mode.CODEACT, model)) {
+        try (App plainApp = App.start(Mode.PLAIN);
+                App codeActApp = App.start(Mode.CODEACT)) {
             Facts expected = ShopTask.expected(plainApp.shop, plainApp.conversion);
             Facts expectedCodeActApp = ShopTask.expected(codeActApp.shop, codeActApp.conversion);
             check(expected.equals(expectedCodeActApp), "the two applications hold different data: %s vs %s", expected,
@@ -287,8 +292,8 @@ public final class CodeActSavingsBenchmark {
             List<Run> plainRuns = new ArrayList<>();
             List<Run> codeActRuns = new ArrayList<>();
             for (int i = 0; i < warmups + runs; i++) {
-                Run p = plainApp.ask(model, tokenizer, expected);
-                Run c = codeActApp.ask(model, tokenizer, expected);
+                Run p = plainApp.ask(tokenizer, expected);
+                Run c = codeActApp.ask(tokenizer, expected);
                 if (i >= warmups) {
                     plainRuns.add(p);
                     codeActRuns.add(c);
@@ -309,25 +314,53 @@ public final class CodeActSavingsBenchmark {
                 runs.stream().map(Run::programNanos).toList());
     }
 
-    /** One application context in one mode, and its auto-configured ChatClient. */
+    /**
+     * One application context in one mode, its auto-configured ChatClient, and the loopback model it talks to:
+     * a {@link ScriptedOpenAiServer} that answers with the mode's scripted model and keeps each round trip.
+     */
     private static final class App implements AutoCloseable {
         final Mode mode;
+        final ScriptedOpenAiServer model;
+        final List<Exchange> exchanges;
         final ConfigurableApplicationContext context;
         final ChatClient chat;
         final ShopTools shop;
         final ConversionTools conversion;
 
-        private App(Mode mode, ConfigurableApplicationContext context) {
+        private App(Mode mode, ScriptedOpenAiServer model, List<Exchange> exchanges,
+                ConfigurableApplicationContext context) {
             this.mode = mode;
+            this.model = model;
+            this.exchanges = exchanges;
             this.context = context;
             this.chat = context.getBean(ChatClient.Builder.class).defaultSystem(SYSTEM).build();
             this.shop = context.getBean(ShopTools.class);
             this.conversion = context.getBean(ConversionTools.class);
         }
 
-        static App start(Mode mode, LoopbackModelServer model) {
+        static App start(Mode mode) {
+            List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+            ScriptedOpenAiServer model = ScriptedOpenAiServer.start(request -> {
+                Reply reply = mode.model.apply(request);
+                exchanges.add(new Exchange(request, reply));
+                return reply;
+            });
+            ConfigurableApplicationContext context = null;
+            try {
+                context = context(mode, model);
+                return new App(mode, model, exchanges, context);
+            } catch (RuntimeException e) {
+                if (context != null) {
+                    context.close();
+                }
+                model.close();
+                throw e;
+            }
+        }
+
+        private static ConfigurableApplicationContext context(Mode mode, ScriptedOpenAiServer model) {
             // command-line arguments: they override application.yml (and OPENAI_* environment variables)
-            ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+            return new SpringApplicationBuilder(SampleApplication.class)
                     .web(WebApplicationType.NONE)
                     .run("--spring.main.banner-mode=off",
                             "--spring.main.log-startup-info=false",
@@ -340,13 +373,12 @@ public final class CodeActSavingsBenchmark {
                             "--codeact.sandbox.pool-size=1",
                             // /api/execute needs the CodeActExecutor, which only exists with CodeAct on
                             "--sample.api.execute.enabled=" + mode.codeActEnabled);
-            return new App(mode, context);
         }
 
         /** Asks the question once; checks the round trips, the tools that ran and the answer. */
-        Run ask(LoopbackModelServer model, Encoding tokenizer, Facts expected) {
-            model.model(mode.model);
-            model.clear();
+        Run ask(Encoding tokenizer, Facts expected) {
+            model.reset();
+            exchanges.clear();
             ExecutionCollector collector = new ExecutionCollector();
             long start = System.nanoTime();
             String answer = chat.prompt()
@@ -358,7 +390,9 @@ public final class CodeActSavingsBenchmark {
                     .call()
                     .content();
             long nanos = System.nanoTime() - start;
-            List<Exchange> exchanges = model.exchanges();
+            check(model.unexpectedRequests().isEmpty(), "%s: the scripted model could not answer: %s", mode.label,
+                    model.unexpectedRequests());
+            List<Exchange> exchanges = List.copyOf(this.exchanges);
             dump(mode, exchanges);
 
             List<Integer> bytes = new ArrayList<>();
@@ -367,12 +401,14 @@ public final class CodeActSavingsBenchmark {
             int outputTokens = 0;
             List<String> modelToolCalls = new ArrayList<>();
             for (Exchange e : exchanges) {
-                check(e.reply() != null, "%s: the scripted model could not answer %s", mode.label, e.request());
-                bytes.add(e.body().length);
-                bodyTokens.add(tokenizer.countTokensOrdinary(new String(e.body(), StandardCharsets.UTF_8)));
+                byte[] body = e.request().rawBody();
+                bytes.add(body.length);
+                bodyTokens.add(tokenizer.countTokensOrdinary(new String(body, StandardCharsets.UTF_8)));
                 promptTokens.add(tokenizer.countTokensOrdinary(promptText(e.request())));
                 outputTokens += tokenizer.countTokensOrdinary(replyText(e.reply()));
-                e.reply().path("tool_calls").forEach(c -> modelToolCalls.add(c.path("function").path("name").asString()));
+                if (e.reply() instanceof Reply.ToolCall call) {
+                    modelToolCalls.add(call.toolName());
+                }
             }
             List<ExecutionListener.Execution> executions = collector.executions();
             List<String> toolsCalled;
@@ -382,7 +418,7 @@ public final class CodeActSavingsBenchmark {
                 check(executions.isEmpty(), "plain: CodeAct ran programs");
                 toolsCalled = modelToolCalls;
                 check(exchanges.size() == 6, "plain: expected 6 model requests, were %d", exchanges.size());
-                check(exchanges.stream().allMatch(e -> e.request().path("tools").size() == 7),
+                check(exchanges.stream().allMatch(e -> e.request().tools().size() == 7),
                         "plain: every request should offer the seven sample tools");
             } else {
                 check(modelToolCalls.equals(List.of("execute_code")), "CodeAct: the model called %s", modelToolCalls);
@@ -406,7 +442,11 @@ public final class CodeActSavingsBenchmark {
 
         @Override
         public void close() {
-            context.close();
+            try {
+                context.close();
+            } finally {
+                model.close();
+            }
         }
     }
 
@@ -416,32 +456,33 @@ public final class CodeActSavingsBenchmark {
      * schema). OpenAI renders tool definitions in its own internal format, so this approximates the prompt tokens
      * an API would bill; the whole bodies are counted as well.
      */
-    static String promptText(JsonNode request) {
+    static String promptText(RecordedRequest request) {
         StringBuilder s = new StringBuilder();
-        for (JsonNode m : request.path("messages")) {
-            s.append(ShopTask.text(m)).append('\n');
+        for (JsonNode m : request.messages()) {
+            s.append(RecordedRequest.text(m)).append('\n');
             for (JsonNode call : m.path("tool_calls")) {
                 s.append(call.path("function").path("name").asString()).append(' ')
                         .append(call.path("function").path("arguments").asString()).append('\n');
             }
         }
-        for (JsonNode tool : request.path("tools")) {
+        for (JsonNode tool : request.tools()) {
             s.append(COMPACT.writeValueAsString(tool.path("function"))).append('\n');
         }
         return s.toString();
     }
 
-    /** What the model wrote in one reply: its text, or the tools it called with their arguments. */
-    static String replyText(JsonNode reply) {
-        StringBuilder s = new StringBuilder(ShopTask.text(reply));
-        for (JsonNode call : reply.path("tool_calls")) {
-            s.append(call.path("function").path("name").asString()).append(' ')
-                    .append(call.path("function").path("arguments").asString());
+    /** What the model wrote in one reply: its text, or the tool it called with its arguments. */
+    static String replyText(Reply reply) {
+        if (reply instanceof Reply.ToolCall call) {
+            return call.toolName() + ' ' + call.arguments();
         }
-        return s.toString();
+        return ((Reply.Text) reply).text();
     }
 
-    /** With {@code -Dcodeact.bench.dump=DIR}: each request body and reply of the latest run, as exchanged. */
+    /**
+     * With {@code -Dcodeact.bench.dump=DIR}: each request body of the latest run as sent, and the scripted model's
+     * reply to it.
+     */
     private static void dump(Mode mode, List<Exchange> exchanges) {
         String dir = System.getProperty("codeact.bench.dump");
         if (dir == null || dir.isBlank()) {
@@ -451,7 +492,7 @@ public final class CodeActSavingsBenchmark {
             Files.createDirectories(Path.of(dir));
             for (int i = 0; i < exchanges.size(); i++) {
                 Exchange e = exchanges.get(i);
-                Files.write(Path.of(dir, "%s-%d-request.json".formatted(mode.key, i + 1)), e.body());
+                Files.write(Path.of(dir, "%s-%d-request.json".formatted(mode.key, i + 1)), e.request().rawBody());
                 Files.writeString(Path.of(dir, "%s-%d-reply.json".formatted(mode.key, i + 1)),
                         JSON.writeValueAsString(e.reply()) + "\n");
             }

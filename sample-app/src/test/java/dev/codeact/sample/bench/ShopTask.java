@@ -7,6 +7,8 @@ import dev.codeact.sample.shop.ShopRecords.OrderLine;
 import dev.codeact.sample.shop.ShopRecords.OrderSummary;
 import dev.codeact.sample.shop.ShopRecords.ProductSales;
 import dev.codeact.sample.shop.ShopTools;
+import dev.codeact.spring.testing.RecordedRequest;
+import dev.codeact.spring.testing.Reply;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
@@ -147,7 +149,7 @@ final class ShopTask {
     // The scripted model, plain tool calling: one tool call per reply, then the answer.
 
     /** Answers one request of the plain mode: the next tool call, with arguments from the earlier results. */
-    static ObjectNode plainModel(JsonNode request) {
+    static Reply plainModel(RecordedRequest request) {
         requireQuestion(request);
         Map<String, JsonNode> results = toolResults(request);
         for (String step : STEPS) {
@@ -155,7 +157,7 @@ final class ShopTask {
                 return toolCall("call_" + (results.size() + 1), step, arguments(step, results));
             }
         }
-        return answer(plainFacts(results).answer());
+        return Reply.text(plainFacts(results).answer());
     }
 
     private static ObjectNode arguments(String tool, Map<String, JsonNode> r) {
@@ -215,10 +217,10 @@ final class ShopTask {
     }
 
     /** The results of the tool calls in the request's messages, by tool name, parsed from the tool messages. */
-    private static Map<String, JsonNode> toolResults(JsonNode request) {
+    private static Map<String, JsonNode> toolResults(RecordedRequest request) {
         Map<String, String> toolOfCall = new LinkedHashMap<>();
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        for (JsonNode m : request.path("messages")) {
+        for (JsonNode m : request.messages()) {
             for (JsonNode call : m.path("tool_calls")) {
                 toolOfCall.put(call.path("id").asString(), call.path("function").path("name").asString());
             }
@@ -227,7 +229,7 @@ final class ShopTask {
                 if (tool == null) {
                     throw new IllegalStateException("a tool message for an unknown call: " + m);
                 }
-                results.put(tool, readResult(tool, text(m)));
+                results.put(tool, readResult(tool, RecordedRequest.text(m)));
             }
         }
         return results;
@@ -237,17 +239,14 @@ final class ShopTask {
     // The scripted model, CodeAct: one program, then the answer.
 
     /** Answers one request of the CodeAct mode: execute_code with the program, then the answer from its result. */
-    static ObjectNode codeActModel(JsonNode request) {
+    static Reply codeActModel(RecordedRequest request) {
         requireQuestion(request);
-        JsonNode tools = request.path("tools");
-        if (tools.size() != 1 || !"execute_code".equals(tools.get(0).path("function").path("name").asString())) {
-            throw new IllegalStateException("CodeAct should offer execute_code only, offered " + tools);
+        if (!request.toolNames().equals(List.of("execute_code"))) {
+            throw new IllegalStateException("CodeAct should offer execute_code only, offered " + request.tools());
         }
         String executed = null;
-        for (JsonNode m : request.path("messages")) {
-            if ("tool".equals(m.path("role").asString())) {
-                executed = text(m);
-            }
+        for (JsonNode m : request.messages("tool")) {
+            executed = RecordedRequest.text(m);
         }
         if (executed == null) {
             ObjectNode args = JSON.createObjectNode().put("code", PROGRAM);
@@ -257,7 +256,7 @@ final class ShopTask {
         if (!answer.path("success").asBoolean()) {
             throw new IllegalStateException("the program failed: " + executed);
         }
-        return answer(programFacts(answer.path("result")).answer());
+        return Reply.text(programFacts(answer.path("result")).answer());
     }
 
     /** The facts in the program's result (its returned value, as JSON). */
@@ -282,37 +281,14 @@ final class ShopTask {
         }
     }
 
-    private static void requireQuestion(JsonNode request) {
-        boolean asked = false;
-        for (JsonNode m : request.path("messages")) {
-            asked |= "user".equals(m.path("role").asString()) && text(m).equals(QUESTION);
-        }
+    private static void requireQuestion(RecordedRequest request) {
+        boolean asked = request.messages("user").stream().anyMatch(m -> RecordedRequest.text(m).equals(QUESTION));
         if (!asked) {
             throw new IllegalStateException("the request does not carry the question");
         }
     }
 
-    /** A message's content as text, whether a string or an array of text parts. */
-    static String text(JsonNode message) {
-        JsonNode content = message.path("content");
-        if (content.isArray()) {
-            StringBuilder text = new StringBuilder();
-            content.forEach(part -> text.append(part.path("text").asString("")));
-            return text.toString();
-        }
-        return content.asString("");
-    }
-
-    private static ObjectNode toolCall(String id, String tool, ObjectNode arguments) {
-        ObjectNode message = JSON.createObjectNode().put("role", "assistant");
-        message.putNull("content");
-        ObjectNode call = message.putArray("tool_calls").addObject();
-        call.put("id", id).put("type", "function");
-        call.putObject("function").put("name", tool).put("arguments", JSON.writeValueAsString(arguments));
-        return message;
-    }
-
-    private static ObjectNode answer(String text) {
-        return JSON.createObjectNode().put("role", "assistant").put("content", text);
+    private static Reply toolCall(String id, String tool, ObjectNode arguments) {
+        return new Reply.ToolCall(id, tool, JSON.writeValueAsString(arguments));
     }
 }

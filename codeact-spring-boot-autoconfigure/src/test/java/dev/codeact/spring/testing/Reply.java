@@ -1,0 +1,35 @@
+package dev.codeact.spring.testing;
+
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One turn of the fake model that {@link ScriptedOpenAiServer} answers a chat-completions request with: a call of
+ * one tool ({@code finish_reason} {@code tool_calls}) or a final text ({@code finish_reason} {@code stop}).
+ */
+public sealed interface Reply permits Reply.ToolCall, Reply.Text {
+
+    /**
+     * The assistant calls one tool.
+     *
+     * @param callId the tool call's id, which the client's tool message answers
+     * @param toolName the function called
+     * @param arguments the function's arguments, as the JSON text the API carries
+     */
+    record ToolCall(String callId, String toolName, String arguments) implements Reply {
+    }
+
+    /** The assistant answers with {@code text}. */
+    record Text(String text) implements Reply {
+    }
+
+    /** The assistant calls {@code execute_code} with this program. */
+    static Reply executeCode(String callId, String code) {
+        return new ToolCall(callId, "execute_code", JsonMapper.shared().writeValueAsString(Map.of("code", code)));
+    }
+
+    /** The assistant answers with {@code text}. */
+    static Reply text(String text) {
+        return new Text(text);
+    }
+}
