@@ -8,6 +8,7 @@ import dev.codeact.hyperlight.MicroVm;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.hyperlight.memory.RestoreStrategy;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.graal.GraalJsCodeSandbox;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
@@ -62,6 +63,7 @@ public final class BenchSuite {
             kvmFigures = backend("kvm", this::kvmColdStart, () -> new KvmCodeSandbox(
                     SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10))), this::kvmResidentPerSandbox);
             report.put("kvm", kvmFigures);
+            report.put("kvmRestoreStrategies", restoreStrategies());
         } else {
             report.put("kvm", Map.of("skipped", kvm.reason()));
         }
@@ -244,6 +246,24 @@ public final class BenchSuite {
             }
         }
         return overshoot;
+    }
+
+    /**
+     * The two ways of bringing a VM back to its snapshot, side by side on one VM each: a trivial program, and one
+     * that builds 20,000 objects (and so dirties a few hundred pages).
+     */
+    private Map<String, Object> restoreStrategies() {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        String heavy = "const a = []; for (let i = 0; i < 20000; i++) a.push({i}); return a.length";
+        for (RestoreStrategy strategy : RestoreStrategy.values()) {
+            try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults(), strategy)) {
+                long[] trivial = sample(quick ? 200 : 1000, () -> vm.execute("return 1 + 1", ECHO, LIMITS));
+                long[] objects = sample(quick ? 30 : 200, () -> vm.execute(heavy, ECHO, LIMITS));
+                figures.put(strategy.name(), Map.of("trivialUs", us(percentile(trivial, 50)),
+                        "twentyThousandObjectsUs", us(percentile(objects, 50))));
+            }
+        }
+        return figures;
     }
 
     // ------------------------------------------------------------------ ratios and targets

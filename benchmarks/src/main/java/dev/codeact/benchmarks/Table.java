@@ -21,6 +21,9 @@ final class Table {
         for (String key : graal.keySet()) {
             out.append(String.format("%-34s %-28s %-28s%n", key, kvm.getOrDefault(key, "-"), graal.get(key)));
         }
+        if (report.get("kvmRestoreStrategies") != null) {
+            out.append("kvm restore strategies (p50): ").append(report.get("kvmRestoreStrategies")).append('\n');
+        }
         if (report.get("ratios") != null) {
             out.append("ratios: ").append(report.get("ratios")).append('\n');
             out.append("targets met: ").append(report.get("targets")).append('\n');

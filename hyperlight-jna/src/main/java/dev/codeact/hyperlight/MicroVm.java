@@ -15,6 +15,7 @@ import dev.codeact.hyperlight.kvm.LibC;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import dev.codeact.hyperlight.memory.PageTables;
+import dev.codeact.hyperlight.memory.RestoreStrategy;
 import dev.codeact.hyperlight.memory.SlotSnapshot;
 import dev.codeact.hyperlight.memory.SystemTables;
 import java.lang.management.ManagementFactory;
@@ -52,6 +53,7 @@ public final class MicroVm implements AutoCloseable {
 
     private final ExecutorService vcpuThread;
     private final GuestMemorySizes sizes;
+    private final RestoreStrategy restoreStrategy;
     private final GuestLayout layout;
     private final ElfImage elf;
     private final AtomicReference<RunControl> running = new AtomicReference<>();
@@ -75,8 +77,9 @@ public final class MicroVm implements AutoCloseable {
     private Duration bootDuration;
     private boolean closed;
 
-    private MicroVm(GuestImage image, GuestMemorySizes sizes) {
+    private MicroVm(GuestImage image, GuestMemorySizes sizes, RestoreStrategy restoreStrategy) {
         this.sizes = sizes;
+        this.restoreStrategy = restoreStrategy;
         this.elf = image.elf();
         this.layout = GuestLayout.of(elf, sizes);
         this.vcpuThread = Executors.newSingleThreadExecutor(r -> {
@@ -88,6 +91,11 @@ public final class MicroVm implements AutoCloseable {
 
     /** Creates a VM, loads the image, boots the guest and takes the snapshot. */
     public static MicroVm start(GuestImage image, GuestMemorySizes sizes) {
+        return start(image, sizes, RestoreStrategy.DIRTY_PAGE_COPY);
+    }
+
+    /** As {@link #start(GuestImage, GuestMemorySizes)}, restoring memory the given way. */
+    public static MicroVm start(GuestImage image, GuestMemorySizes sizes, RestoreStrategy restoreStrategy) {
         KvmAvailability kvm = KvmAvailability.probe();
         if (!kvm.usable()) {
             throw new KvmUnavailableException(kvm.reason());
@@ -96,7 +104,7 @@ public final class MicroVm implements AutoCloseable {
             announced = true;
             LOG.info(kvm.reason());
         }
-        MicroVm vm = new MicroVm(image, sizes);
+        MicroVm vm = new MicroVm(image, sizes, restoreStrategy);
         try {
             vm.onVcpuThread(vm::boot, BOOT_TIMEOUT.toNanos());
             return vm;
@@ -211,8 +219,10 @@ public final class MicroVm implements AutoCloseable {
                 memory.share(layout.stackBottom()));
         vcpu = vm.createVcpu(0);
         prepareSregs(cr3, idtLimit);
-        dataSnapshot = new SlotSnapshot(GuestLayout.SLOT_DATA, memory.share(layout.rwStart()), layout.dataSlotBytes());
-        stackSnapshot = new SlotSnapshot(GuestLayout.SLOT_STACK, memory.share(layout.stackBottom()), layout.stackSlotBytes());
+        dataSnapshot = new SlotSnapshot(GuestLayout.SLOT_DATA, memory.share(layout.rwStart()), layout.dataSlotBytes(),
+                restoreStrategy);
+        stackSnapshot = new SlotSnapshot(GuestLayout.SLOT_STACK, memory.share(layout.stackBottom()), layout.stackSlotBytes(),
+                restoreStrategy);
 
         mailbox.setInt(Mailbox.OFF_COMMAND, Mailbox.COMMAND_BOOT);
         long entered = System.nanoTime();

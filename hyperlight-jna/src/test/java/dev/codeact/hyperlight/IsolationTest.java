@@ -3,9 +3,13 @@ package dev.codeact.hyperlight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.hyperlight.memory.RestoreStrategy;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every execution starts from the snapshot: nothing one program leaves behind reaches the next. */
 @RequiresKvm
@@ -37,6 +41,26 @@ class IsolationTest {
                         HostFunctions.none(), ExecutionLimits.defaults());
                 assertThat(r.resultJson()).isEqualTo("200000");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RestoreStrategy.class)
+    void bothRestoreStrategiesBringBackTheSnapshot(RestoreStrategy strategy) {
+        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults(), strategy)) {
+            for (int i = 0; i < 20; i++) {
+                ExecutionResult r = vm.execute("""
+                        const seen = typeof globalThis.marker;
+                        globalThis.marker = %d;
+                        const a = []; for (let j = 0; j < 5000; j++) a.push({j});
+                        return [seen, a.length];""".formatted(i), HostFunctions.none(), ExecutionLimits.defaults());
+                assertThat(r.resultJson()).as("run %d with %s", i, strategy).isEqualTo("[\"undefined\",5000]");
+            }
+            ExecutionResult crashed = vm.execute("globalThis.marker = 1; while (true) {}", HostFunctions.none(),
+                    ExecutionLimits.defaults().withTimeout(Duration.ofMillis(50)));
+            assertThat(crashed.error().type()).isEqualTo(ErrorType.TIMEOUT);
+            assertThat(vm.execute("return typeof marker", HostFunctions.none(), ExecutionLimits.defaults()).resultJson())
+                    .isEqualTo("\"undefined\"");
         }
     }
 

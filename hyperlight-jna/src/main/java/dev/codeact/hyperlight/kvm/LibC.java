@@ -22,6 +22,7 @@ public final class LibC {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_NORESERVE = 0x4000;
+    public static final int MAP_FIXED = 0x10;
     public static final int MADV_DONTNEED = 4;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
@@ -58,6 +59,18 @@ public final class LibC {
 
     public static native long syscall(long number, long a1, long a2, long a3) throws LastErrorException;
 
+    public static native long syscall(long number, Pointer a1, long a2, long a3) throws LastErrorException;
+
+    public static native int ftruncate(int fd, long length) throws LastErrorException;
+
+    /** An anonymous file in memory (memfd_create), closed on exec. */
+    public static int memfdCreate(String name) {
+        com.sun.jna.Memory cName = new com.sun.jna.Memory(name.length() + 1L);
+        cName.setString(0, name, "US-ASCII");
+        int mfdCloexec = 1;
+        return (int) syscall(SYS_MEMFD_CREATE, cName, mfdCloexec, 0);
+    }
+
     public static native int getpid();
 
     public static native int sigaction(int signal, Pointer action, Pointer oldAction) throws LastErrorException;
@@ -78,6 +91,14 @@ public final class LibC {
             resident += b & 1;
         }
         return resident * 4096;
+    }
+
+    /** Maps {@code fd} at exactly {@code address}, replacing what was mapped there. */
+    public static void mmapFixed(Pointer address, long length, int prot, int flags, int fd) {
+        Pointer p = mmap(address, length, prot, flags | MAP_FIXED, fd, 0);
+        if (Pointer.nativeValue(p) != Pointer.nativeValue(address)) {
+            throw new IllegalStateException("mmap MAP_FIXED of " + length + " bytes failed: errno " + Native.getLastError());
+        }
     }
 
     /** mmap failure is MAP_FAILED, i.e. -1, which JNA hands back as a non-null pointer. */

@@ -18,16 +18,32 @@ public final class SlotSnapshot implements AutoCloseable {
     private final int pages;
     private final Memory dirtyBitmap;
     private final Pointer golden;
+    private final RestoreStrategy strategy;
+    /** The memfd behind the golden copy (copy-on-write strategy), or -1. */
+    private final int goldenFd;
+    private boolean copyOnWrite;
     private boolean closed;
 
     public SlotSnapshot(int slot, Pointer slotMemory, long slotBytes) {
+        this(slot, slotMemory, slotBytes, RestoreStrategy.DIRTY_PAGE_COPY);
+    }
+
+    public SlotSnapshot(int slot, Pointer slotMemory, long slotBytes, RestoreStrategy strategy) {
         this.slot = slot;
         this.slotMemory = slotMemory;
         this.slotBytes = slotBytes;
+        this.strategy = strategy;
         this.pages = (int) (slotBytes / GuestLayout.PAGE_BYTES);
         this.dirtyBitmap = new Memory(((pages + 63L) / 64) * 8);
-        this.golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ | LibC.PROT_WRITE,
-                LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1);
+        if (strategy == RestoreStrategy.COPY_ON_WRITE) {
+            goldenFd = LibC.memfdCreate("codeact-golden-slot-" + slot);
+            LibC.ftruncate(goldenFd, slotBytes);
+            golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, goldenFd);
+        } else {
+            goldenFd = -1;
+            golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1);
+        }
     }
 
     /**
@@ -44,6 +60,11 @@ public final class SlotSnapshot implements AutoCloseable {
                 LibC.memcpy(golden.share(offset), slotMemory.share(offset), end - offset);
             }
         }
+        if (strategy == RestoreStrategy.COPY_ON_WRITE) {
+            // From now on the guest sees a private copy-on-write view of the golden file.
+            LibC.mmapFixed(slotMemory, slotBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE, goldenFd);
+            copyOnWrite = true;
+        }
     }
 
     /** Copies the golden contents back over every page the guest wrote since the last capture or restore. */
@@ -51,7 +72,11 @@ public final class SlotSnapshot implements AutoCloseable {
         vm.fetchDirtyLog(slot, dirtyBitmap);
         int[] restoredPages = {0};
         forEachDirtyRun((offset, length) -> {
-            LibC.memcpy(slotMemory.share(offset), golden.share(offset), length);
+            if (copyOnWrite) {
+                LibC.madvise(slotMemory.share(offset), length, LibC.MADV_DONTNEED);
+            } else {
+                LibC.memcpy(slotMemory.share(offset), golden.share(offset), length);
+            }
             restoredPages[0] += (int) (length / GuestLayout.PAGE_BYTES);
         });
         return restoredPages[0];
@@ -62,7 +87,11 @@ public final class SlotSnapshot implements AutoCloseable {
         long start = GuestLayout.alignDown(offset);
         long end = Math.min(slotBytes, GuestLayout.alignUp(offset + length));
         if (start < end) {
-            LibC.memcpy(slotMemory.share(start), golden.share(start), end - start);
+            if (copyOnWrite) {
+                LibC.madvise(slotMemory.share(start), end - start, LibC.MADV_DONTNEED);
+            } else {
+                LibC.memcpy(slotMemory.share(start), golden.share(start), end - start);
+            }
         }
     }
 
@@ -107,6 +136,9 @@ public final class SlotSnapshot implements AutoCloseable {
         if (!closed) {
             closed = true;
             LibC.munmap(golden, slotBytes);
+            if (goldenFd >= 0) {
+                LibC.close(goldenFd);
+            }
         }
     }
 }
