@@ -174,6 +174,31 @@ public final class MicroVm implements AutoCloseable {
         }, BOOT_TIMEOUT.toNanos());
     }
 
+    /**
+     * Restores if needed, then compares every writable page with the snapshot: the address of the first
+     * page that differs, or empty when the VM is exactly as booted. A self-check for tests and diagnostics;
+     * it reads all guest memory, so it costs milliseconds.
+     */
+    public java.util.OptionalLong firstAddressDifferingFromSnapshot() {
+        return onVcpuThread(() -> {
+            restoreNow();
+            java.util.OptionalLong data = dataSnapshot.firstDifferenceFromGolden();
+            if (data.isPresent()) {
+                return java.util.OptionalLong.of(layout.rwStart() + data.getAsLong());
+            }
+            java.util.OptionalLong stack = stackSnapshot.firstDifferenceFromGolden();
+            return stack.isPresent() ? java.util.OptionalLong.of(layout.stackBottom() + stack.getAsLong()) : stack;
+        }, BOOT_TIMEOUT.toNanos());
+    }
+
+    /**
+     * Pages (data and stack) the guest may write without a dirty-log fault after the last restore, because
+     * every restore copies them back anyway; 0 where KVM lacks manual dirty-log protection.
+     */
+    public int writablePagesBetweenRestores() {
+        return onVcpuThread(() -> dataSnapshot.writablePages() + stackSnapshot.writablePages(), BOOT_TIMEOUT.toNanos());
+    }
+
     /** Starts {@link #restore()} on the VM's own thread and returns at once. */
     public java.util.concurrent.CompletableFuture<Void> restoreAsync() {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
@@ -210,6 +235,7 @@ public final class MicroVm implements AutoCloseable {
         memory.setLong(layout.tlsAddress(), layout.tlsAddress()); // musl's thread pointer points at itself
 
         vm = new KvmVm();
+        vm.enableManualDirtyLogProtect();
         vm.setMemoryRegion(GuestLayout.SLOT_LOW_READ_ONLY, KvmApi.MEM_READONLY, 0, layout.rwStart(), memory);
         vm.setMemoryRegion(GuestLayout.SLOT_DATA, KvmApi.MEM_LOG_DIRTY_PAGES, layout.rwStart(), layout.dataSlotBytes(),
                 memory.share(layout.rwStart()));

@@ -64,6 +64,50 @@ class IsolationTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(RestoreStrategy.class)
+    void everyWritablePageIsBackToTheSnapshotAfterEachRestore(RestoreStrategy strategy) {
+        String[] programs = {
+            "return 1 + 1",
+            "return call_tool('echo', {a: [1, 2, 3]}).a.length",
+            "const a = []; for (let i = 0; i < 20000; i++) a.push({i, s: 'x' + i}); return a.length",
+            "globalThis.leak = 'x'.repeat(100000); Object.prototype.p = 1; return 'ok'",
+            "console.log('out'.repeat(1000)); throw new Error('boom')",
+            "let s = 0; for (let i = 0; i < 1e5; i++) s += i; return s",
+        };
+        HostFunctions echo = HostFunctions.builder().register("echo", args -> args).build();
+        java.util.Random random = new java.util.Random(42);
+        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults(), strategy)) {
+            // past two relearn rounds, so pages are kept writable, dropped and kept again
+            int runs = 2 * dev.codeact.hyperlight.memory.SlotSnapshot.RELEARN_EVERY_RESTORES + 10;
+            for (int i = 0; i < runs; i++) {
+                String program = i % 3 == 0 ? programs[0] : programs[random.nextInt(programs.length)];
+                vm.execute(program, echo, ExecutionLimits.defaults());
+                assertThat(vm.firstAddressDifferingFromSnapshot()).as("run %d (%s) with %s", i, program, strategy).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void pagesATrivialProgramKeepsWritingStayWritableWithinTheBudget() {
+        boolean manualProtect;
+        try (dev.codeact.hyperlight.kvm.KvmVm probe = new dev.codeact.hyperlight.kvm.KvmVm()) {
+            manualProtect = probe.enableManualDirtyLogProtect();
+        }
+        int most = manualProtect ? 2 * dev.codeact.hyperlight.memory.SlotSnapshot.STICKY_PAGE_BUDGET : 0;
+        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults())) {
+            for (int i = 0; i < 3; i++) {
+                vm.execute("return 1 + 1", HostFunctions.none(), ExecutionLimits.defaults());
+                vm.restore();
+            }
+            assertThat(vm.writablePagesBetweenRestores()).isBetween(Math.min(1, most), most);
+            vm.execute("const a = []; for (let i = 0; i < 200000; i++) a.push({i}); return a.length", HostFunctions.none(),
+                    ExecutionLimits.defaults());
+            vm.restore();
+            assertThat(vm.writablePagesBetweenRestores()).isBetween(Math.min(1, most), most);
+        }
+    }
+
     @Test
     void mathRandomIsReseededForEveryExecution() {
         Set<String> seen = new HashSet<>();

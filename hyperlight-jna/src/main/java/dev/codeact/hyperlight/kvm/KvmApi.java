@@ -21,10 +21,14 @@ public final class KvmApi {
     public static final long GET_SREGS = 0x8138AE83L;
     public static final long SET_SREGS = 0x4138AE84L;
     public static final long SET_FPU = 0x41A0AE8DL;
+    public static final long ENABLE_CAP = 0x4068AEA3L;
+    public static final long CLEAR_DIRTY_LOG = 0xC018AEC0L;
 
     public static final int CAP_USER_MEMORY = 3;
     public static final int CAP_READONLY_MEM = 0x51;
     public static final int CAP_IMMEDIATE_EXIT = 0x88;
+    public static final int CAP_MANUAL_DIRTY_LOG_PROTECT2 = 168;
+    public static final long DIRTY_LOG_MANUAL_PROTECT_ENABLE = 1;
 
     public static final int MEM_LOG_DIRTY_PAGES = 1;
     public static final int MEM_READONLY = 2;
@@ -87,4 +91,6 @@ public final class KvmApi {
 
     public static final int MEMORY_REGION_BYTES = 32;
     public static final int DIRTY_LOG_BYTES = 16;
+    public static final int ENABLE_CAP_BYTES = 104;
+    public static final int CLEAR_DIRTY_LOG_BYTES = 24;
 }

@@ -53,6 +53,8 @@ public final class LibC {
 
     public static native Pointer memcpy(Pointer destination, Pointer source, long length);
 
+    public static native int memcmp(Pointer a, Pointer b, long length);
+
     public static native int mincore(Pointer address, long length, byte[] residency) throws LastErrorException;
 
     public static native Pointer memset(Pointer destination, int value, long length);
