@@ -6,6 +6,7 @@ import dev.codeact.hyperlight.GuestImage;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.MicroVm;
 import dev.codeact.hyperlight.SandboxPool;
+import dev.codeact.hyperlight.kvm.BareVm;
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import dev.codeact.hyperlight.memory.RestoreStrategy;
@@ -84,7 +85,7 @@ public final class BenchSuite {
     // ------------------------------------------------------------------ the floor
 
     private Map<String, Object> floor() {
-        try (BareVmFloor bare = new BareVmFloor()) {
+        try (BareVm bare = new BareVm()) {
             long[] exits = sample(quick ? 2000 : 20000, bare::exitRoundTrip);
             long[] resets = sample(quick ? 1000 : 5000, bare::resetAndRun);
             Map<String, Object> floor = new LinkedHashMap<>();

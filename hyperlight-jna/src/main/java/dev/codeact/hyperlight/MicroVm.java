@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
- * One micro-VM with one vCPU, booted into a guest and snapshotted there. Every KVM call is made on the
- * VM's own platform thread. Each {@link #execute} starts from the snapshot: memory and registers are
- * restored before it runs (eagerly after the previous one, by {@link #restore()}).
+ * One micro-VM with one vCPU, booted into a guest and snapshotted there. Each {@link #execute} starts from
+ * the snapshot: memory and registers are restored before it runs (eagerly after the previous one, by
+ * {@link #restore()}). The VM has its own platform thread for booting, restoring and closing; an execution
+ * enters the guest on the caller's thread or on that one, as its {@link VcpuThreading} says. One thing at a
+ * time touches the VM: executions and restores are serialised.
  */
 public final class MicroVm implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MicroVm.class.getName());
@@ -56,9 +58,9 @@ public final class MicroVm implements AutoCloseable {
     private final RestoreStrategy restoreStrategy;
     private final GuestLayout layout;
     private final ElfImage elf;
+    private final VcpuThreading threading;
+    private final java.util.concurrent.locks.ReentrantLock stateLock = new java.util.concurrent.locks.ReentrantLock();
     private final AtomicReference<RunControl> running = new AtomicReference<>();
-    private volatile long vcpuJavaThreadId;
-    private volatile int vcpuOsThreadId;
     private volatile boolean broken;
     private KvmVm vm;
     private KvmVcpu vcpu;
@@ -77,9 +79,10 @@ public final class MicroVm implements AutoCloseable {
     private Duration bootDuration;
     private boolean closed;
 
-    private MicroVm(GuestImage image, GuestMemorySizes sizes, RestoreStrategy restoreStrategy) {
+    private MicroVm(GuestImage image, GuestMemorySizes sizes, RestoreStrategy restoreStrategy, VcpuThreading threading) {
         this.sizes = sizes;
         this.restoreStrategy = restoreStrategy;
+        this.threading = threading;
         this.elf = image.elf();
         this.layout = GuestLayout.of(elf, sizes);
         this.vcpuThread = Executors.newSingleThreadExecutor(r -> {
@@ -96,6 +99,12 @@ public final class MicroVm implements AutoCloseable {
 
     /** As {@link #start(GuestImage, GuestMemorySizes)}, restoring memory the given way. */
     public static MicroVm start(GuestImage image, GuestMemorySizes sizes, RestoreStrategy restoreStrategy) {
+        return start(image, sizes, restoreStrategy, VcpuThreading.AUTO);
+    }
+
+    /** As {@link #start(GuestImage, GuestMemorySizes)}, restoring memory and choosing threads the given ways. */
+    public static MicroVm start(GuestImage image, GuestMemorySizes sizes, RestoreStrategy restoreStrategy,
+            VcpuThreading threading) {
         KvmAvailability kvm = KvmAvailability.probe();
         if (!kvm.usable()) {
             throw new KvmUnavailableException(kvm.reason());
@@ -104,7 +113,10 @@ public final class MicroVm implements AutoCloseable {
             announced = true;
             LOG.info(kvm.reason());
         }
-        MicroVm vm = new MicroVm(image, sizes, restoreStrategy);
+        if (threading == VcpuThreading.AUTO) {
+            VcpuThreading.announce(); // measures the kernel once, at start rather than in a first execution
+        }
+        MicroVm vm = new MicroVm(image, sizes, restoreStrategy, threading);
         try {
             vm.onVcpuThread(vm::boot, BOOT_TIMEOUT.toNanos());
             return vm;
@@ -158,6 +170,9 @@ public final class MicroVm implements AutoCloseable {
         }
         RunControl control = new RunControl(started, limits, functions, layout.inCapacityBytes());
         long waitNanos = limits.timeout().toNanos() + HARD_KILL_GRACE_NANOS + STUCK_HOST_FUNCTION_GRACE_NANOS;
+        if (threading.runsOnCurrentThread()) {
+            return locked(() -> run(control, program));
+        }
         try {
             return onVcpuThread(() -> run(control, program), waitNanos);
         } catch (StuckException e) {
@@ -205,7 +220,10 @@ public final class MicroVm implements AutoCloseable {
         try {
             vcpuThread.execute(() -> {
                 try {
-                    restoreNow();
+                    locked(() -> {
+                        restoreNow();
+                        return null;
+                    });
                     done.complete(null);
                 } catch (RuntimeException e) {
                     done.completeExceptionally(e);
@@ -220,8 +238,6 @@ public final class MicroVm implements AutoCloseable {
     // ---------------------------------------------------------------- vCPU thread only
 
     private Void boot() {
-        vcpuJavaThreadId = Thread.currentThread().getId();
-        vcpuOsThreadId = LibC.gettid();
         long started = System.nanoTime();
         memory = LibC.mmapOrThrow(layout.totalBytes(), LibC.PROT_READ | LibC.PROT_WRITE,
                 LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1);
@@ -383,6 +399,9 @@ public final class MicroVm implements AutoCloseable {
             segmentsAndFpuTrusted = true;
         }
         vcpu.setEntryRegisters(elf.entryPoint(), layout.stackTop(), layout.mailboxAddress(), RFLAGS_IOPL3);
+        control.runner = Thread.currentThread();
+        control.runnerOsThreadId = OS_THREAD_ID.get();
+        boolean runnerWasInterrupted = control.runner.isInterrupted();
         running.set(control);
         control.cpuAtStart = THREADS.getCurrentThreadCpuTime();
         Watchdog.Alarm deadline = Watchdog.after(Math.max(0, control.deadlineNanos - System.nanoTime()),
@@ -409,7 +428,16 @@ public final class MicroVm implements AutoCloseable {
             if (cpuPoll != null) {
                 cpuPoll.cancel();
             }
+            synchronized (control) {
+                control.finished = true;
+            }
             running.set(null);
+            if (control.interruptSent) {
+                Thread.interrupted(); // ours, aimed at a host function: it must not outlive the execution
+            }
+            if (runnerWasInterrupted) {
+                control.runner.interrupt(); // the caller's own, which host calls may have consumed
+            }
         }
         return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(), console.stderrTruncated(),
                 error == null ? resultJson : null, error, Duration.ofNanos(System.nanoTime() - control.startedNanos),
@@ -579,7 +607,7 @@ public final class MicroVm implements AutoCloseable {
         if (running.get() != control) {
             return;
         }
-        if (control.hostCalls.programCpuNanos(vcpuJavaThreadId, control.cpuAtStart) > control.limits.cpuTime().toNanos()) {
+        if (control.hostCalls.programCpuNanos(control.runner.getId(), control.cpuAtStart) > control.limits.cpuTime().toNanos()) {
             stop(control, ErrorType.CPU_LIMIT);
         }
     }
@@ -593,26 +621,40 @@ public final class MicroVm implements AutoCloseable {
         Watchdog.after(HARD_KILL_GRACE_NANOS, () -> kill(control));
     }
 
+    /**
+     * Hard stop: KVM_RUN returns at once, or the host function in progress is interrupted. Under the
+     * control's lock, so that neither a signal nor an interrupt reaches the runner once it has finished:
+     * on {@link VcpuThreading#CALLER} that thread is the caller's own.
+     */
     private void kill(RunControl control) {
-        if (running.get() != control) {
-            return;
-        }
-        control.killRequested = true;
-        vcpu.requestImmediateExit();
-        java.lang.invoke.VarHandle.fullFence();
-        if (control.inGuest) {
-            KickSignal.send(vcpuOsThreadId);
-        } else {
-            vcpuThreadInterrupt();
+        synchronized (control) {
+            if (control.finished || running.get() != control) {
+                return;
+            }
+            control.killRequested = true;
+            vcpu.requestImmediateExit();
+            java.lang.invoke.VarHandle.fullFence();
+            if (control.inGuest) {
+                KickSignal.send(control.runnerOsThreadId);
+            } else {
+                control.interruptSent = true;
+                control.runner.interrupt();
+            }
         }
     }
 
     private volatile Thread vcpuJavaThread;
 
-    private void vcpuThreadInterrupt() {
-        Thread t = vcpuJavaThread;
-        if (t != null) {
-            t.interrupt();
+    private <T> T locked(Callable<T> task) {
+        stateLock.lock();
+        try {
+            return task.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SandboxException(ErrorType.SANDBOX_FAILURE, "sandbox failure: " + e, e);
+        } finally {
+            stateLock.unlock();
         }
     }
 
@@ -624,7 +666,7 @@ public final class MicroVm implements AutoCloseable {
     private <T> T onVcpuThread(Callable<T> task, long waitNanos) {
         Future<T> future = vcpuThread.submit(() -> {
             vcpuJavaThread = Thread.currentThread();
-            return task.call();
+            return locked(task);
         });
         try {
             return future.get(waitNanos, TimeUnit.NANOSECONDS);
@@ -648,7 +690,10 @@ public final class MicroVm implements AutoCloseable {
             return;
         }
         closed = true;
-        Future<?> teardown = vcpuThread.submit(this::releaseResources);
+        Future<?> teardown = vcpuThread.submit(() -> locked(() -> {
+            releaseResources();
+            return null;
+        }));
         vcpuThread.shutdown();
         // On the VM's own thread (a pool closing it from a restore's completion) the teardown runs right after us.
         if (!broken && Thread.currentThread() != vcpuJavaThread) {
@@ -679,7 +724,9 @@ public final class MicroVm implements AutoCloseable {
         }
     }
 
-    /** Per-execution state shared between the vCPU thread and the watchdog. */
+    private static final ThreadLocal<Integer> OS_THREAD_ID = ThreadLocal.withInitial(LibC::gettid);
+
+    /** Per-execution state shared between the thread running it and the watchdog. */
     private static final class RunControl {
         final long startedNanos;
         final long deadlineNanos;
@@ -687,6 +734,11 @@ public final class MicroVm implements AutoCloseable {
         final AtomicReference<ErrorType> stopReason = new AtomicReference<>();
         volatile boolean killRequested;
         volatile boolean inGuest;
+        volatile Thread runner;
+        volatile int runnerOsThreadId;
+        /** Guarded by the control's monitor, with {@link #interruptSent}. */
+        boolean finished;
+        boolean interruptSent;
         final HostCallDispatcher hostCalls;
         volatile long cpuAtStart;
 

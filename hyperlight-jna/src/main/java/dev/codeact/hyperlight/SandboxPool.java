@@ -27,6 +27,7 @@ public final class SandboxPool implements AutoCloseable {
     private final GuestImage image;
     private final GuestMemorySizes sizes;
     private final Duration defaultAcquireTimeout;
+    private final VcpuThreading threading;
     private final LinkedBlockingQueue<MicroVm> idle = new LinkedBlockingQueue<>();
     private final Set<MicroVm> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -38,8 +39,10 @@ public final class SandboxPool implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    private SandboxPool(int size, GuestImage image, GuestMemorySizes sizes, Duration defaultAcquireTimeout) {
+    private SandboxPool(int size, GuestImage image, GuestMemorySizes sizes, Duration defaultAcquireTimeout,
+            VcpuThreading threading) {
         this.size = size;
+        this.threading = threading;
         this.image = image;
         this.sizes = sizes;
         this.defaultAcquireTimeout = defaultAcquireTimeout;
@@ -51,13 +54,19 @@ public final class SandboxPool implements AutoCloseable {
     }
 
     public static SandboxPool create(int size, GuestImage image, GuestMemorySizes sizes, Duration defaultAcquireTimeout) {
+        return create(size, image, sizes, defaultAcquireTimeout, VcpuThreading.AUTO);
+    }
+
+    /** As {@link #create(int, GuestImage, GuestMemorySizes, Duration)}, with the given choice of vCPU threads. */
+    public static SandboxPool create(int size, GuestImage image, GuestMemorySizes sizes, Duration defaultAcquireTimeout,
+            VcpuThreading threading) {
         if (size < 1) {
             throw new IllegalArgumentException("pool size must be at least 1, was " + size);
         }
-        SandboxPool pool = new SandboxPool(size, image, sizes, defaultAcquireTimeout);
+        SandboxPool pool = new SandboxPool(size, image, sizes, defaultAcquireTimeout, threading);
         List<CompletableFuture<MicroVm>> boots = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            boots.add(CompletableFuture.supplyAsync(() -> MicroVm.start(image, sizes), pool.refill));
+            boots.add(CompletableFuture.supplyAsync(() -> pool.boot(), pool.refill));
         }
         try {
             for (CompletableFuture<MicroVm> boot : boots) {
@@ -77,6 +86,10 @@ public final class SandboxPool implements AutoCloseable {
             throw new SandboxException(ErrorType.SANDBOX_FAILURE, "could not boot the sandbox pool: " + cause, cause);
         }
         return pool;
+    }
+
+    private MicroVm boot() {
+        return MicroVm.start(image, sizes, dev.codeact.hyperlight.memory.RestoreStrategy.DIRTY_PAGE_COPY, threading);
     }
 
     /** Acquires a VM, runs the program, releases the VM. Pool exhaustion comes back as a failed result. */
@@ -117,6 +130,11 @@ public final class SandboxPool implements AutoCloseable {
     /** Memory the pool's VMs hold resident now (see {@link MicroVm#residentBytes()}). */
     public long residentBytes() {
         return all.stream().mapToLong(MicroVm::residentBytes).sum();
+    }
+
+    /** How this pool's VMs choose the thread that enters the guest. */
+    public VcpuThreading threading() {
+        return threading;
     }
 
     public PoolStats stats() {
@@ -167,7 +185,7 @@ public final class SandboxPool implements AutoCloseable {
         refill.execute(() -> {
             try {
                 if (!closed) {
-                    MicroVm fresh = MicroVm.start(image, sizes);
+                    MicroVm fresh = boot();
                     all.add(fresh);
                     idle.add(fresh);
                 }

@@ -85,7 +85,7 @@ class PoolTest {
     }
 
     @Test
-    void aToolThatIgnoresInterruptsCostsItsVmButNotTheCaller() throws Exception {
+    void onDedicatedThreadsAToolThatIgnoresInterruptsCostsItsVmButNotTheCaller() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
         HostFunctions stubborn = HostFunctions.builder().register("spin", args -> {
             while (!release.get()) {
@@ -93,7 +93,8 @@ class PoolTest {
             }
             return "true";
         }).build();
-        try (SandboxPool pool = SandboxPool.create(1, GuestMemorySizes.defaults(), Duration.ofSeconds(10))) {
+        try (SandboxPool pool = SandboxPool.create(1, GuestImage.quickJs(), GuestMemorySizes.defaults(), Duration.ofSeconds(10),
+                VcpuThreading.DEDICATED)) {
             ExecutionResult r = pool.execute("call_tool('spin');", stubborn,
                     ExecutionLimits.defaults().withTimeout(Duration.ofMillis(200)));
             assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);

@@ -6,8 +6,19 @@ import java.time.Duration;
 /** One pool of the QuickJS guest shared by the KVM test classes, booted on first use. */
 final class SharedPool {
     private static SandboxPool pool;
+    private static SandboxPool dedicated;
 
     private SharedPool() {
+    }
+
+    /** A pool whose VMs always enter the guest on their own threads, whatever the kernel allows. */
+    static synchronized SandboxPool dedicated() {
+        if (dedicated == null) {
+            dedicated = SandboxPool.create(2, GuestImage.quickJs(), GuestMemorySizes.defaults(), Duration.ofSeconds(30),
+                    VcpuThreading.DEDICATED);
+            Runtime.getRuntime().addShutdownHook(new Thread(dedicated::close));
+        }
+        return dedicated;
     }
 
     static synchronized SandboxPool get() {

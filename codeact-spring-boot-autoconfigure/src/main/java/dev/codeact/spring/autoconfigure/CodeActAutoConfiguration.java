@@ -1,6 +1,7 @@
 package dev.codeact.spring.autoconfigure;
 
 import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.GuestImage;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
@@ -56,9 +57,9 @@ public class CodeActAutoConfiguration {
     SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources) {
         CodeActProperties.Sandbox sandbox = properties.sandbox();
         long memory = properties.limits().memory().toBytes();
-        Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(),
+        Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
                 GuestMemorySizes.defaults().withHeapBytes(Math.max(GuestMemorySizes.DEFAULT_HEAP_BYTES, memory + HEAP_HEADROOM_BYTES)),
-                sandbox.acquireTimeout()));
+                sandbox.acquireTimeout(), sandbox.vcpuThreading()));
         Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, resources.getClassLoader())
                 ? GraalJsBackend::create : null;
         return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(sandbox.backend().name()),

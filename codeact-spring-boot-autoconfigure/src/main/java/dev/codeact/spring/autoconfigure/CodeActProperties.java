@@ -2,6 +2,7 @@ package dev.codeact.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import dev.codeact.hyperlight.VcpuThreading;
 import dev.codeact.spring.policy.egress.EgressRule;
 import dev.codeact.spring.policy.fs.Mount;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -54,11 +55,16 @@ public record CodeActProperties(
      *     (portable, weaker isolation: no memory cap, same JVM)
      * @param poolSize micro-VMs kept booted and ready (kvm backend)
      * @param acquireTimeout how long a request waits for a free sandbox before failing with POOL_EXHAUSTED
+     * @param vcpuThreading which thread enters the micro-VM (kvm backend): "caller" runs the program and its tool
+     *     calls on the requesting thread (fastest; tools see its security context, transaction and MDC), "dedicated"
+     *     on each VM's own thread (a tool that never returns costs its VM, not the request); "auto" is "caller" for
+     *     platform threads where the kernel moves a vCPU between threads cheaply (Linux 6.12+), else "dedicated"
      */
     public record Sandbox(
             @DefaultValue("auto") Backend backend,
             @DefaultValue("4") int poolSize,
-            @DefaultValue("10s") Duration acquireTimeout) {
+            @DefaultValue("10s") Duration acquireTimeout,
+            @DefaultValue("auto") VcpuThreading vcpuThreading) {
 
         public Sandbox {
             if (poolSize < 1 || poolSize > 256) {

@@ -175,6 +175,26 @@ class CodeActAutoConfigurationTest {
 
     @Test
     @RequiresKvm
+    void vcpuThreadingDecidesWhichThreadRunsTheTools() {
+        HostFunctions thread = HostFunctions.builder().register("thread", args -> "\"" + Thread.currentThread().getName() + "\"").build();
+        runner.withPropertyValues("codeact.sandbox.backend=kvm", "codeact.sandbox.vcpu-threading=dedicated").run(context -> {
+            var sandbox = (dev.codeact.spring.sandbox.kvm.KvmCodeSandbox) context.getBean(CodeSandbox.class);
+            assertThat(sandbox.pool().threading()).isEqualTo(dev.codeact.hyperlight.VcpuThreading.DEDICATED);
+            assertThat(sandbox.execute("return call_tool('thread', {})", thread, ExecutionLimits.defaults()).resultJson())
+                    .isEqualTo("\"codeact-vcpu\"");
+        });
+        runner.withPropertyValues("codeact.sandbox.backend=kvm", "codeact.sandbox.vcpu-threading=caller").run(context -> {
+            var sandbox = (dev.codeact.spring.sandbox.kvm.KvmCodeSandbox) context.getBean(CodeSandbox.class);
+            assertThat(sandbox.execute("return call_tool('thread', {})", thread, ExecutionLimits.defaults()).resultJson())
+                    .isEqualTo("\"" + Thread.currentThread().getName() + "\"");
+        });
+        runner.withPropertyValues("codeact.sandbox.backend=kvm").run(context -> assertThat(
+                ((dev.codeact.spring.sandbox.kvm.KvmCodeSandbox) context.getBean(CodeSandbox.class)).pool().threading())
+                .isEqualTo(dev.codeact.hyperlight.VcpuThreading.AUTO));
+    }
+
+    @Test
+    @RequiresKvm
     void autoPicksKvmWhereItIsUsable() {
         runner.run(context -> assertThat(context.getBean(CodeSandbox.class).backend()).isEqualTo("kvm"));
     }

@@ -6,8 +6,8 @@ import com.sun.jna.Pointer;
 
 /**
  * One vCPU: its fd, its shared {@code kvm_run} page and preallocated register buffers, so the hot path
- * allocates nothing. Every method but {@link #requestImmediateExit()} must be called from the thread that
- * created it.
+ * allocates nothing. Every method but {@link #requestImmediateExit()} must be called by one thread at a time;
+ * which thread may change between calls (see {@link VcpuMigration} for what that costs).
  */
 public final class KvmVcpu implements AutoCloseable {
     private final int fd;

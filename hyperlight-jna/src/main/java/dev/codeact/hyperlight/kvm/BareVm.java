@@ -1,17 +1,13 @@
-package dev.codeact.benchmarks;
+package dev.codeact.hyperlight.kvm;
 
 import com.sun.jna.Pointer;
-import dev.codeact.hyperlight.kvm.KvmVcpu;
-import dev.codeact.hyperlight.kvm.KvmVm;
-import dev.codeact.hyperlight.kvm.LibC;
 
 /**
- * The floor under every figure: a bare VM with no guest runtime, whose code is {@code out; jmp back}.
- * Measures one I/O-port exit round trip (KVM_RUN to the next exit) and one register reset plus run,
- * in the same process and run as the sandbox figures, so those can be read as ratios to it.
- * Must be used from one thread: the one that created it.
+ * A bare VM with no guest runtime, whose ring-3 code is {@code out; jmp back}: every KVM_RUN is one
+ * I/O-port exit round trip. It is the floor the benchmarks measure every figure against, and the probe
+ * for what this kernel charges to move a vCPU between threads. Use it from one thread at a time.
  */
-final class BareVmFloor implements AutoCloseable {
+public final class BareVm implements AutoCloseable {
     private static final long MEMORY_BYTES = 4L << 20;
     private static final long CODE_ADDRESS = 0x100000;
     private static final long RFLAGS_IOPL3 = 0x3002;
@@ -22,7 +18,7 @@ final class BareVmFloor implements AutoCloseable {
     private final Pointer memory;
     private final KvmVcpu vcpu;
 
-    BareVmFloor() {
+    public BareVm() {
         memory = LibC.mmapOrThrow(MEMORY_BYTES, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS, -1);
         memory.setLong(0x1000, 0x2000 | 0x27); // PML4 -> PDPT, user
         memory.setLong(0x2000, 0x3000 | 0x27); // PDPT -> PD, user
@@ -45,13 +41,13 @@ final class BareVmFloor implements AutoCloseable {
     }
 
     /** Resets the registers to the start of the code and runs to the first exit. */
-    void resetAndRun() {
+    public void resetAndRun() {
         vcpu.setEntryRegisters(CODE_ADDRESS, 0x200000, 0, RFLAGS_IOPL3);
         vcpu.run();
     }
 
     /** Resumes the guest, which exits again at its next `out`. */
-    void exitRoundTrip() {
+    public void exitRoundTrip() {
         vcpu.run();
     }
 

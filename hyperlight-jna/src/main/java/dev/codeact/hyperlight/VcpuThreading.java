@@ -1,0 +1,70 @@
+package dev.codeact.hyperlight;
+
+import dev.codeact.hyperlight.kvm.VcpuMigration;
+
+/** Which thread enters the guest for an execution, and so which thread the host functions run on. */
+public enum VcpuThreading {
+    /**
+     * {@link #CALLER} for platform threads where this kernel moves a vCPU between threads cheaply (Linux 6.12
+     * and later; measured once, see {@link VcpuMigration}); {@link #DEDICATED} for virtual threads and on
+     * kernels where a move waits for an RCU grace period.
+     */
+    AUTO,
+    /**
+     * The calling thread enters the guest itself: no hand-off to another thread and back (two wake-ups,
+     * 15-35 us each on nested KVM), and host functions run on the caller's thread, so thread-bound state
+     * (security context, transaction, MDC) reaches them. A host function that ignores interruption holds
+     * the caller until it returns, as it would outside the sandbox.
+     */
+    CALLER,
+    /**
+     * Each VM's own platform thread enters the guest and runs the host functions; the caller waits. A host
+     * function that never returns costs its VM (replaced by a pool), not the caller, who gets a TIMEOUT.
+     */
+    DEDICATED;
+
+    private static volatile boolean announced;
+
+    /** Measures the kernel (once per process) and says once what AUTO makes of it. */
+    static void announce() {
+        VcpuMigration.Measurement measurement = VcpuMigration.measurement();
+        if (!announced) {
+            announced = true;
+            java.util.logging.Logger.getLogger(VcpuThreading.class.getName()).info("vCPU threading AUTO: "
+                    + (measurement.cheap() ? "platform-thread callers enter the guest themselves; "
+                            : "each VM's own thread enters the guest; ") + measurement);
+        }
+    }
+
+    /** Whether an execution started now, on the current thread, runs on it. */
+    boolean runsOnCurrentThread() {
+        return switch (this) {
+            case CALLER -> true;
+            case DEDICATED -> false;
+            case AUTO -> !isVirtual(Thread.currentThread()) && VcpuMigration.measurement().cheap();
+        };
+    }
+
+    private static boolean isVirtual(Thread thread) {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(thread);
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /** Thread.isVirtual() is Java 21; on 17 there are no virtual threads. */
+    private static final java.lang.invoke.MethodHandle IS_VIRTUAL = findIsVirtual();
+
+    private static java.lang.invoke.MethodHandle findIsVirtual() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    java.lang.invoke.MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+}
