@@ -84,6 +84,14 @@ public record ExecutionLimits(
         return ExecutionError.of(reason, message);
     }
 
+    /**
+     * True when the CPU-time limit can end a program before its timeout does. Only then is CPU time polled
+     * and the time spent in host functions measured (two clock reads per host call).
+     */
+    public boolean cpuTimeIsBinding() {
+        return cpuTime.compareTo(timeout) < 0;
+    }
+
     /** The error when the deadline passed inside a host function that never returned. */
     public ExecutionError stuckInHostFunction() {
         return ExecutionError.of(ErrorType.TIMEOUT, "the execution exceeded its " + timeout.toMillis()

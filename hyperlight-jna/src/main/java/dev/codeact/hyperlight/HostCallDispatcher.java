@@ -58,7 +58,8 @@ public final class HostCallDispatcher {
             return error("unknown tool '" + call.name() + "'; available tools: "
                     + (functions.names().isEmpty() ? "(none)" : String.join(", ", functions.names())));
         }
-        long cpuBefore = THREADS.getCurrentThreadCpuTime();
+        boolean countCpu = limits.cpuTimeIsBinding();
+        long cpuBefore = countCpu ? THREADS.getCurrentThreadCpuTime() : 0;
         toolStartedCpuNanos = cpuBefore;
         String result;
         try {
@@ -68,7 +69,9 @@ public final class HostCallDispatcher {
             return error(message == null || message.isBlank()
                     ? e.getClass().getSimpleName() + " in tool '" + call.name() + "'" : message);
         } finally {
-            toolCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
+            if (countCpu) {
+                toolCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
+            }
             toolStartedCpuNanos = -1;
             Thread.interrupted(); // a watchdog interrupt aimed at this call must not leak into the program
         }

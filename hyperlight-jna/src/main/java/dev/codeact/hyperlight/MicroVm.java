@@ -183,10 +183,7 @@ public final class MicroVm implements AutoCloseable {
 
     /** Brings memory back to the snapshot now, so that the next execution starts without that cost. */
     public void restore() {
-        onVcpuThread(() -> {
-            restoreNow();
-            return null;
-        }, BOOT_TIMEOUT.toNanos());
+        restoreForReuse().join();
     }
 
     /**
@@ -214,8 +211,23 @@ public final class MicroVm implements AutoCloseable {
         return onVcpuThread(() -> dataSnapshot.writablePages() + stackSnapshot.writablePages(), BOOT_TIMEOUT.toNanos());
     }
 
-    /** Starts {@link #restore()} on the VM's own thread and returns at once. */
-    public java.util.concurrent.CompletableFuture<Void> restoreAsync() {
+    /**
+     * Brings memory back to the snapshot before the VM's next use. Where executions run on the calling thread
+     * the restore runs right here, since it costs about what waking the VM's own thread would; otherwise it
+     * starts on that thread and this returns at once.
+     */
+    public java.util.concurrent.CompletableFuture<Void> restoreForReuse() {
+        if (threading.runsOnCurrentThread()) {
+            try {
+                locked(() -> {
+                    restoreNow();
+                    return null;
+                });
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         try {
             vcpuThread.execute(() -> {
@@ -403,10 +415,10 @@ public final class MicroVm implements AutoCloseable {
         control.runnerOsThreadId = OS_THREAD_ID.get();
         boolean runnerWasInterrupted = control.runner.isInterrupted();
         running.set(control);
-        control.cpuAtStart = THREADS.getCurrentThreadCpuTime();
+        control.cpuAtStart = control.limits.cpuTimeIsBinding() ? THREADS.getCurrentThreadCpuTime() : 0;
         Watchdog.Alarm deadline = Watchdog.after(Math.max(0, control.deadlineNanos - System.nanoTime()),
                 () -> stop(control, ErrorType.TIMEOUT));
-        Watchdog.Alarm cpuPoll = control.limits.cpuTime().compareTo(control.limits.timeout()) < 0
+        Watchdog.Alarm cpuPoll = control.limits.cpuTimeIsBinding()
                 ? Watchdog.every(cpuPollNanos(control.limits.cpuTime()), () -> checkCpu(control)) : null;
         ConsoleCapture console = new ConsoleCapture(control.limits.outputBytesPerStream());
         ExecutionError error;

@@ -17,8 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * A fixed number of booted micro-VMs. {@link #acquire} hands out one that is already restored to its
- * snapshot; releasing it restores it again on its own thread before it becomes idle, so the restore is
- * never on a caller's path. A VM that broke is replaced in the background.
+ * snapshot; releasing it restores it again before it becomes idle (see {@link MicroVm#restoreForReuse()}),
+ * so the restore is never between a caller and its result. A VM that broke is replaced in the background.
  */
 public final class SandboxPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SandboxPool.class.getName());
@@ -163,7 +163,7 @@ public final class SandboxPool implements AutoCloseable {
             replace(vm);
             return;
         }
-        vm.restoreAsync().whenComplete((ignored, error) -> {
+        vm.restoreForReuse().whenComplete((ignored, error) -> {
             if (error != null) {
                 LOG.log(Level.WARNING, "restoring a micro-VM failed; replacing it", error);
                 replace(vm);

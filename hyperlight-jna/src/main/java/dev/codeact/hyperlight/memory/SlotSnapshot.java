@@ -94,11 +94,13 @@ public final class SlotSnapshot implements AutoCloseable {
     public int restore(KvmVm vm) {
         fetchDirtyPages(vm);
         int[] restoredPages = {0};
+        long slotAddress = Pointer.nativeValue(slotMemory);
+        long goldenAddress = Pointer.nativeValue(golden);
         forEachDirtyRun((offset, length) -> {
             if (copyOnWrite) {
                 LibC.madvise(slotMemory.share(offset), length, LibC.MADV_DONTNEED);
             } else {
-                LibC.memcpy(slotMemory.share(offset), golden.share(offset), length);
+                LibC.memcpy(slotAddress + offset, goldenAddress + offset, length);
             }
             restoredPages[0] += (int) (length / GuestLayout.PAGE_BYTES);
         });

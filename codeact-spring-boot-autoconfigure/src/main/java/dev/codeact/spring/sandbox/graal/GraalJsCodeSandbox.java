@@ -375,7 +375,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
 
         ExecutionResult await() {
             long deadline = startedNanos + limits.timeout().toNanos();
-            boolean pollCpu = limits.cpuTime().compareTo(limits.timeout()) < 0;
+            boolean pollCpu = limits.cpuTimeIsBinding();
             long pollNanos = cpuPollNanos(limits.cpuTime());
             long giveUpAt = 0;
             boolean deadlinePassed = false;
