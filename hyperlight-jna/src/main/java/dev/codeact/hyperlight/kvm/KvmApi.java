@@ -28,6 +28,8 @@ public final class KvmApi {
     public static final int CAP_READONLY_MEM = 0x51;
     public static final int CAP_IMMEDIATE_EXIT = 0x88;
     public static final int CAP_MANUAL_DIRTY_LOG_PROTECT2 = 168;
+    public static final int CAP_SYNC_REGS = 74;
+    public static final long SYNC_X86_REGS = 1;
     public static final long DIRTY_LOG_MANUAL_PROTECT_ENABLE = 1;
 
     public static final int MEM_LOG_DIRTY_PAGES = 1;
@@ -56,6 +58,8 @@ public final class KvmApi {
     public static final int RUN_MMIO_IS_WRITE = 52;
     public static final int RUN_INTERNAL_SUBERROR = 32;
     public static final int RUN_FAIL_ENTRY_REASON = 32;
+    public static final int RUN_DIRTY_REGS = 296;
+    public static final int RUN_SYNC_REGS = 304;
 
     /* struct kvm_regs */
     public static final int REGS_BYTES = 144;

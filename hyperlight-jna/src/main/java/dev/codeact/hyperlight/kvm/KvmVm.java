@@ -86,7 +86,8 @@ public final class KvmVm implements AutoCloseable {
 
     public KvmVcpu createVcpu(int id) {
         int fd = LibC.ioctl(vmFd, KvmApi.CREATE_VCPU, id);
-        return new KvmVcpu(fd, vcpuMmapBytes);
+        boolean syncRegs = (LibC.ioctl(vmFd, KvmApi.CHECK_EXTENSION, (long) KvmApi.CAP_SYNC_REGS) & KvmApi.SYNC_X86_REGS) != 0;
+        return new KvmVcpu(fd, vcpuMmapBytes, syncRegs);
     }
 
     @Override
