@@ -1,5 +1,7 @@
 package dev.codeact.hyperlight;
 
+import dev.codeact.hyperlight.memory.GuestLayout;
+import dev.codeact.hyperlight.memory.LowRegionTemplate;
 import dev.codeact.hyperlight.elf.ElfImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +13,22 @@ import java.nio.file.Path;
 public final class GuestImage {
     private static final String QUICKJS_RESOURCE = "/dev/codeact/hyperlight/guest/quickjs-guest.elf";
     private static volatile GuestImage quickJs;
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
     private final String name;
     private final ElfImage elf;
+    /** One per memory layout VMs of this image were started with; their memfds close with the image. */
+    private final java.util.Map<GuestLayout, LowRegionTemplate> lowRegions = new java.util.concurrent.ConcurrentHashMap<>();
 
     private GuestImage(String name, ElfImage elf) {
         this.name = name;
         this.elf = elf;
+        java.util.Map<GuestLayout, LowRegionTemplate> templates = lowRegions;
+        CLEANER.register(this, () -> templates.values().forEach(LowRegionTemplate::close));
+    }
+
+    /** The read-only low region of guest memory for this image in {@code layout}, built on first use. */
+    public LowRegionTemplate lowRegion(GuestLayout layout) {
+        return lowRegions.computeIfAbsent(layout, l -> LowRegionTemplate.build(elf, l));
     }
 
     /** The QuickJS guest built from src-guest and packaged with this library. */

@@ -14,7 +14,7 @@ import dev.codeact.hyperlight.kvm.KvmVm;
 import dev.codeact.hyperlight.kvm.LibC;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
-import dev.codeact.hyperlight.memory.PageTables;
+import dev.codeact.hyperlight.memory.LowRegionTemplate;
 import dev.codeact.hyperlight.memory.RestoreStrategy;
 import dev.codeact.hyperlight.memory.SlotSnapshot;
 import dev.codeact.hyperlight.memory.SystemTables;
@@ -57,6 +57,7 @@ public final class MicroVm implements AutoCloseable {
     private final GuestMemorySizes sizes;
     private final RestoreStrategy restoreStrategy;
     private final GuestLayout layout;
+    private final GuestImage image;
     private final ElfImage elf;
     private final VcpuThreading threading;
     private final java.util.concurrent.locks.ReentrantLock stateLock = new java.util.concurrent.locks.ReentrantLock();
@@ -83,6 +84,7 @@ public final class MicroVm implements AutoCloseable {
         this.sizes = sizes;
         this.restoreStrategy = restoreStrategy;
         this.threading = threading;
+        this.image = image;
         this.elf = image.elf();
         this.layout = GuestLayout.of(elf, sizes);
         this.vcpuThread = Executors.newSingleThreadExecutor(r -> {
@@ -254,11 +256,15 @@ public final class MicroVm implements AutoCloseable {
         memory = LibC.mmapOrThrow(layout.totalBytes(), LibC.PROT_READ | LibC.PROT_WRITE,
                 LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1);
         mailbox = memory.share(layout.mailboxAddress());
+        LowRegionTemplate lowRegion = image.lowRegion(layout);
+        lowRegion.mapInto(memory);
         for (ElfImage.Segment s : elf.segments()) {
-            memory.write(s.address(), s.fileBytes(), 0, s.fileBytes().length);
+            if (s.writable()) {
+                memory.write(s.address(), s.fileBytes(), 0, s.fileBytes().length);
+            }
         }
-        long cr3 = PageTables.write(memory, layout, elf);
-        int idtLimit = SystemTables.write(memory, elf);
+        long cr3 = lowRegion.cr3();
+        int idtLimit = lowRegion.idtLimit();
         writeStaticMailbox();
         memory.setLong(layout.tlsAddress(), layout.tlsAddress()); // musl's thread pointer points at itself
 

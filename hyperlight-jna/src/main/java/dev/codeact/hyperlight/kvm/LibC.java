@@ -22,6 +22,7 @@ public final class LibC {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_NORESERVE = 0x4000;
+    public static final int MAP_POPULATE = 0x8000;
     public static final int MAP_FIXED = 0x10;
     public static final int MADV_DONTNEED = 4;
     public static final int EINTR = 4;

@@ -17,6 +17,8 @@ import dev.codeact.hyperlight.elf.ElfImage;
  *            exits with the faulting address      slot 2, read-only
  * stack      grows down to the guard              slot 3, read-write, dirty-logged
  * </pre>
+ *
+ * Everything below rwStart is the same for all VMs of one image and layout: see {@link LowRegionTemplate}.
  */
 public record GuestLayout(
         long rwStart,
