@@ -221,10 +221,7 @@ public final class MicroVm implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<Void> restoreForReuse() {
         if (threading.runsOnCurrentThread()) {
             try {
-                locked(() -> {
-                    restoreNow();
-                    return null;
-                });
+                restoreLocked();
                 return java.util.concurrent.CompletableFuture.completedFuture(null);
             } catch (RuntimeException e) {
                 return java.util.concurrent.CompletableFuture.failedFuture(e);
@@ -234,10 +231,7 @@ public final class MicroVm implements AutoCloseable {
         try {
             vcpuThread.execute(() -> {
                 try {
-                    locked(() -> {
-                        restoreNow();
-                        return null;
-                    });
+                    restoreLocked();
                     done.complete(null);
                 } catch (RuntimeException e) {
                     done.completeExceptionally(e);
@@ -247,6 +241,13 @@ public final class MicroVm implements AutoCloseable {
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    private void restoreLocked() {
+        locked(() -> {
+            restoreNow();
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- vCPU thread only
