@@ -743,7 +743,11 @@ public final class MicroVm implements AutoCloseable {
         }
     }
 
-    private static final ThreadLocal<Integer> OS_THREAD_ID = ThreadLocal.withInitial(LibC::gettid);
+    /** The OS id of each thread that runs executions, which also gets the kick signal unblocked on first use. */
+    private static final ThreadLocal<Integer> OS_THREAD_ID = ThreadLocal.withInitial(() -> {
+        KickSignal.unblockOnCurrentThread();
+        return LibC.gettid();
+    });
 
     /** Per-execution state shared between the thread running it and the watchdog. */
     private static final class RunControl {

@@ -96,6 +96,23 @@ class HostileGuestTest {
     }
 
     @Test
+    void aCallerThreadThatBlockedTheKickSignalStillGetsItsRunawayKilled() throws Exception {
+        try (MicroVm onCaller = MicroVm.start(GuestImage.fromResource(IMAGE), GuestMemorySizes.defaults(),
+                dev.codeact.hyperlight.memory.RestoreStrategy.DIRTY_PAGE_COPY, VcpuThreading.CALLER)) {
+            java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                ExecutionResult r = thread.submit(() -> {
+                    dev.codeact.hyperlight.kvm.KickSignal.blockOnCurrentThread();
+                    return onCaller.execute("spin-ignoring-cancel", ECHO, ExecutionLimits.defaults().withTimeout(Duration.ofMillis(100)));
+                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+            } finally {
+                thread.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void spinIgnoringCancelIsKilledAtTheDeadline() {
         Duration timeout = Duration.ofMillis(200);
         long started = System.nanoTime();

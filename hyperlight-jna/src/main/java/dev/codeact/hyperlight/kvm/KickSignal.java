@@ -33,6 +33,31 @@ public final class KickSignal {
         return signal;
     }
 
+    /**
+     * Makes sure the calling thread receives the kick: a thread that blocked it (some native code does) would
+     * never be kicked out of KVM_RUN. Call it on every thread that will enter a guest, before it does.
+     */
+    public static void unblockOnCurrentThread() {
+        changeMaskOfCurrentThread(LibC.SIG_UNBLOCK);
+    }
+
+    /** The opposite of {@link #unblockOnCurrentThread()}, for tests of what a thread with a blocked kick gets. */
+    public static void blockOnCurrentThread() {
+        changeMaskOfCurrentThread(LibC.SIG_BLOCK);
+    }
+
+    private static void changeMaskOfCurrentThread(int how) {
+        int signal = install();
+        Memory set = new Memory(LibC.SIGSET_BYTES);
+        set.clear();
+        int bit = signal - 1;
+        set.setByte(bit / 8, (byte) (1 << (bit % 8)));
+        int error = LibC.pthread_sigmask(how, set, null);
+        if (error != 0) {
+            throw new IllegalStateException("pthread_sigmask failed: " + error);
+        }
+    }
+
     /** Sends the kick to one OS thread of this process. */
     public static void send(int threadId) {
         LibC.syscall(LibC.SYS_TGKILL, LibC.getpid(), threadId, install());

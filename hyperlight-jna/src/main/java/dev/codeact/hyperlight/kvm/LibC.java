@@ -81,6 +81,13 @@ public final class LibC {
 
     public static native int sigaction(int signal, Pointer action, Pointer oldAction) throws LastErrorException;
 
+    public static final int SIG_BLOCK = 0;
+    public static final int SIG_UNBLOCK = 1;
+    /** glibc's sigset_t. */
+    public static final int SIGSET_BYTES = 128;
+
+    public static native int pthread_sigmask(int how, Pointer set, Pointer oldSet);
+
     public static native int __libc_current_sigrtmin();
 
     public static int gettid() {
