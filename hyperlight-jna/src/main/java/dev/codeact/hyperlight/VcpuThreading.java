@@ -11,10 +11,11 @@ public enum VcpuThreading {
      */
     AUTO,
     /**
-     * The calling thread enters the guest itself: no hand-off to another thread and back (two wake-ups,
-     * 15-35 us each on nested KVM), and host functions run on the caller's thread, so thread-bound state
-     * (security context, transaction, MDC) reaches them. A host function that ignores interruption holds
-     * the caller until it returns, as it would outside the sandbox.
+     * The calling platform thread enters the guest itself: no hand-off to another thread and back (two
+     * wake-ups, 15-35 us each on nested KVM), and host functions run on the caller's thread, so thread-bound
+     * state (security context, transaction, MDC) reaches them. A host function that ignores interruption
+     * holds the caller until it returns, as it would outside the sandbox. Virtual threads hand off as with
+     * {@link #DEDICATED}.
      */
     CALLER,
     /**
@@ -36,13 +37,15 @@ public enum VcpuThreading {
         }
     }
 
-    /** Whether an execution started now, on the current thread, runs on it. */
+    /**
+     * Whether an execution started now, on the current thread, runs on it. Never on a virtual thread, whatever
+     * the mode: it may change carrier between two exits, and the kick must reach the OS thread inside KVM_RUN.
+     */
     boolean runsOnCurrentThread() {
-        return switch (this) {
-            case CALLER -> true;
-            case DEDICATED -> false;
-            case AUTO -> !isVirtual(Thread.currentThread()) && VcpuMigration.measurement().cheap();
-        };
+        if (this == DEDICATED || isVirtual(Thread.currentThread())) {
+            return false;
+        }
+        return this == CALLER || VcpuMigration.measurement().cheap();
     }
 
     private static boolean isVirtual(Thread thread) {
