@@ -53,7 +53,9 @@ public final class MicroVm implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static volatile boolean announced;
 
-    private final ExecutorService vcpuThread;
+    /** The VM's own thread, created when first needed: never, where every caller enters the guest itself. */
+    private ExecutorService vcpuThread;
+    private boolean threadRetired;
     private final GuestMemorySizes sizes;
     private final RestoreStrategy restoreStrategy;
     private final GuestLayout layout;
@@ -79,6 +81,8 @@ public final class MicroVm implements AutoCloseable {
     private long tscPerMs;
     private Duration bootDuration;
     private boolean closed;
+    /** Guarded by stateLock. */
+    private boolean released;
 
     private MicroVm(GuestImage image, GuestMemorySizes sizes, RestoreStrategy restoreStrategy, VcpuThreading threading) {
         this.sizes = sizes;
@@ -87,11 +91,26 @@ public final class MicroVm implements AutoCloseable {
         this.image = image;
         this.elf = image.elf();
         this.layout = GuestLayout.of(elf, sizes);
-        this.vcpuThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "codeact-vcpu");
-            t.setDaemon(true);
-            return t;
-        });
+    }
+
+    private synchronized ExecutorService vcpuThread() {
+        if (vcpuThread == null) {
+            if (threadRetired) {
+                throw new java.util.concurrent.RejectedExecutionException("the micro-VM is closed");
+            }
+            vcpuThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "codeact-vcpu");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return vcpuThread;
+    }
+
+    /** The VM's thread if it was ever created; none can be created afterwards. */
+    private synchronized ExecutorService retireVcpuThread() {
+        threadRetired = true;
+        return vcpuThread;
     }
 
     /** Creates a VM, loads the image, boots the guest and takes the snapshot. */
@@ -120,7 +139,11 @@ public final class MicroVm implements AutoCloseable {
         }
         MicroVm vm = new MicroVm(image, sizes, restoreStrategy, threading);
         try {
-            vm.onVcpuThread(vm::boot, BOOT_TIMEOUT.toNanos());
+            if (threading.runsOnCurrentThread()) {
+                vm.locked(vm::boot);
+            } else {
+                vm.onVcpuThread(vm::boot, BOOT_TIMEOUT.toNanos());
+            }
             return vm;
         } catch (RuntimeException e) {
             vm.close();
@@ -185,7 +208,14 @@ public final class MicroVm implements AutoCloseable {
 
     /** Brings memory back to the snapshot now, so that the next execution starts without that cost. */
     public void restore() {
-        restoreForReuse().join();
+        try {
+            restoreForReuse().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -229,7 +259,7 @@ public final class MicroVm implements AutoCloseable {
         }
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         try {
-            vcpuThread.execute(() -> {
+            vcpuThread().execute(() -> {
                 try {
                     restoreLocked();
                     done.complete(null);
@@ -238,7 +268,7 @@ public final class MicroVm implements AutoCloseable {
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            done.completeExceptionally(e);
+            done.completeExceptionally(new SandboxException(ErrorType.SANDBOX_FAILURE, "the micro-VM is closed", e));
         }
         return done;
     }
@@ -667,6 +697,9 @@ public final class MicroVm implements AutoCloseable {
     private <T> T locked(Callable<T> task) {
         stateLock.lock();
         try {
+            if (released) {
+                throw new SandboxException(ErrorType.SANDBOX_FAILURE, "the micro-VM is closed");
+            }
             return task.call();
         } catch (RuntimeException e) {
             throw e;
@@ -683,10 +716,15 @@ public final class MicroVm implements AutoCloseable {
     }
 
     private <T> T onVcpuThread(Callable<T> task, long waitNanos) {
-        Future<T> future = vcpuThread.submit(() -> {
-            vcpuJavaThread = Thread.currentThread();
-            return locked(task);
-        });
+        Future<T> future;
+        try {
+            future = vcpuThread().submit(() -> {
+                vcpuJavaThread = Thread.currentThread();
+                return locked(task);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new SandboxException(ErrorType.SANDBOX_FAILURE, "the micro-VM is closed", e);
+        }
         try {
             return future.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -709,11 +747,13 @@ public final class MicroVm implements AutoCloseable {
             return;
         }
         closed = true;
-        Future<?> teardown = vcpuThread.submit(() -> locked(() -> {
-            releaseResources();
-            return null;
-        }));
-        vcpuThread.shutdown();
+        ExecutorService thread = retireVcpuThread();
+        if (thread == null) {
+            teardown(); // everything ran on callers' threads: tear down on this one
+            return;
+        }
+        Future<?> teardown = thread.submit(this::teardown);
+        thread.shutdown();
         // On the VM's own thread (a pool closing it from a restore's completion) the teardown runs right after us.
         if (!broken && Thread.currentThread() != vcpuJavaThread) {
             try {
@@ -721,6 +761,19 @@ public final class MicroVm implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warning("micro-VM teardown did not finish: " + e);
             }
+        }
+    }
+
+    /** Frees the VM once, after any execution or restore in progress; later uses fail with "closed". */
+    private void teardown() {
+        stateLock.lock();
+        try {
+            if (!released) {
+                released = true;
+                releaseResources();
+            }
+        } finally {
+            stateLock.unlock();
         }
     }
 

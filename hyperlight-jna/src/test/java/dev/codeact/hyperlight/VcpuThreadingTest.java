@@ -153,6 +153,18 @@ class VcpuThreadingTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(VcpuThreading.class)
+    void aClosedVmRefusesExecutionsWithAClearError(VcpuThreading threading) {
+        MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults(), RestoreStrategy.DIRTY_PAGE_COPY, threading);
+        assertThat(vm.execute("return 1", HostFunctions.none(), ExecutionLimits.defaults()).resultJson()).isEqualTo("1");
+        vm.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> vm.execute("return 2", HostFunctions.none(), ExecutionLimits.defaults()))
+                .isInstanceOf(SandboxException.class).hasMessageContaining("closed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(vm::restore).hasMessageContaining("closed");
+        vm.close(); // twice is harmless
+    }
+
     @Test
     void theKernelsPriceForMovingAVcpuIsMeasured() {
         VcpuMigration.Measurement m = VcpuMigration.measurement();
