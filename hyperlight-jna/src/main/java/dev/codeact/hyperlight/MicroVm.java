@@ -139,11 +139,7 @@ public final class MicroVm implements AutoCloseable {
         }
         MicroVm vm = new MicroVm(image, sizes, restoreStrategy, threading);
         try {
-            if (threading.runsOnCurrentThread()) {
-                vm.locked(vm::boot);
-            } else {
-                vm.onVcpuThread(vm::boot, BOOT_TIMEOUT.toNanos());
-            }
+            vm.onOwnerThread(vm::boot, BOOT_TIMEOUT.toNanos());
             return vm;
         } catch (RuntimeException e) {
             vm.close();
@@ -169,7 +165,7 @@ public final class MicroVm implements AutoCloseable {
      * resident once written, so this is the VM's real cost, not its configured size.
      */
     public long residentBytes() {
-        return onVcpuThread(() -> LibC.residentBytes(memory, layout.totalBytes()) + dataSnapshot.residentBytes()
+        return onOwnerThread(() -> LibC.residentBytes(memory, layout.totalBytes()) + dataSnapshot.residentBytes()
                 + stackSnapshot.residentBytes(), BOOT_TIMEOUT.toNanos());
     }
 
@@ -195,12 +191,9 @@ public final class MicroVm implements AutoCloseable {
         }
         RunControl control = new RunControl(started, limits, functions, layout.inCapacityBytes());
         long waitNanos = limits.timeout().toNanos() + HARD_KILL_GRACE_NANOS + STUCK_HOST_FUNCTION_GRACE_NANOS;
-        if (threading.runsOnCurrentThread()) {
-            return locked(() -> run(control, program));
-        }
         try {
-            return onVcpuThread(() -> run(control, program), waitNanos);
-        } catch (StuckException e) {
+            return onOwnerThread(() -> run(control, program), waitNanos);
+        } catch (StuckException e) { // only the VM's own thread can be lost to a host function
             broken = true;
             return ExecutionResult.failure(limits.stuckInHostFunction(), Duration.ofNanos(System.nanoTime() - started));
         }
@@ -224,7 +217,7 @@ public final class MicroVm implements AutoCloseable {
      * it reads all guest memory, so it costs milliseconds.
      */
     public java.util.OptionalLong firstAddressDifferingFromSnapshot() {
-        return onVcpuThread(() -> {
+        return onOwnerThread(() -> {
             restoreNow();
             java.util.OptionalLong data = dataSnapshot.firstDifferenceFromGolden();
             if (data.isPresent()) {
@@ -240,7 +233,7 @@ public final class MicroVm implements AutoCloseable {
      * every restore copies them back anyway; 0 where KVM lacks manual dirty-log protection.
      */
     public int writablePagesBetweenRestores() {
-        return onVcpuThread(() -> dataSnapshot.writablePages() + stackSnapshot.writablePages(), BOOT_TIMEOUT.toNanos());
+        return onOwnerThread(() -> dataSnapshot.writablePages() + stackSnapshot.writablePages(), BOOT_TIMEOUT.toNanos());
     }
 
     /**
@@ -280,7 +273,7 @@ public final class MicroVm implements AutoCloseable {
         });
     }
 
-    // ---------------------------------------------------------------- vCPU thread only
+    // ---------------------------------------------------------------- under the VM's lock, on the thread that runs it
 
     private Void boot() {
         long started = System.nanoTime();
@@ -713,6 +706,11 @@ public final class MicroVm implements AutoCloseable {
     private ExecutionError stopError(RunControl control) {
         ErrorType reason = control.stopReason.get();
         return reason == null ? ExecutionError.of(ErrorType.GUEST_CRASH, "the execution was stopped") : control.limits.stoppedBy(reason);
+    }
+
+    /** Runs {@code task} under the VM's lock where executions would run now: here, or on the VM's own thread. */
+    private <T> T onOwnerThread(Callable<T> task, long waitNanos) {
+        return threading.runsOnCurrentThread() ? locked(task) : onVcpuThread(task, waitNanos);
     }
 
     private <T> T onVcpuThread(Callable<T> task, long waitNanos) {
