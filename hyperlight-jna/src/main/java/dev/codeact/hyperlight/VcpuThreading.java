@@ -15,7 +15,8 @@ public enum VcpuThreading {
      * wake-ups, 15-35 us each on nested KVM), and host functions run on the caller's thread, so thread-bound
      * state (security context, transaction, MDC) reaches them. A host function that ignores interruption
      * holds the caller until it returns, as it would outside the sandbox. Virtual threads hand off as with
-     * {@link #DEDICATED}.
+     * {@link #DEDICATED}. Before Linux 6.12 every execution that comes from another thread than the VM's last
+     * one waits for an RCU grace period (milliseconds); {@link #AUTO} measures that and avoids it.
      */
     CALLER,
     /**

@@ -58,7 +58,8 @@ public record CodeActProperties(
      * @param vcpuThreading which thread enters the micro-VM (kvm backend): "caller" runs the program and its tool
      *     calls on the requesting thread (fastest; tools see its security context, transaction and MDC), "dedicated"
      *     on each VM's own thread (a tool that never returns costs its VM, not the request); "auto" is "caller" for
-     *     platform threads where the kernel moves a vCPU between threads cheaply (Linux 6.12+), else "dedicated"
+     *     platform threads where the kernel moves a vCPU between threads cheaply (Linux 6.12+), else "dedicated";
+     *     "caller" on an older kernel costs milliseconds whenever a VM is used from another thread than last time
      */
     public record Sandbox(
             @DefaultValue("auto") Backend backend,
