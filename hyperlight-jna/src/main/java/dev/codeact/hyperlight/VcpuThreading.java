@@ -29,13 +29,25 @@ public enum VcpuThreading {
 
     /** Measures the kernel (once per process) and says once what AUTO makes of it. */
     static void announce() {
-        VcpuMigration.Measurement measurement = VcpuMigration.measurement();
+        String description = AUTO.describe();
         if (!announced) {
             announced = true;
-            java.util.logging.Logger.getLogger(VcpuThreading.class.getName()).info("vCPU threading AUTO: "
-                    + (measurement.cheap() ? "platform-thread callers enter the guest themselves; "
-                            : "each VM's own thread enters the guest; ") + measurement);
+            java.util.logging.Logger.getLogger(VcpuThreading.class.getName()).info("vCPU threading " + description);
         }
+    }
+
+    /** What this mode does with platform-thread callers, and for AUTO what the kernel charges (measured on first use). */
+    public String describe() {
+        String callers = "platform-thread callers enter the guest themselves";
+        String dedicated = "each VM's own thread enters the guest";
+        return switch (this) {
+            case CALLER -> "caller: " + callers;
+            case DEDICATED -> "dedicated: " + dedicated;
+            case AUTO -> {
+                VcpuMigration.Measurement measurement = VcpuMigration.measurement();
+                yield "auto: " + (measurement.cheap() ? callers : dedicated) + "; " + measurement;
+            }
+        };
     }
 
     /**

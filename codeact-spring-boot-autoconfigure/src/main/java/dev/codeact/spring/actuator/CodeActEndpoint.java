@@ -8,7 +8,10 @@ import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
-/** {@code /actuator/codeact}: the sandbox backend and why, pool state, executions, latency, tool calls, recent runs. */
+/**
+ * {@code /actuator/codeact}: the sandbox backend and why, pool state and vCPU threading, executions, latency, tool calls,
+ * recent runs.
+ */
 @Endpoint(id = "codeact")
 public class CodeActEndpoint {
     private final CodeSandbox sandbox;
@@ -27,12 +30,13 @@ public class CodeActEndpoint {
      * @param backend the sandbox backend
      * @param backendReason why that backend
      * @param pool the micro-VM pool (kvm backend only)
+     * @param vcpuThreading which thread enters the micro-VMs and why (kvm backend only)
      * @param executions counts by outcome and error type
      * @param latencyMs latency percentiles over recent executions
      * @param toolCalls calls from programs, per tool
      * @param recentExecutions the last executions, newest first
      */
-    public record Report(String backend, String backendReason, SandboxPool.PoolStats pool, Executions executions,
+    public record Report(String backend, String backendReason, SandboxPool.PoolStats pool, String vcpuThreading, Executions executions,
             ExecutionStats.Latency latencyMs, Map<String, Long> toolCalls, List<ExecutionStats.RecentExecution> recentExecutions) {
     }
 
@@ -48,8 +52,9 @@ public class CodeActEndpoint {
 
     @ReadOperation
     public Report report() {
-        SandboxPool.PoolStats pool = sandbox instanceof KvmCodeSandbox kvm ? kvm.pool().stats() : null;
-        return new Report(sandbox.backend(), backendReason, pool,
+        SandboxPool kvmPool = sandbox instanceof KvmCodeSandbox kvm ? kvm.pool() : null;
+        return new Report(sandbox.backend(), backendReason, kvmPool == null ? null : kvmPool.stats(),
+                kvmPool == null ? null : kvmPool.threading().describe(),
                 new Executions(stats.total(), stats.byOutcome(), stats.byErrorType()), stats.latency(), stats.toolCalls(),
                 stats.recent());
     }

@@ -119,6 +119,7 @@ class ObservabilityTest {
                     assertThat(report.get("backend").asString()).isEqualTo("scripted");
                     assertThat(report.get("backendReason").asString()).isEqualTo("an application-defined CodeSandbox bean");
                     assertThat(report.get("pool").isNull()).isTrue();
+                    assertThat(report.get("vcpuThreading").isNull()).isTrue();
                     assertThat(report.get("executions").get("total").asLong()).isEqualTo(1);
                     assertThat(report.get("executions").get("byOutcome").get("success").asLong()).isEqualTo(1);
                     assertThat(report.get("latencyMs").get("samples").asInt()).isEqualTo(1);
@@ -137,6 +138,7 @@ class ObservabilityTest {
                     assertThat(report.get("backend").asString()).isEqualTo("kvm");
                     assertThat(report.get("backendReason").asString()).startsWith("configured: kvm");
                     assertThat(report.get("pool").get("size").asInt()).isEqualTo(2);
+                    assertThat(report.get("vcpuThreading").asString()).startsWith("auto: ").contains("moving a vCPU between threads costs");
                     MeterRegistry meters = context.getBean(MeterRegistry.class);
                     context.getBean(io.micrometer.core.instrument.binder.MeterBinder.class).bindTo(meters);
                     assertThat(meters.get("codeact.pool.size").gauge().value()).isEqualTo(2.0);
