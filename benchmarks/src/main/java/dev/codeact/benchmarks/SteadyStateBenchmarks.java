@@ -1,0 +1,105 @@
+package dev.codeact.benchmarks;
+
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.SandboxPool;
+import dev.codeact.hyperlight.kvm.BareVm;
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.graal.GraalJsCodeSandbox;
+import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The steady-state figures of {@link BenchSuite} as JMH benchmarks, for a second opinion with JMH's own
+ * warm-up, forking and percentiles ({@code ./codeact bench --jmh}). Cold start, resident memory and the
+ * runaway deadline are not steady-state loops and stay in the harness.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
+public class SteadyStateBenchmarks {
+    private static final HostFunctions ECHO = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
+    private static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
+
+    /** One backend, as the starter builds it: a pool of two micro-VMs, or the GraalJS engine. */
+    @State(Scope.Benchmark)
+    public static class Backend {
+        @Param({"kvm", "graaljs"})
+        public String backend;
+        CodeSandbox sandbox;
+
+        @Setup(Level.Trial)
+        public void open() {
+            sandbox = backend.equals("kvm")
+                    ? new KvmCodeSandbox(SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10)))
+                    : GraalJsCodeSandbox.create();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            sandbox.close();
+        }
+
+        ExecutionResult run(String program) {
+            ExecutionResult result = sandbox.execute(program, ECHO, LIMITS);
+            if (!result.success()) {
+                throw new IllegalStateException(backend + ": benchmark program failed: " + result.error());
+            }
+            return result;
+        }
+    }
+
+    /** The floor: a VM whose guest is only {@code out; jmp}. */
+    @State(Scope.Thread)
+    public static class Floor {
+        BareVm vm;
+
+        @Setup(Level.Trial)
+        public void open() {
+            vm = new BareVm();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            vm.close();
+        }
+    }
+
+    @Benchmark
+    public ExecutionResult executeTrivial(Backend backend) {
+        return backend.run("return 1 + 1");
+    }
+
+    @Benchmark
+    public ExecutionResult executeWithOneCallTool(Backend backend) {
+        return backend.run("return call_tool('echo', {v: 1}).v");
+    }
+
+    @Benchmark
+    public void floorExitRoundTrip(Floor floor) {
+        floor.vm.exitRoundTrip();
+    }
+
+    @Benchmark
+    public void floorRegisterResetAndRun(Floor floor) {
+        floor.vm.resetAndRun();
+    }
+}
