@@ -32,6 +32,8 @@ public final class BenchSuite {
     private static final HostFunctions ECHO = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
     private static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
     private static final Duration RUNAWAY_TIMEOUT = Duration.ofMillis(50);
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    private static final Duration WARM_UP_QUICK = Duration.ofSeconds(1);
     /** Calls beyond the first in the program that measures what each further call_tool adds. */
     private static final int FURTHER_CALLS = 10;
 
@@ -188,9 +190,17 @@ public final class BenchSuite {
      * Runs the programs in turn, round after round, so that warm-up and machine noise fall on all of them alike
      * (a JIT-compiled engine keeps getting faster; measured one after the other, the later program would look cheaper).
      */
-    private static long[][] executions(CodeSandbox sandbox, int runs, String... programs) {
+    private long[][] executions(CodeSandbox sandbox, int runs, String... programs) {
+        // Warm-up by time as well as by count: the host-call path takes some 20,000 executions to be fully compiled,
+        // and a shorter warm-up measured one call_tool at up to twice its steady cost.
+        long warmUntil = System.nanoTime() + (quick ? WARM_UP_QUICK : WARM_UP).toNanos();
+        for (int i = 0; i < runs / 3 || System.nanoTime() - warmUntil < 0; i++) {
+            for (String program : programs) {
+                sandbox.execute(program, ECHO, LIMITS);
+            }
+        }
         long[][] samples = new long[programs.length][runs];
-        for (int i = -runs / 3; i < runs; i++) {
+        for (int i = 0; i < runs; i++) {
             for (int p = 0; p < programs.length; p++) {
                 long t = System.nanoTime();
                 ExecutionResult r = sandbox.execute(programs[p], ECHO, LIMITS);
@@ -198,9 +208,7 @@ public final class BenchSuite {
                 if (!r.success()) {
                     throw new IllegalStateException(sandbox.backend() + ": benchmark program failed: " + r.error());
                 }
-                if (i >= 0) {
-                    samples[p][i] = elapsed;
-                }
+                samples[p][i] = elapsed;
             }
         }
         return samples;

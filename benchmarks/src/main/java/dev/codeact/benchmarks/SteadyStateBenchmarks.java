@@ -28,12 +28,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The steady-state figures of {@link BenchSuite} as JMH benchmarks, for a second opinion with JMH's own
  * warm-up, forking and percentiles ({@code ./codeact bench --jmh}). Cold start, resident memory and the
- * runaway deadline are not steady-state loops and stay in the harness.
+ * runaway deadline are not steady-state loops and stay in the harness. The long warm-up is needed: the host-call
+ * path takes some 20,000 executions to be fully compiled, and with 3 x 1 s one call_tool measured twice its cost.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 8, time = 2)
+@Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
 public class SteadyStateBenchmarks {
     private static final HostFunctions ECHO = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
