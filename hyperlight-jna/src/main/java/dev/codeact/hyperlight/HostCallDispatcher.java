@@ -22,6 +22,7 @@ public final class HostCallDispatcher {
 
     private final HostFunctions functions;
     private final ExecutionLimits limits;
+    private final Deadline deadline;
     private final int resultLimitBytes;
     private int calls;
     private volatile long toolCpuNanos;
@@ -30,10 +31,12 @@ public final class HostCallDispatcher {
     /**
      * @param resultCapacityBytes room the sandbox has for one reply; the effective cap is the smaller of this
      *     and the limits' result cap
+     * @param deadline when the execution must end: handed to every host function, which bounds its waits by it
      */
-    public HostCallDispatcher(HostFunctions functions, ExecutionLimits limits, int resultCapacityBytes) {
+    public HostCallDispatcher(HostFunctions functions, ExecutionLimits limits, int resultCapacityBytes, Deadline deadline) {
         this.functions = functions;
         this.limits = limits;
+        this.deadline = deadline;
         this.resultLimitBytes = Math.min(resultCapacityBytes, limits.maxToolResultBytes());
     }
 
@@ -63,7 +66,7 @@ public final class HostCallDispatcher {
         toolStartedCpuNanos = cpuBefore;
         String result;
         try {
-            result = function.call(call.argumentsJson());
+            result = function.call(call.argumentsJson(), deadline);
         } catch (Exception e) {
             String message = e.getMessage();
             return error(message == null || message.isBlank()

@@ -820,7 +820,7 @@ public final class MicroVm implements AutoCloseable {
             this.startedNanos = startedNanos;
             this.deadlineNanos = startedNanos + limits.timeout().toNanos();
             this.limits = limits;
-            this.hostCalls = new HostCallDispatcher(functions, limits, replyCapacityBytes);
+            this.hostCalls = new HostCallDispatcher(functions, limits, replyCapacityBytes, new Deadline(deadlineNanos));
         }
     }
 

@@ -5,6 +5,8 @@ import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
+import dev.codeact.hyperlight.BoundedHostFunction;
+import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.SandboxServices;
@@ -95,9 +97,9 @@ public final class CodeActExecutor {
         ExecutionResult result;
         List<OutputFile> files;
         try (Observation.Scope scope = execution.openScope(); SandboxServices.Session session = services.open()) {
-            HostFunctions.Builder functions = tools.hostFunctionsBuilder(context, (name, function) -> arguments -> {
+            HostFunctions.Builder functions = tools.hostFunctionsBuilder(context, (name, function) -> (BoundedHostFunction) (arguments, deadline) -> {
                 called.add(name);
-                return observeToolCall(name, function, arguments);
+                return observeToolCall(name, function, arguments, deadline);
             });
             session.register(functions);
             result = sandbox.execute(code, functions.build(), limits);
@@ -118,12 +120,12 @@ public final class CodeActExecutor {
         return services;
     }
 
-    private String observeToolCall(String name, HostFunction function, String arguments) throws Exception {
+    private String observeToolCall(String name, HostFunction function, String arguments, Deadline deadline) throws Exception {
         Observation call = Observation.createNotStarted(TOOL_CALL_OBSERVATION, observations)
                 .lowCardinalityKeyValue("tool", name)
                 .start();
         try (Observation.Scope scope = call.openScope()) {
-            String result = function.call(arguments);
+            String result = function.call(arguments, deadline);
             call.lowCardinalityKeyValue("outcome", "success");
             return result;
         } catch (Exception e) {

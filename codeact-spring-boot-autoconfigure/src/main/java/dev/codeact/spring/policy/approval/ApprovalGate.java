@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.approval;
 
+import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.spring.tools.ToolNamePatterns;
@@ -35,7 +36,7 @@ public final class ApprovalGate {
         if (!requiresApproval(toolName)) {
             return tool;
         }
-        return argumentsJson -> {
+        return (BoundedHostFunction) (argumentsJson, deadline) -> {
             ApprovalDecision decision;
             try {
                 decision = handler.decide(new ApprovalRequest(toolName, argumentsJson, toolContext));
@@ -47,7 +48,7 @@ public final class ApprovalGate {
                 throw new HostFunctionException("tool '" + toolName + "' needs approval and was denied: "
                         + (decision == null ? "no decision" : decision.reason()) + "; the tool did not run");
             }
-            return tool.call(argumentsJson);
+            return tool.call(argumentsJson, deadline);
         };
     }
 }

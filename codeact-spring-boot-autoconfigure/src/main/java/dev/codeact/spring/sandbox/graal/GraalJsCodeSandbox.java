@@ -1,5 +1,6 @@
 package dev.codeact.spring.sandbox.graal;
 
+import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionError;
 import dev.codeact.hyperlight.ExecutionLimits;
@@ -368,7 +369,8 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             this.functions = functions;
             this.limits = limits;
             this.console = new ConsoleCapture(limits.outputBytesPerStream());
-            this.hostCalls = new HostCallDispatcher(functions, limits, maxProgramBytes);
+            this.hostCalls = new HostCallDispatcher(functions, limits, maxProgramBytes,
+                    new Deadline(startedNanos + limits.timeout().toNanos()));
         }
 
         // ------------------------------------------------------------ caller's thread
