@@ -9,6 +9,7 @@ command -v musl-gcc >/dev/null || missing+=(musl-tools)
 command -v make >/dev/null || missing+=(make)
 command -v objdump >/dev/null || missing+=(binutils)
 command -v xz >/dev/null || missing+=(xz-utils)
+command -v patch >/dev/null || missing+=(patch)
 command -v mvn >/dev/null || missing+=(maven)
 if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)

@@ -8,7 +8,7 @@
 #define CODEACT_HOSTABI_H
 
 #define HL_MAILBOX_MAGIC 0x4C484143u /* "CAHL" */
-#define HL_ABI_VERSION 1u
+#define HL_ABI_VERSION 2u
 
 /* I/O ports: an `out` to one of these is the only way the guest leaves the VM. */
 #define HL_PORT_HOSTCALL 0xE0 /* a {name,args} JSON request waits in OUT */
@@ -31,6 +31,10 @@
 #define HL_ABORT_OUT_OF_MEMORY 2u
 #define HL_ABORT_BAD_COMMAND 3u
 #define HL_ABORT_BOOT_FAILED 4u
+
+/* Heap the guest keeps above an execution's memory limit, so that running out of memory can still be reported;
+   the host keeps the limit at least this far below the heap's free space. */
+#define HL_HEAP_RESERVE_BYTES (2u << 20)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -74,11 +78,14 @@ struct hl_mailbox {
     uint64_t tsc_at_entry;             /* 280 */
     uint64_t heap_high_water_bytes;    /* 288 */
     uint64_t tsc_at_exit;              /* 296 */
+    uint32_t memory_exhausted;         /* 304: set the moment an allocation crossed the memory limit */
+    uint32_t reserved5;                /* 308 */
 };
 
 _Static_assert(__builtin_offsetof(struct hl_mailbox, command) == 128, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, cancel_requested) == 192, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, call_length) == 256, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, heap_high_water_bytes) == 288, "mailbox layout");
+_Static_assert(__builtin_offsetof(struct hl_mailbox, memory_exhausted) == 304, "mailbox layout");
 #endif
 #endif

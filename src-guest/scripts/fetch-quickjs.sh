@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Fetches QuickJS from Debian's source package (trixie), checks its pinned SHA-256 and unpacks it.
-# Uses a private apt configuration so the machine's own sources are left untouched.
-# usage: fetch-quickjs.sh DEST_DIR
+# Fetches QuickJS from Debian's source package (trixie), checks its pinned SHA-256, unpacks it and applies
+# our patches (patches/*.patch, in order; each says why). Uses a private apt configuration so the machine's
+# own sources are left untouched.
+# usage: fetch-quickjs.sh DEST_DIR [PATCH_DIR]
 set -euo pipefail
 dest=$1
+patch_dir=${2:-}
 version=2025.04.26
 debian_revision=1
 orig=quickjs_${version}.orig.tar.xz
@@ -30,4 +32,10 @@ if ! echo "$orig_sha256  $cache/$orig" | sha256sum -c --status; then
 fi
 rm -rf "$dest" && mkdir -p "$dest"
 tar -xJf "$cache/$orig" -C "$dest" --strip-components=1
+if [ -n "$patch_dir" ]; then
+  command -v patch >/dev/null || { echo "error: patch is needed; install it with: apt-get install -y patch" >&2; exit 1; }
+  for p in "$patch_dir"/*.patch; do
+    patch -d "$dest" -p1 --quiet --forward < "$p" || { echo "error: $p does not apply" >&2; exit 1; }
+  done
+fi
 touch "$dest/.sha256-ok"

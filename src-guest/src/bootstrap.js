@@ -2,8 +2,15 @@
 // native functions it is handed, and returns the encoder that turns an outcome into the JSON the host reads.
 (function install(native) {
   'use strict';
-  const stringify = JSON.stringify, parse = JSON.parse;
+  // What the host receives is built only from what is captured here, before any program runs: a program may replace
+  // globals and prototypes (JSON, Object.prototype.toJSON, Array.prototype[Symbol.iterator], Symbol.hasInstance), and
+  // none of that may shape a host call or the outcome. Envelopes are concatenated strings, never objects given to
+  // JSON.stringify; only the program's own values go through the program's own toJSON.
+  const stringify = JSON.stringify, parse = JSON.parse, apply = Reflect.apply, defineProperty = Object.defineProperty;
+  const freeze = Object.freeze, toText = String, sliceString = String.prototype.slice;
+  const weakSetAdd = WeakSet.prototype.add, weakSetHas = WeakSet.prototype.has;
   const STDOUT = 1, STDERR = 2;
+  const MAX_TEXT_CHARS = 16384; // of an error's name, message or stack in the outcome
 
   function formatValue(value, nested) {
     switch (typeof value) {
@@ -29,31 +36,48 @@
   const toStderr = (...args) => native.write(STDERR, formatLine(args));
   const console = Object.freeze({ log: toStdout, info: toStdout, debug: toStdout, warn: toStderr, error: toStderr });
 
+  const ownField = (object, key, value) =>
+    defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+
   class ToolError extends Error {
     constructor(message, tool) {
       super(message);
-      this.name = 'ToolError';
-      this.tool = tool;
+      ownField(this, 'name', 'ToolError');
+      ownField(this, 'tool', tool);
     }
+  }
+  freeze(ToolError);
+  freeze(ToolError.prototype);
+  // The ToolErrors call_tool threw: an uncaught one is TOOL_ERROR, whatever else claims to be a ToolError.
+  const toolErrors = new WeakSet();
+  function toolError(message, name) {
+    const error = new ToolError(message, name);
+    apply(weakSetAdd, toolErrors, [error]);
+    return error;
+  }
+
+  /** A host call: the request is {"name": ..., "args": argsJson}; returns [ok, reply text]. */
+  function hostCall(name, argsJson) {
+    return native.host_call('{"name":' + stringify(name) + ',"args":' + argsJson + '}');
   }
 
   function call_tool(name, args) {
     if (typeof name !== 'string' || name.length === 0) {
       throw new TypeError('call_tool(name, args): name must be a non-empty string');
     }
-    let request;
+    let argsJson;
     try {
-      request = stringify({ name, args: args === undefined ? {} : args });
+      argsJson = args === undefined ? '{}' : stringify(args);
     } catch (e) {
-      throw new TypeError('call_tool(' + stringify(name) + '): arguments are not JSON-serialisable: ' + e.message);
+      throw new TypeError('call_tool(' + stringify(name) + '): arguments are not JSON-serialisable: ' + thrownMessage(e));
     }
-    const [ok, reply] = native.host_call(request);
-    if (!ok) throw new ToolError(reply, name);
-    if (reply.length === 0) return null;
+    const reply = hostCall(name, argsJson === undefined ? '{}' : argsJson);
+    if (!reply[0]) throw toolError(reply[1], name);
+    if (reply[1].length === 0) return null;
     try {
-      return parse(reply);
+      return parse(reply[1]);
     } catch (e) {
-      throw new ToolError('tool ' + stringify(name) + ' returned a result that is not JSON: ' + e.message, name);
+      throw toolError('tool ' + stringify(name) + ' returned a result that is not JSON: ' + thrownMessage(e), name);
     }
   }
 
@@ -65,10 +89,11 @@
     }
   }
 
+  /** A host service call; args is built here, with no prototype, so no program toJSON reaches it. */
   function hostService(name, args, ErrorClass) {
-    const [ok, reply] = native.host_call(stringify({ name, args }));
-    if (!ok) throw new ErrorClass(reply);
-    return reply.length === 0 ? null : parse(reply);
+    const reply = hostCall(name, stringify(args));
+    if (!reply[0]) throw new ErrorClass(reply[1]);
+    return reply[1].length === 0 ? null : parse(reply[1]);
   }
 
   class Headers {
@@ -105,6 +130,7 @@
     const body = options.body === undefined || options.body === null ? null
       : typeof options.body === 'string' ? options.body : stringify(options.body);
     return new Response(hostService('codeact.fetch', {
+      __proto__: null,
       url: String(resource),
       method: String(options.method || 'GET').toUpperCase(),
       headers: Object.fromEntries(new Headers(options.headers)),
@@ -113,17 +139,17 @@
   }
 
   const fs = Object.freeze({
-    readFile: (path) => hostService('codeact.fs.readFile', { path: String(path) }, FileSystemError),
+    readFile: (path) => hostService('codeact.fs.readFile', { __proto__: null, path: String(path) }, FileSystemError),
     writeFile: (path, content) => {
-      hostService('codeact.fs.writeFile', { path: String(path), content: typeof content === 'string' ? content : stringify(content) },
+      hostService('codeact.fs.writeFile', { __proto__: null, path: String(path), content: typeof content === 'string' ? content : stringify(content) },
                   FileSystemError);
     },
-    readdir: (path) => hostService('codeact.fs.readdir', { path: String(path) }, FileSystemError),
-    stat: (path) => hostService('codeact.fs.stat', { path: String(path) }, FileSystemError),
-    exists: (path) => hostService('codeact.fs.exists', { path: String(path) }, FileSystemError),
+    readdir: (path) => hostService('codeact.fs.readdir', { __proto__: null, path: String(path) }, FileSystemError),
+    stat: (path) => hostService('codeact.fs.stat', { __proto__: null, path: String(path) }, FileSystemError),
+    exists: (path) => hostService('codeact.fs.exists', { __proto__: null, path: String(path) }, FileSystemError),
   });
 
-  const performance = Object.freeze({ now: native.now_ms, timeOrigin: Date.now() });
+  const performance = freeze({ now: native.now_ms, get timeOrigin() { return native.time_origin(); } });
   for (const [key, value] of [['console', console], ['call_tool', call_tool], ['performance', performance],
                                ['ToolError', ToolError], ['fetch', fetch], ['Headers', Headers], ['Response', Response],
                                ['fs', fs], ['FileSystemError', FileSystemError]]) {
@@ -131,48 +157,74 @@
   }
   Object.defineProperty(Math, 'random', { value: native.random, writable: false, configurable: false });
 
-  function errorType(phase, error) {
-    if (phase === 'interrupted') return 'INTERRUPTED';
-    if (phase === 'out-of-memory') return 'OUT_OF_MEMORY';
+  // ---- the outcome: what the host reads when the program has ended
+
+  function clip(text) {
+    return text.length <= MAX_TEXT_CHARS ? text
+      : apply(sliceString, text, [0, MAX_TEXT_CHARS]) + '... (' + (text.length - MAX_TEXT_CHARS) + ' more characters)';
+  }
+
+  /** A property of a program value as text, or the fallback when reading or converting it throws. */
+  function textOf(value, key, fallback) {
+    try {
+      const v = value[key];
+      return v === undefined || v === null ? fallback : toText(v);
+    } catch (e) {
+      return fallback;
+    }
+  }
+
+  function thrownMessage(e) {
+    if (native.is_error(e)) return textOf(e, 'message', '');
+    try {
+      return toText(e);
+    } catch (ignored) {
+      return 'a value that cannot be shown';
+    }
+  }
+
+  function failureType(phase, error, isError) {
     if (phase === 'pending') return 'RUNTIME';
-    if (!(error instanceof Error)) return 'RUNTIME';
-    // QuickJS reports stack exhaustion as an InternalError, or a SyntaxError from its parsers
-    if (error.message === 'stack overflow') return 'STACK_OVERFLOW';
-    if (phase === 'compile' && error.name === 'SyntaxError') return 'SYNTAX';
-    if (error.name === 'InternalError' && error.message === 'out of memory') return 'OUT_OF_MEMORY';
-    if (error.name === 'InternalError' && error.message === 'interrupted') return 'INTERRUPTED';
-    if (error instanceof ToolError) return 'TOOL_ERROR';
+    // the engine's own stack overflow, not an error a program made with the same message
+    if (isError && native.stack_overflowed() && textOf(error, 'message', '') === 'stack overflow') return 'STACK_OVERFLOW';
+    if (phase === 'compile') return isError && textOf(error, 'name', '') === 'SyntaxError' ? 'SYNTAX' : 'RUNTIME';
+    if (apply(weakSetHas, toolErrors, [error])) return 'TOOL_ERROR';
     return 'RUNTIME';
   }
 
+  function failure(type, name, message, stack, tool) {
+    return '{"ok":false,"type":"' + type + '","name":' + stringify(clip(name)) + ',"message":' + stringify(clip(message))
+      + (stack === null ? '' : ',"stack":' + stringify(clip(stack)))
+      + (tool === null ? '' : ',"tool":' + stringify(clip(tool))) + '}';
+  }
+
   function describeFailure(phase, error) {
-    const outcome = { ok: false, type: errorType(phase, error) };
     if (phase === 'pending') {
-      outcome.name = 'Error';
-      outcome.message = 'the program awaited a promise that never settled';
-    } else if (phase === 'out-of-memory') {
-      outcome.name = 'InternalError';
-      outcome.message = 'out of memory';
-    } else if (error instanceof Error) {
-      outcome.name = String(error.name);
-      outcome.message = String(error.message);
-      if (error.stack) outcome.stack = String(error.stack);
-      if (error instanceof ToolError) outcome.tool = error.tool;
-    } else {
-      outcome.name = 'Error';
-      outcome.message = 'Uncaught ' + formatValue(error, true);
+      return failure('RUNTIME', 'Error', 'the program awaited a promise that never settled', null, null);
     }
-    return outcome;
+    const isError = native.is_error(error);
+    const type = failureType(phase, error, isError);
+    if (!isError) {
+      let shown;
+      try {
+        shown = formatValue(error, true);
+      } catch (e) {
+        shown = 'a value that cannot be shown';
+      }
+      return failure(type, 'Error', 'Uncaught ' + shown, null, null);
+    }
+    return failure(type, textOf(error, 'name', 'Error'), textOf(error, 'message', ''), textOf(error, 'stack', null),
+                   type === 'TOOL_ERROR' ? textOf(error, 'tool', null) : null);
   }
 
   return function encodeOutcome(phase, ok, value) {
-    if (!ok) return stringify(describeFailure(phase, value));
+    if (!ok) return describeFailure(phase, value);
+    let json;
     try {
-      const json = stringify(value);
-      return '{"ok":true,"result":' + (json === undefined ? 'null' : json) + '}';
+      json = stringify(value);
     } catch (e) {
-      return stringify({ ok: false, type: 'RUNTIME', name: 'TypeError',
-                         message: 'the returned value is not JSON-serialisable: ' + e.message });
+      return failure('RUNTIME', 'TypeError', 'the returned value is not JSON-serialisable: ' + thrownMessage(e), null, null);
     }
+    return '{"ok":true,"result":' + (json === undefined ? 'null' : json) + '}';
   };
 })

@@ -20,6 +20,7 @@ static inline uint64_t hl_rdtsc(void) {
 }
 
 /* heap.c */
+#define HEAP_BLOCK_HEADER_BYTES 16u /* what the heap spends on each block besides its usable bytes */
 void heap_init(void *base, size_t size);
 size_t heap_high_water(void);
 void heap_seal(void);

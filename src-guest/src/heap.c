@@ -9,7 +9,7 @@
 #include <string.h>
 #include "guest.h"
 
-#define HEADER_BYTES 16u
+#define HEADER_BYTES HEAP_BLOCK_HEADER_BYTES
 #define SMALL_STEP_BYTES 16u
 #define SMALL_LIMIT_BYTES 1024u
 #define SMALL_CLASSES (SMALL_LIMIT_BYTES / SMALL_STEP_BYTES)
@@ -51,6 +51,19 @@ static size_t size_class(size_t n, size_t *class_bytes) {
     return SMALL_CLASSES + (k - 10) * STEPS_PER_DOUBLING + m;
 }
 
+/* Past the bump pointer's end, a free block of a larger class serves (it keeps its class, so it goes back there). */
+static void *from_larger_class(size_t index) {
+    for (size_t i = index + 1; i < CLASS_COUNT; i++) {
+        struct block_header *h = free_lists[i];
+        if (h) {
+            free_lists[i] = *(void **)(h + 1);
+            return h + 1;
+        }
+    }
+    errno = ENOMEM;
+    return NULL;
+}
+
 void *malloc(size_t n) {
     if (n > (size_t)(heap_end - heap_base)) { errno = ENOMEM; return NULL; }
     size_t class_bytes, index = size_class(n, &class_bytes);
@@ -59,7 +72,7 @@ void *malloc(size_t n) {
         free_lists[index] = *(void **)(h + 1);
         return h + 1;
     }
-    if ((size_t)(heap_end - heap_bump) < HEADER_BYTES + class_bytes) { errno = ENOMEM; return NULL; }
+    if ((size_t)(heap_end - heap_bump) < HEADER_BYTES + class_bytes) return from_larger_class(index);
     h = (struct block_header *)heap_bump;
     heap_bump += HEADER_BYTES + class_bytes;
     h->usable_bytes = class_bytes;

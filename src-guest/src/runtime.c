@@ -14,51 +14,76 @@ static JSRuntime *runtime;
 static JSContext *context;
 static JSValue encode_outcome; /* bootstrap's (phase, ok, value) -> outcome JSON string */
 static uint64_t random_state;
-/* Set when the memory limit refused an allocation during this execution: QuickJS may then be unable to
-   allocate even the "out of memory" error and throw null instead. */
-static int allocation_refused;
+static uint32_t stack_overflows_at_start;
 
-/* QuickJS's default allocator functions, plus noting refusals. */
-#define MALLOC_OVERHEAD_BYTES 8
+/*
+ * Memory. QuickJS is charged what the heap really spends on a block, header included, so the limit bounds the
+ * heap itself. The allocation that crosses the limit marks the execution as out of memory for good (and tells
+ * the host at once, in the mailbox): the interrupt handler stops the program at its next check, whatever it
+ * catches, and the outcome is OUT_OF_MEMORY. Until that check the allocations are served from a reserve above
+ * the limit, so QuickJS rarely meets a failed allocation at all; once the reserve is spent (or the heap itself
+ * cannot serve a request) every allocation fails. QuickJS copes with "everything fails from here on" far better
+ * than with one failure followed by successes, which leaves half-built state behind on some of its paths (seen
+ * with fault injection under AddressSanitizer).
+ */
+static int memory_exhausted;
+static int reserve_spent;
+
+static int fits(const JSMallocState *s, size_t more, size_t limit) {
+    return more <= limit && s->malloc_size <= limit - more;
+}
+
+static void note_exhausted(void) {
+    memory_exhausted = 1;
+    hl_mailbox->memory_exhausted = 1;
+}
+
+static int admit(const JSMallocState *s, size_t more) {
+    if (reserve_spent) return 0;
+    if (fits(s, more, s->malloc_limit)) return 1;
+    note_exhausted();
+    size_t limit = s->malloc_limit;
+    if (fits(s, more, limit > SIZE_MAX - HL_HEAP_RESERVE_BYTES ? SIZE_MAX : limit + HL_HEAP_RESERVE_BYTES)) return 1;
+    reserve_spent = 1;
+    return 0;
+}
+
+/* The heap could not serve a request the limit allowed: it is full or too fragmented. */
+static void *heap_refused(void) {
+    note_exhausted();
+    reserve_spent = 1;
+    return NULL;
+}
+
+static size_t charged(const void *p) { return malloc_usable_size((void *)p) + HEAP_BLOCK_HEADER_BYTES; }
+
 static void *limited_malloc(JSMallocState *s, size_t size) {
-    if (s->malloc_size + size > s->malloc_limit) {
-        allocation_refused = 1;
-        return NULL;
-    }
+    if (!admit(s, size + HEAP_BLOCK_HEADER_BYTES)) return NULL;
     void *p = malloc(size);
-    if (!p) {
-        allocation_refused = 1;
-        return NULL;
-    }
+    if (!p) return heap_refused();
     s->malloc_count++;
-    s->malloc_size += malloc_usable_size(p) + MALLOC_OVERHEAD_BYTES;
+    s->malloc_size += charged(p);
     return p;
 }
 
 static void limited_free(JSMallocState *s, void *p) {
     if (!p) return;
     s->malloc_count--;
-    s->malloc_size -= malloc_usable_size(p) + MALLOC_OVERHEAD_BYTES;
+    s->malloc_size -= charged(p);
     free(p);
 }
 
 static void *limited_realloc(JSMallocState *s, void *p, size_t size) {
     if (!p) return size == 0 ? NULL : limited_malloc(s, size);
-    size_t old = malloc_usable_size(p);
     if (size == 0) {
         limited_free(s, p);
         return NULL;
     }
-    if (s->malloc_size + size - old > s->malloc_limit) {
-        allocation_refused = 1;
-        return NULL;
-    }
+    size_t old = charged(p);
+    if (size + HEAP_BLOCK_HEADER_BYTES > old && !admit(s, size + HEAP_BLOCK_HEADER_BYTES - old)) return NULL;
     void *q = realloc(p, size);
-    if (!q) {
-        allocation_refused = 1;
-        return NULL;
-    }
-    s->malloc_size += malloc_usable_size(q) - old;
+    if (!q) return heap_refused();
+    s->malloc_size = s->malloc_size - old + charged(q);
     return q;
 }
 
@@ -68,12 +93,18 @@ static const JSMallocFunctions LIMITED_ALLOCATOR = {limited_malloc, limited_free
 
 static const char PROGRAM_PREFIX[] = "(async function () {";
 static const char PROGRAM_SUFFIX[] = "\n})";
+/* Outcomes that need no allocation: the state they report may have left no memory to build anything. */
+static const char OUT_OF_MEMORY_OUTCOME[] =
+    "{\"ok\":false,\"type\":\"OUT_OF_MEMORY\",\"name\":\"InternalError\",\"message\":\"out of memory\"}";
+static const char INTERRUPTED_OUTCOME[] = "{\"ok\":false,\"type\":\"INTERRUPTED\"}";
 static const char ENCODE_FAILED_OUTCOME[] =
     "{\"ok\":false,\"type\":\"RUNTIME\",\"name\":\"InternalError\",\"message\":\"the outcome could not be encoded\"}";
 
+static int stop_requested(void) { return hl_mailbox->cancel_requested != 0 || memory_exhausted; }
+
 static int interrupt_requested(JSRuntime *rt, void *opaque) {
     (void)rt; (void)opaque;
-    return hl_mailbox->cancel_requested != 0;
+    return stop_requested();
 }
 
 static JSValue native_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
@@ -88,34 +119,45 @@ static JSValue native_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_UNDEFINED;
 }
 
+/* [ok, text] with both elements defined, not set: no setter a program put on Array.prototype runs. */
+static JSValue reply_pair(JSContext *ctx, int ok, JSValue text) {
+    JSValue pair = JS_NewArray(ctx);
+    if (JS_IsException(pair) || JS_IsException(text)) {
+        JS_FreeValue(ctx, pair);
+        JS_FreeValue(ctx, text);
+        return JS_EXCEPTION;
+    }
+    if (JS_DefinePropertyValueUint32(ctx, pair, 0, JS_NewBool(ctx, ok), JS_PROP_C_W_E) < 0 ||
+        JS_DefinePropertyValueUint32(ctx, pair, 1, text, JS_PROP_C_W_E) < 0) {
+        JS_FreeValue(ctx, pair);
+        return JS_EXCEPTION;
+    }
+    return pair;
+}
+
 /* host_call(requestJson) -> [ok, replyText]; oversized requests fail here, before any exit. */
 static JSValue native_host_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc;
     size_t length, reply_length;
     const char *reply;
-    int status;
+    if (!JS_IsString(argv[0])) return JS_ThrowTypeError(ctx, "host_call: the request must be a string");
     const char *request = JS_ToCStringLen(ctx, &length, argv[0]);
     if (!request) return JS_EXCEPTION;
     uint32_t limit = hl_mailbox->max_request_bytes;
     if (limit > hl_mailbox->out_capacity) limit = hl_mailbox->out_capacity;
-    JSValue pair = JS_NewArray(ctx);
     if (length > limit) {
         JS_FreeCString(ctx, request);
-        JS_SetPropertyUint32(ctx, pair, 0, JS_FALSE);
         char message[160];
         snprintf(message, sizeof message, "tool arguments too large: %zu bytes of JSON, the limit is %u bytes",
                  length, (unsigned)limit);
-        JS_SetPropertyUint32(ctx, pair, 1, JS_NewString(ctx, message));
-        return pair;
+        return reply_pair(ctx, 0, JS_NewString(ctx, message));
     }
-    status = hl_host_call(request, length, &reply, &reply_length);
+    int status = hl_host_call(request, length, &reply, &reply_length);
     JS_FreeCString(ctx, request);
-    JS_SetPropertyUint32(ctx, pair, 0, JS_NewBool(ctx, status == HL_REPLY_OK));
-    JS_SetPropertyUint32(ctx, pair, 1, JS_NewStringLen(ctx, reply, reply_length));
-    return pair;
+    return reply_pair(ctx, status == HL_REPLY_OK, JS_NewStringLen(ctx, reply, reply_length));
 }
 
-/* xorshift64*, reseeded from the host on every execution so no two executions share a sequence. */
+/* xorshift64*, seeded by the host from its CSPRNG for every execution, so no execution can predict another's. */
 static JSValue native_random(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)ctx; (void)this_val; (void)argc; (void)argv;
     random_state ^= random_state >> 12;
@@ -132,11 +174,32 @@ static JSValue native_now_ms(JSContext *ctx, JSValueConst this_val, int argc, JS
     return JS_NewFloat64(ctx, elapsed);
 }
 
+/* performance.timeOrigin: the execution's own start, so nothing in it tells one VM from another. */
+static JSValue native_time_origin(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc; (void)argv;
+    return JS_NewFloat64(ctx, (double)hl_mailbox->epoch_ms);
+}
+
+/* Whether a value is an Error object by its class, which no prototype or Symbol.hasInstance can fake. */
+static JSValue native_is_error(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc;
+    return JS_NewBool(ctx, JS_IsError(ctx, argv[0]));
+}
+
+/* Whether the engine itself threw "stack overflow" during this execution (a program can throw the message too). */
+static JSValue native_stack_overflowed(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc; (void)argv;
+    return JS_NewBool(ctx, JS_StackOverflowCount != stack_overflows_at_start);
+}
+
 static const JSCFunctionListEntry native_functions[] = {
     JS_CFUNC_DEF("write", 2, native_write),
     JS_CFUNC_DEF("host_call", 1, native_host_call),
     JS_CFUNC_DEF("random", 0, native_random),
     JS_CFUNC_DEF("now_ms", 0, native_now_ms),
+    JS_CFUNC_DEF("time_origin", 0, native_time_origin),
+    JS_CFUNC_DEF("is_error", 1, native_is_error),
+    JS_CFUNC_DEF("stack_overflowed", 0, native_stack_overflowed),
 };
 
 void runtime_boot(void) {
@@ -149,8 +212,11 @@ void runtime_boot(void) {
     JSValue install = JS_Eval(context, bootstrap_js, (size_t)(bootstrap_js_end - bootstrap_js), "bootstrap.js",
                               JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRICT);
     JSValue natives = JS_NewObject(context);
-    JS_SetPropertyFunctionList(context, natives, native_functions,
-                               sizeof native_functions / sizeof native_functions[0]);
+    if (JS_IsException(natives) ||
+        JS_SetPropertyFunctionList(context, natives, native_functions,
+                                   sizeof native_functions / sizeof native_functions[0]) < 0) {
+        hl_abort(HL_ABORT_BOOT_FAILED, "the native functions could not be installed");
+    }
     encode_outcome = JS_IsException(install) ? JS_EXCEPTION : JS_Call(context, install, JS_UNDEFINED, 1, &natives);
     if (JS_IsException(encode_outcome)) {
         JSValue error = JS_GetException(context);
@@ -165,30 +231,32 @@ void runtime_boot(void) {
     hl_finish(booted, sizeof booted - 1);
 }
 
-/* Runs queued promise jobs until none is left or the host asks the guest to stop. */
+/* Runs queued promise jobs until none is left or the program must stop. */
 static void drain_jobs(void) {
     JSContext *job_context;
-    while (!hl_mailbox->cancel_requested && JS_ExecutePendingJob(runtime, &job_context) != 0) {
+    int status;
+    while (!stop_requested() && (status = JS_ExecutePendingJob(runtime, &job_context)) != 0) {
+        if (status < 0) JS_FreeValue(context, JS_GetException(context));
     }
 }
 
-static void finish(const char *phase, int ok, JSValue value) {
-    /* the outcome must be encodable even when the program exhausted its memory; a collection would
-       touch (and so dirty) every page of the heap, so it is kept for failures */
-    if (!ok) JS_RunGC(runtime);
-    JS_SetMemoryLimit(runtime, (size_t)-1);
-    if (!ok && allocation_refused && (JS_IsNull(value) || JS_IsUndefined(value) || JS_IsException(value))) {
-        phase = "out-of-memory"; /* the limit left no room even for the error object */
-    }
-    JSValue args[3] = {JS_NewString(context, phase), JS_NewBool(context, ok), value};
-    JSValue json = JS_Call(context, encode_outcome, JS_UNDEFINED, 3, args);
+/*
+ * Hands the bootstrap's encoding of the outcome to the host. The encoder runs under the program's own limits:
+ * a result's toJSON is program code. Returns 0 when it did not produce an outcome.
+ */
+static int encode_and_finish(const char *phase, int ok, JSValueConst value) {
+    JSValue args[3] = {JS_NewString(context, phase), JS_NewBool(context, ok), JS_DupValue(context, value)};
+    JSValue json = JS_IsException(args[0]) ? JS_EXCEPTION : JS_Call(context, encode_outcome, JS_UNDEFINED, 3, args);
     JS_FreeValue(context, args[0]);
+    JS_FreeValue(context, args[2]);
     size_t length;
-    const char *text = JS_IsException(json) ? NULL : JS_ToCStringLen(context, &length, json);
+    const char *text = JS_IsString(json) ? JS_ToCStringLen(context, &length, json) : NULL;
+    JS_FreeValue(context, json);
     if (!text) {
         JS_FreeValue(context, JS_GetException(context));
-        hl_finish(ENCODE_FAILED_OUTCOME, sizeof ENCODE_FAILED_OUTCOME - 1);
-    } else if (length > hl_mailbox->out_capacity) {
+        return 0;
+    }
+    if (length > hl_mailbox->out_capacity) {
         char message[200];
         int n = snprintf(message, sizeof message,
                          "{\"ok\":false,\"type\":\"OUTPUT_LIMIT\",\"name\":\"RangeError\",\"message\":"
@@ -198,15 +266,32 @@ static void finish(const char *phase, int ok, JSValue value) {
     } else {
         hl_finish(text, length);
     }
-    if (text) JS_FreeCString(context, text);
-    JS_FreeValue(context, json);
+    JS_FreeCString(context, text);
+    return 1;
+}
+
+/* Takes ownership of value. Running out of memory, or a stop, at any point decides the outcome. */
+static void finish(const char *phase, int ok, JSValue value) {
+    int encoded = 0;
+    if (!stop_requested()) {
+        if (!ok) JS_RunGC(runtime); /* room to describe the failure; a collection touches every page, so not after success */
+        encoded = encode_and_finish(phase, ok, value);
+    }
     JS_FreeValue(context, value);
+    if (memory_exhausted) {
+        hl_finish(OUT_OF_MEMORY_OUTCOME, sizeof OUT_OF_MEMORY_OUTCOME - 1);
+    } else if (!encoded) {
+        if (hl_mailbox->cancel_requested) hl_finish(INTERRUPTED_OUTCOME, sizeof INTERRUPTED_OUTCOME - 1);
+        else hl_finish(ENCODE_FAILED_OUTCOME, sizeof ENCODE_FAILED_OUTCOME - 1);
+    }
 }
 
 void runtime_execute(void) {
     struct hl_mailbox *mb = hl_mailbox;
     random_state = mb->rng_seed | 1;
-    allocation_refused = 0;
+    memory_exhausted = 0;
+    reserve_spent = 0;
+    stack_overflows_at_start = JS_StackOverflowCount;
     JS_UpdateStackTop(runtime);
     JS_SetMaxStackSize(runtime, (size_t)mb->stack_limit_bytes);
     JS_SetMemoryLimit(runtime, (size_t)mb->memory_limit_bytes);
@@ -234,21 +319,20 @@ void runtime_execute(void) {
         return;
     }
     drain_jobs();
-    if (mb->cancel_requested) {
+    if (stop_requested()) {
         finish("interrupted", 0, JS_UNDEFINED);
-        JS_FreeValue(context, promise);
-        return;
-    }
-    switch (JS_PromiseState(context, promise)) {
-    case JS_PROMISE_FULFILLED:
-        finish("run", 1, JS_PromiseResult(context, promise));
-        break;
-    case JS_PROMISE_REJECTED:
-        finish("run", 0, JS_PromiseResult(context, promise));
-        break;
-    default:
-        finish("pending", 0, JS_UNDEFINED);
-        break;
+    } else {
+        switch (JS_PromiseState(context, promise)) {
+        case JS_PROMISE_FULFILLED:
+            finish("run", 1, JS_PromiseResult(context, promise));
+            break;
+        case JS_PROMISE_REJECTED:
+            finish("run", 0, JS_PromiseResult(context, promise));
+            break;
+        default:
+            finish("pending", 0, JS_UNDEFINED);
+            break;
+        }
     }
     JS_FreeValue(context, promise);
 }

@@ -77,6 +77,7 @@ public record ExecutionLimits(
         String message = switch (reason) {
             case TIMEOUT -> "the execution exceeded its " + timeout.toMillis() + " ms time limit";
             case CPU_LIMIT -> "the execution exceeded its " + cpuTime.toMillis() + " ms CPU-time limit";
+            case OUT_OF_MEMORY -> "the program ran out of memory: its limit is " + describeBytes(memoryBytes);
             case OUTPUT_LIMIT -> "the program printed more than " + outputBytesPerStream
                     + " bytes to one console stream; output was truncated";
             default -> "the execution was stopped: " + reason;
@@ -96,6 +97,10 @@ public record ExecutionLimits(
     public ExecutionError stuckInHostFunction() {
         return ExecutionError.of(ErrorType.TIMEOUT, "the execution exceeded its " + timeout.toMillis()
                 + " ms time limit inside a host function that did not return");
+    }
+
+    private static String describeBytes(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -2,6 +2,7 @@ package dev.codeact.hyperlight;
 
 import dev.codeact.hyperlight.abi.GuestProtocolException;
 import dev.codeact.hyperlight.abi.HostCallRequest;
+import dev.codeact.hyperlight.abi.JsonNesting;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,9 @@ public final class HostCallDispatcher {
         if (calls > limits.maxToolCalls()) {
             return error("too many tool calls: the limit is " + limits.maxToolCalls() + " per execution");
         }
+        if (call.argumentsJson() == null) {
+            return error(JsonNesting.tooDeep("the arguments of '" + call.name() + "'", call.argumentsDepth()));
+        }
         if (function == null) {
             return error("unknown tool '" + call.name() + "'; available tools: "
                     + (functions.names().isEmpty() ? "(none)" : String.join(", ", functions.names())));
@@ -81,6 +85,10 @@ public final class HostCallDispatcher {
         byte[] bytes = (result == null ? "null" : result).getBytes(StandardCharsets.UTF_8);
         if (bytes.length > resultLimitBytes) {
             return error("the tool's result is " + bytes.length + " bytes, the limit is " + resultLimitBytes + " bytes");
+        }
+        int depth = result == null ? 0 : JsonNesting.depth(result);
+        if (depth > JsonNesting.MAX_DEPTH) {
+            return error(JsonNesting.tooDeep("the result of '" + call.name() + "'", depth));
         }
         return new Reply(true, bytes);
     }

@@ -51,6 +51,8 @@ public final class MicroVm implements AutoCloseable {
     private static final long STUCK_HOST_FUNCTION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(20);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Seeds each execution's Math.random: a CSPRNG, so no execution can predict another's sequence. */
+    private static final java.security.SecureRandom SEEDS = new java.security.SecureRandom();
     private static volatile boolean announced;
 
     /** The VM's own thread, created when first needed: never, where every caller enters the guest itself. */
@@ -76,8 +78,7 @@ public final class MicroVm implements AutoCloseable {
     private boolean dirty;
     private boolean abandonedExit;
     private boolean segmentsAndFpuTrusted;
-    private long calibrationTsc;
-    private long calibrationNanos;
+    /** TSC ticks per millisecond of the guest, fixed once the VM has booted; 0 when unknown. */
     private long tscPerMs;
     private Duration bootDuration;
     private boolean closed;
@@ -169,9 +170,12 @@ public final class MicroVm implements AutoCloseable {
                 + stackSnapshot.residentBytes(), BOOT_TIMEOUT.toNanos());
     }
 
-    /** Largest memory limit an execution may ask for: the heap less what the booted runtime already holds. */
+    /**
+     * Largest memory limit an execution may ask for: the heap less what the booted runtime already holds and the
+     * reserve the guest keeps to report running out of memory.
+     */
     public long maxMemoryLimitBytes() {
-        return layout.heapSizeBytes() - bootHeapHighWaterBytes;
+        return layout.heapSizeBytes() - bootHeapHighWaterBytes - Mailbox.HEAP_RESERVE_BYTES;
     }
 
     /** Runs one program from the snapshot state. Never throws for anything the program does. */
@@ -318,9 +322,7 @@ public final class MicroVm implements AutoCloseable {
                     + (result.stderr().isEmpty() ? "" : "\n" + result.stderr()));
         }
         long exited = System.nanoTime();
-        calibrationTsc = mailbox.getLong(Mailbox.OFF_TSC_AT_ENTRY);
-        calibrationNanos = entered;
-        calibrateTsc(exited);
+        tscPerMs = tscPerMs(entered, exited);
         bootHeapHighWaterBytes = mailbox.getLong(Mailbox.OFF_HEAP_HIGH_WATER);
         long dataOffset = layout.rwStart();
         long[] hostWritten = new long[elf.segments().size() * 2 + 4];
@@ -392,12 +394,19 @@ public final class MicroVm implements AutoCloseable {
         s.setByte(offset + 22, (byte) 0); // usable
     }
 
-    private void calibrateTsc(long nowNanos) {
-        long tscNow = mailbox.getLong(Mailbox.OFF_TSC_AT_EXIT);
-        long elapsedNanos = nowNanos - calibrationNanos;
-        if (elapsedNanos > 1_000_000 && tscNow > calibrationTsc) {
-            tscPerMs = (long) ((tscNow - calibrationTsc) / (elapsedNanos / 1e6));
+    /**
+     * From KVM where it says; otherwise measured once over the boot, the only time the guest's own TSC readings can be
+     * trusted (no program has run yet). Never measured again: what an execution leaves in guest memory must not
+     * change the clock of the next one.
+     */
+    private long tscPerMs(long enteredNanos, long exitedNanos) {
+        long khz = vcpu.tscKhz();
+        if (khz > 0) {
+            return khz;
         }
+        long ticks = mailbox.getLong(Mailbox.OFF_TSC_AT_EXIT) - mailbox.getLong(Mailbox.OFF_TSC_AT_ENTRY);
+        long elapsedNanos = exitedNanos - enteredNanos;
+        return ticks > 0 && elapsedNanos > 0 ? (long) (ticks / (elapsedNanos / 1e6)) : 0;
     }
 
     private ExecutionResult run(RunControl control, byte[] program) {
@@ -412,17 +421,16 @@ public final class MicroVm implements AutoCloseable {
         mailbox.setLong(Mailbox.OFF_MEMORY_LIMIT, control.limits.memoryBytes());
         mailbox.setLong(Mailbox.OFF_STACK_LIMIT, control.limits.stackBytes());
         mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
-        mailbox.setLong(Mailbox.OFF_RNG_SEED, java.util.concurrent.ThreadLocalRandom.current().nextLong()); // Math.random is not a CSPRNG anyway
+        mailbox.setLong(Mailbox.OFF_RNG_SEED, SEEDS.nextLong()); // unpredictable from anything another execution saw
         mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
         mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxToolRequestBytes());
         dirty = true;
-        ExecutionResult result = enterGuest(control);
-        calibrateTsc(System.nanoTime());
-        return result;
+        return enterGuest(control);
     }
 
     private ExecutionResult enterGuest(RunControl control) {
         mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 0);
+        mailbox.setInt(Mailbox.OFF_MEMORY_EXHAUSTED, 0);
         if (abandonedExit) {
             // An exit we never answered (an IN, an MMIO read) is still pending in KVM, and completing it on
             // the next KVM_RUN would move RIP past the old instruction. Let KVM complete it now, without
@@ -480,6 +488,11 @@ public final class MicroVm implements AutoCloseable {
             if (runnerWasInterrupted) {
                 control.runner.interrupt(); // the caller's own, which host calls may have consumed
             }
+        }
+        if (mailbox.getInt(Mailbox.OFF_MEMORY_EXHAUSTED) != 0 || error != null && error.type() == ErrorType.OUT_OF_MEMORY) {
+            // The guest says so the moment an allocation crosses the limit: whatever happened next (a stop, a crash
+            // on one of QuickJS's out-of-memory paths, a program that caught the error) is that.
+            error = control.limits.stoppedBy(ErrorType.OUT_OF_MEMORY);
         }
         return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(), console.stderrTruncated(),
                 error == null ? resultJson : null, error, Duration.ofNanos(System.nanoTime() - control.startedNanos),

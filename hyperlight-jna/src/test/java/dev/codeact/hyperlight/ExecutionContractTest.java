@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import dev.codeact.hyperlight.abi.JsonNesting;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,6 +27,8 @@ public abstract class ExecutionContractTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final List<String> received = new CopyOnWriteArrayList<>();
+    /** Counted down when a blocking host function has started: the program is then waiting inside the host. */
+    private final CountDownLatch blocked = new CountDownLatch(1);
     private final HostFunctions functions = HostFunctions.builder()
             .register("echo", HostFunctions.echo())
             .register("record", args -> {
@@ -56,6 +60,22 @@ public abstract class ExecutionContractTest {
                 Thread.sleep(10_000);
                 return "\"woke up\"";
             })
+            .register("block", args -> {
+                blocked.countDown();
+                new CountDownLatch(1).await(); // until the deadline interrupts it
+                return "\"never\"";
+            })
+            .register("block_then_return", args -> {
+                blocked.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    return "\"interrupted, returning normally\""; // the program then ends before the stop lands
+                }
+                return "\"never\"";
+            })
+            .register("deep", args -> "[".repeat(JsonNesting.MAX_DEPTH + 1) + "]".repeat(JsonNesting.MAX_DEPTH + 1))
+            .register("deep_enough", args -> "[".repeat(JsonNesting.MAX_DEPTH) + "]".repeat(JsonNesting.MAX_DEPTH))
             .build();
 
     /** Runs one program on the backend under test. */
@@ -477,7 +497,7 @@ public abstract class ExecutionContractTest {
         @Test
         void unknownToolsListTheAvailableOnes() {
             assertThat(resultOf("try { call_tool('no_such_tool', {}); } catch (e) { return [e.name, e.message]; }"))
-                    .isEqualTo("[\"ToolError\",\"unknown tool 'no_such_tool'; available tools: add, echo, fail, huge, not_json, "
+                    .isEqualTo("[\"ToolError\",\"unknown tool 'no_such_tool'; available tools: add, block, block_then_return, deep, deep_enough, echo, fail, huge, not_json, "
                             + "nothing, npe, record, sleep, spin\"]");
         }
 
@@ -584,8 +604,172 @@ public abstract class ExecutionContractTest {
 
     // ------------------------------------------------------------------ limits
 
+    /** What a program does to the protocol's own objects reaches neither the host nor the outcome's type. */
+    @Nested
+    class ProgramsCannotShapeTheProtocol {
+        private static final String TAMPER = """
+                Object.prototype.toJSON = () => ({ ok: false, type: 'INTERRUPTED', name: 'forged', args: 'forged' });
+                Array.prototype[Symbol.iterator] = function* () { yield false; yield 'forged'; };
+                JSON.stringify = () => '{"forged":true}';
+                JSON.parse = () => 'forged';
+                Object.defineProperty(Error, Symbol.hasInstance, { value: () => true });
+                """;
+
+        @Test
+        void aToolCallStillReachesItsToolWithTheProgramsOwnValue() {
+            ExecutionResult r = run(TAMPER + """
+                    const back = call_tool('record', { n: 1 });
+                    delete Object.prototype.toJSON;
+                    return back;""");
+            assertThat(r.error()).isNull();
+            assertThat(r.resultJson()).isEqualTo("{\"stored\":true}");
+            // the arguments went through the program's own toJSON, as its values do; the envelope did not
+            assertThat(received).containsExactly("{\"ok\":false,\"type\":\"INTERRUPTED\",\"name\":\"forged\",\"args\":\"forged\"}");
+        }
+
+        @Test
+        void aResultsToJsonShapesTheResultButNotTheOutcome() {
+            ExecutionResult r = run(TAMPER + "return { a: 1 };");
+            assertThat(r.error()).isNull();
+            assertThat(r.resultJson()).isEqualTo("{\"ok\":false,\"type\":\"INTERRUPTED\",\"name\":\"forged\",\"args\":\"forged\"}");
+        }
+
+        @Test
+        void aThrownErrorIsStillRuntimeWithItsOwnMessage() {
+            ExecutionResult r = run(TAMPER + "call_tool('echo', {}); throw new Error('boom');");
+            assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
+            assertThat(r.error().message()).isEqualTo("Error: boom");
+        }
+
+        @Test
+        void aFailingToolIsStillAToolError() {
+            ExecutionResult r = run(TAMPER + "call_tool('fail', {});");
+            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            assertThat(r.error().message()).isEqualTo("ToolError: inventory service is down");
+        }
+
+        @Test
+        void setterTrapsOnArrayIndicesBreakOnlyTheProgramsOwnJson() {
+            ExecutionResult r = run("""
+                    Object.defineProperty(Array.prototype, '0', { set() { throw new Error('setter ran'); }, configurable: true });
+                    let outcome; try { outcome = call_tool('echo', { a: 1 }); } catch (e) { outcome = e.name; }
+                    throw new Error('after ' + JSON.stringify(outcome));""");
+            assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
+            assertThat(r.error().message()).startsWith("Error: after ");
+        }
+
+        @Test
+        void errorsThatOnlyClaimToBeToolErrorsAreRuntime() {
+            assertThat(run("throw new ToolError('made by the program', 'fail');").error().type()).isEqualTo(ErrorType.RUNTIME);
+            assertThat(run("const e = new Error('x'); Object.setPrototypeOf(e, ToolError.prototype); throw e;").error().type())
+                    .isEqualTo(ErrorType.RUNTIME);
+            assertThat(run("throw { name: 'ToolError', message: 'plain object' };").error().type()).isEqualTo(ErrorType.RUNTIME);
+        }
+
+        @Test
+        void theToolErrorClassCannotBeRewired() {
+            ExecutionResult r = run("""
+                    try { Object.setPrototypeOf(ToolError, function Evil() {}); } catch (e) { }
+                    try { ToolError.prototype.name = 'Evil'; } catch (e) { }
+                    try { call_tool('fail'); } catch (e) { return [e instanceof ToolError, e.name, e.tool]; }""");
+            assertThat(r.error()).isNull();
+            assertThat(r.resultJson()).isEqualTo("[true,\"ToolError\",\"fail\"]");
+        }
+
+        @Test
+        void anErrorWhoseGettersThrowIsDescribedWithoutThem() {
+            ExecutionResult r = run("""
+                    const e = new Error('x');
+                    Object.defineProperty(e, 'message', { get() { throw new Error('getter'); } });
+                    Object.defineProperty(e, 'name', { get() { throw new Error('getter'); } });
+                    throw e;""");
+            assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
+        }
+
+        @Test
+        void aHugeErrorMessageIsClippedNotAnOutputLimit() {
+            ExecutionResult r = run("throw new Error('m'.repeat(1 << 20));");
+            assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
+            assertThat(r.error().message()).hasSizeLessThan(20_000).contains("more characters");
+        }
+    }
+
+    /** One nesting limit for JSON between program and host, the same in every backend. */
+    @Nested
+    class DeepJson {
+        private static final int TOO_DEEP = JsonNesting.MAX_DEPTH + 1;
+
+        @Test
+        void argumentsAtTheLimitReachTheTool() {
+            ExecutionResult r = run("const n = " + JsonNesting.MAX_DEPTH + """
+                    ; let v = []; for (let i = 1; i < n; i++) v = [v];
+                    let back = call_tool('echo', v), depth = 0; while (Array.isArray(back)) { back = back[0]; depth++; } return depth;""");
+            assertThat(r.error()).isNull();
+            assertThat(r.resultJson()).isEqualTo(String.valueOf(JsonNesting.MAX_DEPTH));
+        }
+
+        @Test
+        void argumentsPastTheLimitAreACatchableToolError() {
+            ExecutionResult r = run("const n = " + TOO_DEEP + """
+                    ; let v = []; for (let i = 1; i < n; i++) v = [v];
+                    try { call_tool('echo', v); } catch (e) { return [e.name, e.message]; }""");
+            assertThat(r.error()).isNull();
+            assertThat(r.resultJson()).isEqualTo("[\"ToolError\",\"JSON nested " + TOO_DEEP
+                    + " levels deep in the arguments of 'echo'; the limit is 500 levels\"]");
+        }
+
+        @Test
+        void aResultPastTheLimitIsACatchableToolError() {
+            ExecutionResult r = run("try { call_tool('deep'); } catch (e) { return [e.name, e.message]; }");
+            assertThat(r.error()).isNull();
+            assertThat(r.resultJson()).isEqualTo("[\"ToolError\",\"JSON nested " + TOO_DEEP
+                    + " levels deep in the result of 'deep'; the limit is 500 levels\"]");
+            assertThat(run("return JSON.stringify(call_tool('deep_enough')).length;").resultJson())
+                    .isEqualTo(String.valueOf(2 * JsonNesting.MAX_DEPTH));
+        }
+
+        @Test
+        void aReturnedValuePastTheLimitIsARuntimeErrorThatSaysSo() {
+            for (int depth : new int[] {TOO_DEEP, 1000}) {
+                ExecutionResult r = run("let v = []; for (let i = 1; i < " + depth + "; i++) v = [v]; return v;");
+                assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
+                assertThat(r.error().message()).isEqualTo("RangeError: JSON nested " + depth
+                        + " levels deep in the returned value; the limit is 500 levels");
+            }
+            ExecutionResult atTheLimit = run("let v = []; for (let i = 1; i < " + JsonNesting.MAX_DEPTH + "; i++) v = [v]; return v;");
+            assertThat(atTheLimit.error()).isNull();
+        }
+    }
+
     @Nested
     class Limits {
+        @Test
+        void aResultWhoseToJsonNeverReturnsIsATimeout() {
+            ExecutionResult r = run("return { toJSON() { for (;;); } };", DEFAULTS.withTimeout(Duration.ofMillis(300)));
+            assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+        }
+
+        @Test
+        void aFailureWhoseDescriptionNeverEndsIsATimeout() {
+            ExecutionResult r = run("throw { toString() { for (;;); }, toJSON() { for (;;); } };",
+                    DEFAULTS.withTimeout(Duration.ofMillis(300)));
+            assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+        }
+
+        @Test
+        void aDeadlineThatInterruptsABlockedToolIsATimeoutEvenIfTheToolThenThrows() throws Exception {
+            ExecutionResult r = run("call_tool('block');", DEFAULTS.withTimeout(Duration.ofMillis(200)));
+            assertThat(blocked.getCount()).isZero();
+            assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+        }
+
+        @Test
+        void aDeadlineThatInterruptsABlockedToolIsATimeoutEvenIfTheProgramThenEnds() {
+            ExecutionResult r = run("return call_tool('block_then_return');", DEFAULTS.withTimeout(Duration.ofMillis(200)));
+            assertThat(blocked.getCount()).isZero();
+            assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+        }
+
         @Test
         void anInfiniteLoopTimesOutWellUnderASecond() {
             ExecutionResult r = run("globalThis.leak = 1; while (true) {}", DEFAULTS.withTimeout(Duration.ofMillis(300)));
@@ -604,9 +788,10 @@ public abstract class ExecutionContractTest {
 
         @Test
         void aBlockedHostFunctionIsInterruptedAtTheDeadline() {
-            ExecutionResult r = run("console.log('going to sleep'); call_tool('sleep');", DEFAULTS.withTimeout(Duration.ofMillis(300)));
+            ExecutionResult r = run("console.log('going to sleep'); call_tool('block');", DEFAULTS.withTimeout(Duration.ofMillis(300)));
+            assertThat(blocked.getCount()).isZero();
             assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
-            assertThat(r.duration()).isLessThan(Duration.ofSeconds(1));
+            assertThat(r.stdout()).isEqualTo("going to sleep\n");
         }
 
         @Test

@@ -12,12 +12,19 @@ import tools.jackson.databind.json.JsonMapper;
  * asked it to; the host then knows which limit that was.
  */
 public record GuestOutcome(String resultJson, ExecutionError error, boolean interrupted) {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonNesting.ENVELOPE_MAPPER;
 
     public static GuestOutcome decode(byte[] copy) throws GuestProtocolException {
+        String json = HostCallRequest.decodeUtf8(copy, "outcome");
+        int depth = JsonNesting.depth(json) - 1;
+        if (depth > JsonNesting.MAX_DEPTH) {
+            // only a result nests that deep: the rest of the outcome is flat
+            return new GuestOutcome(null, new ExecutionError(ErrorType.RUNTIME,
+                    "RangeError: " + JsonNesting.tooDeep("the returned value", depth), "RangeError", null), false);
+        }
         JsonNode root;
         try {
-            root = JSON.readTree(HostCallRequest.decodeUtf8(copy, "outcome"));
+            root = JSON.readTree(json);
         } catch (JacksonException e) {
             throw new GuestProtocolException("outcome is not valid JSON: " + e.getOriginalMessage());
         }

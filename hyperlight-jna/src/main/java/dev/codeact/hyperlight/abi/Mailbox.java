@@ -6,7 +6,7 @@ public final class Mailbox {
     }
 
     public static final int MAGIC = 0x4C484143;
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     public static final int PORT_HOSTCALL = 0xE0;
     public static final int PORT_DONE = 0xE1;
@@ -21,6 +21,8 @@ public final class Mailbox {
     public static final int STREAM_STDOUT = 1;
     public static final int STREAM_STDERR = 2;
     public static final int LOG_RECORD_HEADER_BYTES = 5;
+    /** Heap the guest keeps above an execution's memory limit to report running out of memory. */
+    public static final long HEAP_RESERVE_BYTES = 2L << 20;
 
     public static final int OFF_MAGIC = 0;
     public static final int OFF_ABI_VERSION = 4;
@@ -51,4 +53,5 @@ public final class Mailbox {
     public static final int OFF_TSC_AT_ENTRY = 280;
     public static final int OFF_HEAP_HIGH_WATER = 288;
     public static final int OFF_TSC_AT_EXIT = 296;
+    public static final int OFF_MEMORY_EXHAUSTED = 304;
 }

@@ -22,6 +22,7 @@ public final class KvmApi {
     public static final long SET_SREGS = 0x4138AE84L;
     public static final long SET_FPU = 0x41A0AE8DL;
     public static final long ENABLE_CAP = 0x4068AEA3L;
+    public static final long GET_TSC_KHZ = 0xAEA3L;
     public static final long CLEAR_DIRTY_LOG = 0xC018AEC0L;
 
     public static final int CAP_USER_MEMORY = 3;

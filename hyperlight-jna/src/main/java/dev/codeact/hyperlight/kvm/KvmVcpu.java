@@ -40,6 +40,19 @@ public final class KvmVcpu implements AutoCloseable {
         }
     }
 
+    /**
+     * The guest's TSC frequency as KVM keeps it (KVM_GET_TSC_KHZ), or -1 where KVM does not say: what the guest's
+     * clock divides TSC ticks by, taken from the hypervisor rather than from anything a guest reported.
+     */
+    public long tscKhz() {
+        try {
+            int khz = LibC.ioctl(fd, KvmApi.GET_TSC_KHZ, 0L);
+            return khz > 0 ? khz : -1;
+        } catch (LastErrorException e) {
+            return -1;
+        }
+    }
+
     public Pointer runPage() {
         return run;
     }

@@ -28,12 +28,12 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.security.SecureRandom;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -145,6 +145,8 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
      */
     private static final long THREAD_STACK_BASE_BYTES = 512L << 10;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Seeds each execution's Math.random: a CSPRNG, so no execution can predict another's sequence. */
+    private static final SecureRandom SEEDS = new SecureRandom();
     private static final OutputStream DISCARD = OutputStream.nullOutputStream();
     private static final AtomicLong THREAD_SEQUENCE = new AtomicLong();
     /** Runs the blocking {@code close(true)} of a context that must stop, off the caller's and the program's threads. */
@@ -356,7 +358,8 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
         final ConsoleCapture console;
         final AtomicReference<ErrorType> stopReason = new AtomicReference<>();
         final CompletableFuture<Outcome> done = new CompletableFuture<>();
-        final SplittableRandom random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
+        final SplittableRandom random = new SplittableRandom(SEEDS.nextLong());
+        final double timeOrigin = System.currentTimeMillis();
         Thread thread;
         volatile Context context;
         /** CPU time of the program thread when the program started, or -1 before. */
@@ -416,6 +419,11 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
                     outcome = Outcome.of(ErrorType.SANDBOX_FAILURE, "sandbox failure: " + e.getCause());
                     break;
                 }
+            }
+            if (stopReason.get() != null && (outcome.error() == null || outcome.error().type() != ErrorType.OUT_OF_MEMORY)) {
+                // Stopped before the outcome was handed over: whatever the program did after the stop began (a tool
+                // interrupted by it threw, and the program ended before the context's cancellation landed) is the stop.
+                outcome = new Outcome(null, stopError());
             }
             ExecutionError error = outcome.error();
             return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(),
@@ -605,7 +613,12 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
                     "write", (ProxyExecutable) this::write,
                     "host_call", (ProxyExecutable) this::hostCall,
                     "random", (ProxyExecutable) args -> random.nextDouble(),
-                    "now_ms", (ProxyExecutable) args -> (System.nanoTime() - startedNanos) / 1e6));
+                    "now_ms", (ProxyExecutable) args -> (System.nanoTime() - startedNanos) / 1e6,
+                    "time_origin", (ProxyExecutable) args -> timeOrigin,
+                    // an Error object by what GraalJS knows it to be, not by its prototype
+                    "is_error", (ProxyExecutable) args -> args.length > 0 && args[0].isException(),
+                    // GraalJS reports stack exhaustion as a RangeError; decode() tells it by its message
+                    "stack_overflowed", (ProxyExecutable) args -> false));
         }
 
         /** native.write(stream, text): one console record, as the guest's log buffer would hold it. */
