@@ -16,6 +16,7 @@
 #define HL_PORT_ABORT 0xE2    /* the guest gave up: code in EAX, message in OUT */
 #define HL_PORT_LOG_FLUSH 0xE3 /* the console log buffer is full */
 #define HL_PORT_EXCEPTION 0xE4 /* a CPU exception: vector in EAX, error code in RCX, faulting RIP in RBX */
+#define HL_PORT_OUT_OF_MEMORY 0xE5 /* an allocation would cross the memory limit: the execution ends there */
 
 #define HL_COMMAND_BOOT 1u
 #define HL_COMMAND_EXECUTE 2u
@@ -31,10 +32,6 @@
 #define HL_ABORT_OUT_OF_MEMORY 2u
 #define HL_ABORT_BAD_COMMAND 3u
 #define HL_ABORT_BOOT_FAILED 4u
-
-/* Heap the guest keeps above an execution's memory limit, so that running out of memory can still be reported;
-   the host keeps the limit at least this far below the heap's free space. */
-#define HL_HEAP_RESERVE_BYTES (2u << 20)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -78,14 +75,11 @@ struct hl_mailbox {
     uint64_t tsc_at_entry;             /* 280 */
     uint64_t heap_high_water_bytes;    /* 288 */
     uint64_t tsc_at_exit;              /* 296 */
-    uint32_t memory_exhausted;         /* 304: set the moment an allocation crossed the memory limit */
-    uint32_t reserved5;                /* 308 */
 };
 
 _Static_assert(__builtin_offsetof(struct hl_mailbox, command) == 128, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, cancel_requested) == 192, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, call_length) == 256, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, heap_high_water_bytes) == 288, "mailbox layout");
-_Static_assert(__builtin_offsetof(struct hl_mailbox, memory_exhausted) == 304, "mailbox layout");
 #endif
 #endif

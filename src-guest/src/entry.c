@@ -8,7 +8,6 @@ void guest_entry(struct hl_mailbox *mailbox) {
     mailbox->tsc_at_entry = hl_rdtsc();
     mailbox->log_length = 0;
     mailbox->outcome_length = 0;
-    mailbox->memory_exhausted = 0;
     if (mailbox->magic != HL_MAILBOX_MAGIC || mailbox->abi_version != HL_ABI_VERSION)
         hl_abort(HL_ABORT_BAD_COMMAND, "mailbox magic or ABI version mismatch");
     if (mailbox->command == HL_COMMAND_BOOT && !booted) {

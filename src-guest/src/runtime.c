@@ -18,49 +18,26 @@ static uint32_t stack_overflows_at_start;
 
 /*
  * Memory. QuickJS is charged what the heap really spends on a block, header included, so the limit bounds the
- * heap itself. The allocation that crosses the limit marks the execution as out of memory for good (and tells
- * the host at once, in the mailbox): the interrupt handler stops the program at its next check, whatever it
- * catches, and the outcome is OUT_OF_MEMORY. Until that check the allocations are served from a reserve above
- * the limit, so QuickJS rarely meets a failed allocation at all; once the reserve is spent (or the heap itself
- * cannot serve a request) every allocation fails. QuickJS copes with "everything fails from here on" far better
- * than with one failure followed by successes, which leaves half-built state behind on some of its paths (seen
- * with fault injection under AddressSanitizer).
+ * heap itself. The allocation that would cross the limit, or that the heap cannot serve, ends the execution
+ * there and then: the guest leaves through the OUT_OF_MEMORY port, and the host reports OUT_OF_MEMORY (the error
+ * needs no memory of the guest's) and restores the VM. QuickJS never sees a failed allocation, so none of its
+ * out-of-memory paths runs (fault injection under AddressSanitizer found several that leave half-built state
+ * behind), and no program can catch running out of memory and go on.
  */
-static int memory_exhausted;
-static int reserve_spent;
-
-static int fits(const JSMallocState *s, size_t more, size_t limit) {
-    return more <= limit && s->malloc_size <= limit - more;
+static _Noreturn void out_of_memory(void) {
+    for (;;) hl_out(HL_PORT_OUT_OF_MEMORY, 0);
 }
 
-static void note_exhausted(void) {
-    memory_exhausted = 1;
-    hl_mailbox->memory_exhausted = 1;
-}
-
-static int admit(const JSMallocState *s, size_t more) {
-    if (reserve_spent) return 0;
-    if (fits(s, more, s->malloc_limit)) return 1;
-    note_exhausted();
-    size_t limit = s->malloc_limit;
-    if (fits(s, more, limit > SIZE_MAX - HL_HEAP_RESERVE_BYTES ? SIZE_MAX : limit + HL_HEAP_RESERVE_BYTES)) return 1;
-    reserve_spent = 1;
-    return 0;
-}
-
-/* The heap could not serve a request the limit allowed: it is full or too fragmented. */
-static void *heap_refused(void) {
-    note_exhausted();
-    reserve_spent = 1;
-    return NULL;
+static void admit(const JSMallocState *s, size_t more) {
+    if (more > s->malloc_limit || s->malloc_size > s->malloc_limit - more) out_of_memory();
 }
 
 static size_t charged(const void *p) { return malloc_usable_size((void *)p) + HEAP_BLOCK_HEADER_BYTES; }
 
 static void *limited_malloc(JSMallocState *s, size_t size) {
-    if (!admit(s, size + HEAP_BLOCK_HEADER_BYTES)) return NULL;
+    admit(s, size + HEAP_BLOCK_HEADER_BYTES);
     void *p = malloc(size);
-    if (!p) return heap_refused();
+    if (!p) out_of_memory();
     s->malloc_count++;
     s->malloc_size += charged(p);
     return p;
@@ -80,9 +57,9 @@ static void *limited_realloc(JSMallocState *s, void *p, size_t size) {
         return NULL;
     }
     size_t old = charged(p);
-    if (size + HEAP_BLOCK_HEADER_BYTES > old && !admit(s, size + HEAP_BLOCK_HEADER_BYTES - old)) return NULL;
+    if (size + HEAP_BLOCK_HEADER_BYTES > old) admit(s, size + HEAP_BLOCK_HEADER_BYTES - old);
     void *q = realloc(p, size);
-    if (!q) return heap_refused();
+    if (!q) out_of_memory();
     s->malloc_size = s->malloc_size - old + charged(q);
     return q;
 }
@@ -93,14 +70,12 @@ static const JSMallocFunctions LIMITED_ALLOCATOR = {limited_malloc, limited_free
 
 static const char PROGRAM_PREFIX[] = "(async function () {";
 static const char PROGRAM_SUFFIX[] = "\n})";
-/* Outcomes that need no allocation: the state they report may have left no memory to build anything. */
-static const char OUT_OF_MEMORY_OUTCOME[] =
-    "{\"ok\":false,\"type\":\"OUT_OF_MEMORY\",\"name\":\"InternalError\",\"message\":\"out of memory\"}";
+/* Outcomes that need no allocation. */
 static const char INTERRUPTED_OUTCOME[] = "{\"ok\":false,\"type\":\"INTERRUPTED\"}";
 static const char ENCODE_FAILED_OUTCOME[] =
     "{\"ok\":false,\"type\":\"RUNTIME\",\"name\":\"InternalError\",\"message\":\"the outcome could not be encoded\"}";
 
-static int stop_requested(void) { return hl_mailbox->cancel_requested != 0 || memory_exhausted; }
+static int stop_requested(void) { return hl_mailbox->cancel_requested != 0; }
 
 static int interrupt_requested(JSRuntime *rt, void *opaque) {
     (void)rt; (void)opaque;
@@ -270,7 +245,7 @@ static int encode_and_finish(const char *phase, int ok, JSValueConst value) {
     return 1;
 }
 
-/* Takes ownership of value. Running out of memory, or a stop, at any point decides the outcome. */
+/* Takes ownership of value. A stop requested at any point decides the outcome. */
 static void finish(const char *phase, int ok, JSValue value) {
     int encoded = 0;
     if (!stop_requested()) {
@@ -278,10 +253,8 @@ static void finish(const char *phase, int ok, JSValue value) {
         encoded = encode_and_finish(phase, ok, value);
     }
     JS_FreeValue(context, value);
-    if (memory_exhausted) {
-        hl_finish(OUT_OF_MEMORY_OUTCOME, sizeof OUT_OF_MEMORY_OUTCOME - 1);
-    } else if (!encoded) {
-        if (hl_mailbox->cancel_requested) hl_finish(INTERRUPTED_OUTCOME, sizeof INTERRUPTED_OUTCOME - 1);
+    if (!encoded) {
+        if (stop_requested()) hl_finish(INTERRUPTED_OUTCOME, sizeof INTERRUPTED_OUTCOME - 1);
         else hl_finish(ENCODE_FAILED_OUTCOME, sizeof ENCODE_FAILED_OUTCOME - 1);
     }
 }
@@ -289,8 +262,6 @@ static void finish(const char *phase, int ok, JSValue value) {
 void runtime_execute(void) {
     struct hl_mailbox *mb = hl_mailbox;
     random_state = mb->rng_seed | 1;
-    memory_exhausted = 0;
-    reserve_spent = 0;
     stack_overflows_at_start = JS_StackOverflowCount;
     JS_UpdateStackTop(runtime);
     JS_SetMaxStackSize(runtime, (size_t)mb->stack_limit_bytes);

@@ -170,12 +170,9 @@ public final class MicroVm implements AutoCloseable {
                 + stackSnapshot.residentBytes(), BOOT_TIMEOUT.toNanos());
     }
 
-    /**
-     * Largest memory limit an execution may ask for: the heap less what the booted runtime already holds and the
-     * reserve the guest keeps to report running out of memory.
-     */
+    /** Largest memory limit an execution may ask for: the heap less what the booted runtime already holds. */
     public long maxMemoryLimitBytes() {
-        return layout.heapSizeBytes() - bootHeapHighWaterBytes - Mailbox.HEAP_RESERVE_BYTES;
+        return layout.heapSizeBytes() - bootHeapHighWaterBytes;
     }
 
     /** Runs one program from the snapshot state. Never throws for anything the program does. */
@@ -430,7 +427,6 @@ public final class MicroVm implements AutoCloseable {
 
     private ExecutionResult enterGuest(RunControl control) {
         mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 0);
-        mailbox.setInt(Mailbox.OFF_MEMORY_EXHAUSTED, 0);
         if (abandonedExit) {
             // An exit we never answered (an IN, an MMIO read) is still pending in KVM, and completing it on
             // the next KVM_RUN would move RIP past the old instruction. Let KVM complete it now, without
@@ -489,11 +485,6 @@ public final class MicroVm implements AutoCloseable {
                 control.runner.interrupt(); // the caller's own, which host calls may have consumed
             }
         }
-        if (mailbox.getInt(Mailbox.OFF_MEMORY_EXHAUSTED) != 0 || error != null && error.type() == ErrorType.OUT_OF_MEMORY) {
-            // The guest says so the moment an allocation crosses the limit: whatever happened next (a stop, a crash
-            // on one of QuickJS's out-of-memory paths, a program that caught the error) is that.
-            error = control.limits.stoppedBy(ErrorType.OUT_OF_MEMORY);
-        }
         return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(), console.stderrTruncated(),
                 error == null ? resultJson : null, error, Duration.ofNanos(System.nanoTime() - control.startedNanos),
                 control.hostCalls.calls());
@@ -523,6 +514,10 @@ public final class MicroVm implements AutoCloseable {
                         }
                         case Mailbox.PORT_ABORT -> throw crash("the guest aborted: " + readOutText(Mailbox.OFF_OUTCOME_LENGTH));
                         case Mailbox.PORT_EXCEPTION -> throw exception();
+                        case Mailbox.PORT_OUT_OF_MEMORY -> {
+                            drainLog(control, console); // what the program printed before still counts
+                            throw new GuestFault(control.limits.stoppedBy(ErrorType.OUT_OF_MEMORY), false);
+                        }
                         default -> throw crash("unexpected I/O exit on port 0x" + Integer.toHexString(port));
                     }
                 }

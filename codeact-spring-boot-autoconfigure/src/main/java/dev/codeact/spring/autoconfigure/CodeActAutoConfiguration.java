@@ -48,8 +48,6 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(CodeActProperties.class)
 public class CodeActAutoConfiguration {
     private static final String GRAALJS_CLASS = "org.graalvm.polyglot.Context";
-    /** Heap headroom above the JavaScript memory limit for the booted runtime and allocator rounding. */
-    private static final long HEAP_HEADROOM_BYTES = 8L << 20;
     private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
 
     @Bean
@@ -58,7 +56,7 @@ public class CodeActAutoConfiguration {
         CodeActProperties.Sandbox sandbox = properties.sandbox();
         long memory = properties.limits().memory().toBytes();
         Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
-                GuestMemorySizes.defaults().withHeapBytes(Math.max(GuestMemorySizes.DEFAULT_HEAP_BYTES, memory + HEAP_HEADROOM_BYTES)),
+                GuestMemorySizes.forMemoryLimit(memory),
                 sandbox.acquireTimeout(), sandbox.vcpuThreading()));
         Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, resources.getClassLoader())
                 ? GraalJsBackend::create : null;

@@ -13,6 +13,7 @@ public final class Mailbox {
     public static final int PORT_ABORT = 0xE2;
     public static final int PORT_LOG_FLUSH = 0xE3;
     public static final int PORT_EXCEPTION = 0xE4;
+    public static final int PORT_OUT_OF_MEMORY = 0xE5;
 
     public static final int COMMAND_BOOT = 1;
     public static final int COMMAND_EXECUTE = 2;
@@ -21,8 +22,6 @@ public final class Mailbox {
     public static final int STREAM_STDOUT = 1;
     public static final int STREAM_STDERR = 2;
     public static final int LOG_RECORD_HEADER_BYTES = 5;
-    /** Heap the guest keeps above an execution's memory limit to report running out of memory. */
-    public static final long HEAP_RESERVE_BYTES = 2L << 20;
 
     public static final int OFF_MAGIC = 0;
     public static final int OFF_ABI_VERSION = 4;
@@ -53,5 +52,4 @@ public final class Mailbox {
     public static final int OFF_TSC_AT_ENTRY = 280;
     public static final int OFF_HEAP_HIGH_WATER = 288;
     public static final int OFF_TSC_AT_EXIT = 296;
-    public static final int OFF_MEMORY_EXHAUSTED = 304;
 }

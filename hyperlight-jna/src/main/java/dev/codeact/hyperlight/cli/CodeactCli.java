@@ -23,8 +23,6 @@ public final class CodeactCli {
     static final int EXIT_LIMIT = 2;
     static final int EXIT_SANDBOX_FAILED = 3;
     static final int EXIT_USAGE = 64;
-    /** Heap headroom above the memory limit for the booted runtime and allocator rounding. */
-    private static final long HEAP_HEADROOM_BYTES = 8L << 20;
 
     private static final String USAGE = """
             usage: codeact run FILE.js [--timeout-ms N] [--memory-mib N] [--json]
@@ -117,9 +115,7 @@ public final class CodeactCli {
             return EXIT_USAGE;
         }
         ExecutionResult result;
-        GuestMemorySizes sizes = GuestMemorySizes.defaults();
-        sizes = sizes.withHeapBytes(Math.max(sizes.heapBytes(), limits.memoryBytes() + HEAP_HEADROOM_BYTES));
-        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), sizes)) {
+        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.forMemoryLimit(limits.memoryBytes()))) {
             result = vm.execute(code, HostFunctions.builder().register("echo", HostFunctions.echo()).build(), limits);
         } catch (IllegalArgumentException e) {
             err.println("codeact: " + e.getMessage());

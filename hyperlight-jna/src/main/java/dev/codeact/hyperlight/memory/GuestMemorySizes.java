@@ -16,6 +16,8 @@ public record GuestMemorySizes(long heapBytes, long stackBytes, int inBufferByte
     public static final int DEFAULT_IN_BUFFER_BYTES = 2 << 20;
     public static final int DEFAULT_OUT_BUFFER_BYTES = 2 << 20;
     public static final int DEFAULT_LOG_BUFFER_BYTES = 64 << 10;
+    /** Heap above an execution's memory limit: the booted runtime (~0.2 MiB) and room for the allocator's rounding. */
+    public static final long HEAP_HEADROOM_BYTES = 8L << 20;
 
     public GuestMemorySizes {
         if (heapBytes < (8L << 20)) {
@@ -32,6 +34,11 @@ public record GuestMemorySizes(long heapBytes, long stackBytes, int inBufferByte
     public static GuestMemorySizes defaults() {
         return new GuestMemorySizes(DEFAULT_HEAP_BYTES, DEFAULT_STACK_BYTES, DEFAULT_IN_BUFFER_BYTES,
                 DEFAULT_OUT_BUFFER_BYTES, DEFAULT_LOG_BUFFER_BYTES);
+    }
+
+    /** The default sizes with a heap large enough for executions of up to {@code memoryLimitBytes}. */
+    public static GuestMemorySizes forMemoryLimit(long memoryLimitBytes) {
+        return defaults().withHeapBytes(Math.max(DEFAULT_HEAP_BYTES, memoryLimitBytes + HEAP_HEADROOM_BYTES));
     }
 
     public GuestMemorySizes withHeapBytes(long bytes) {
