@@ -189,7 +189,8 @@ class HostileProgramsTest {
             for (int attempt = 0; attempt < 5; attempt++) {
                 JsonNode seen = resultOf("return [Math.random(), Math.random()];");
                 JsonNode next = resultOf("return [Math.random(), Math.random()];");
-                long[] predicted = RandomAttack.predictNextFirstOutputs(seen.get(0).asDouble(), seen.get(1).asDouble());
+                long[] predicted = RandomAttack.predictNextFirstOutputs(seen.get(0).asDouble(), seen.get(1).asDouble(),
+                        Thread.currentThread().getId()); // the caller's thread enters this VM
                 assertThat(predicted).isNotNull(); // the guest's generator itself is recovered from two outputs
                 long actual = (long) (next.get(0).asDouble() * 9007199254740992.0);
                 assertThat(predicted).doesNotContain(actual);
@@ -234,8 +235,12 @@ class HostileProgramsTest {
         private static final long MULTIPLIER = 0x2545F4914F6CDD1DL;
         private static final long GAMMA = 0x9e3779b97f4a7c15L;
 
-        /** The first outputs (as 53-bit integers) the next execution would produce for each candidate seed, or null. */
-        static long[] predictNextFirstOutputs(double first, double second) {
+        /**
+         * The first outputs (as 53-bit integers) the next execution would produce for each candidate seed, or null.
+         * ThreadLocalRandom steps its seed by the thread's id times two plus a constant: an attacker tries the few
+         * hundred ids a server's threads have; the test passes the one the executions run on.
+         */
+        static long[] predictNextFirstOutputs(double first, double second, long threadId) {
             long bits1 = (long) (first * 9007199254740992.0), bits2 = (long) (second * 9007199254740992.0);
             long inverse = inverse(MULTIPLIER);
             for (long low = 0; low < 2048; low++) {
@@ -245,7 +250,7 @@ class HostileProgramsTest {
                     long[] outputs = new long[2];
                     for (int lsb = 0; lsb < 2; lsb++) {
                         long seed = (seedOr1 & ~1L) | lsb; // the guest used seed | 1
-                        long nextSeed = mix64(unmix64(seed) + GAMMA);
+                        long nextSeed = mix64(unmix64(seed) + (threadId << 1) + GAMMA);
                         outputs[lsb] = (step(nextSeed | 1) * MULTIPLIER) >>> 11;
                     }
                     return outputs;
