@@ -35,7 +35,7 @@ abstract class FsProgramContract {
     void mounts() throws IOException {
         data = Files.createDirectories(tmp.resolve("data"));
         Files.writeString(data.resolve("in.csv"), "item,qty\napple,3\npear,4\nplum,5\n");
-        policy = new MountPolicy(List.of(new Mount("/data", data, false, null)), DataSize.ofMegabytes(10).toBytes(), 4096);
+        policy = new MountPolicy(List.of(new Mount("/data", data, false, null, null)), DataSize.ofMegabytes(10).toBytes(), 4096);
     }
 
     private ExecutionResult run(FileSession session, String code, ExecutionLimits limits) {
