@@ -169,10 +169,13 @@ abstract sealed class Beneath {
                     }
                     String target = linkTarget(current, step.name);
                     if (target == null) {
-                        if (failure != null) {
-                            throw failure; // no link: a file stands where a directory was needed
+                        if (failure != null && (!last || (flags & Posix.O_DIRECTORY) != 0)) {
+                            Posix.Stat now = Posix.lstatAt(current, step.name);
+                            if (!now.isDirectory() && !now.isSymbolicLink()) {
+                                throw failure; // no link: a file stands where a directory was needed
+                            }
                         }
-                        pending.addFirst(step); // the link was replaced since it was opened: look again
+                        pending.addFirst(step); // another writer replaced it meanwhile: look again
                         continue;
                     }
                     List<String> parts = plainParts(target);

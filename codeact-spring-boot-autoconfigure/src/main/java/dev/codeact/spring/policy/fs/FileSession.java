@@ -396,7 +396,7 @@ public final class FileSession implements AutoCloseable {
     /** The directory {@code dirNames}, or its deepest existing ancestor, noting the names missing in {@code d}. */
     private int parentOrAncestor(Target t, int root, List<String> dirNames, Destination d) {
         try {
-            return openBeneath(t, root, dirNames, DIRECTORY, dirNames.size());
+            return openBeneath(t, root, dirNames, DIRECTORY, 0);
         } catch (LastErrorException e) {
             if (!missing(e)) {
                 throw e;
@@ -406,7 +406,7 @@ public final class FileSession implements AutoCloseable {
         int fd = openBeneath(t, root, List.of(), DIRECTORY, 0);
         for (int i = 1; i <= dirNames.size(); i++) {
             try {
-                int next = openBeneath(t, root, dirNames.subList(0, i), DIRECTORY, i);
+                int next = openBeneath(t, root, dirNames.subList(0, i), DIRECTORY, 0);
                 Posix.closeQuietly(fd);
                 fd = next;
             } catch (LastErrorException e) {
