@@ -23,6 +23,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -50,7 +51,8 @@ import tools.jackson.databind.node.ObjectNode;
  * that directory's descriptor, then renamed over the target within the same directory: a program stopped in the
  * middle of a write leaves the old file or the new one, never part of one, and neither file can land outside the
  * mount; the temporary file is removed when the write fails. Temporary names are never listed, and paths using them
- * are refused. Writes to one mount wait for each other, at most until the execution's deadline.
+ * are refused. Writes to one mount wait for each other, at most until the execution's deadline (and
+ * {@link #DEADLINE_GRACE}); an interrupt, which the sandbox sends at the deadline, stops a call at once.
  *
  * <p>Reads open without blocking ({@code O_NONBLOCK}) and refuse anything but a regular file before reading a byte,
  * so a FIFO or a device that another writer plants in a mount cannot hold a call.
@@ -72,6 +74,12 @@ public final class FileSession implements AutoCloseable {
     private static final int MAX_WALK_DEPTH = 256;
     private static final int MAX_LINKS = 40;
     private static final int DIRECTORY = Posix.O_PATH | Posix.O_DIRECTORY;
+    /**
+     * How long after the execution's deadline a call gives up by itself. The sandbox stops the program at the
+     * deadline and interrupts a host call in progress; a call that failed first, at the deadline itself, would end
+     * the program with its own error instead of the timeout. Calls outside a sandbox end this much after it.
+     */
+    static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
 
     private final List<Area> areas;
     private final Area output;
@@ -468,7 +476,11 @@ public final class FileSession implements AutoCloseable {
             try {
                 HostFiles.writeAll(fd, bytes, () -> stopIfDue(guest, deadline));
                 if (old != null) {
-                    Posix.fchmod(fd, old.permissions());
+                    try {
+                        Posix.fchmod(fd, old.permissions());
+                    } catch (LastErrorException e) {
+                        // best effort: the file keeps the default permissions
+                    }
                 }
             } finally {
                 Posix.closeQuietly(fd);
@@ -736,7 +748,7 @@ public final class FileSession implements AutoCloseable {
                 throw fail("fs." + operation + ": the arguments must be a JSON object");
             }
             try {
-                return service.call(args, deadline);
+                return service.call(args, new Deadline(deadline.nanoTime() + DEADLINE_GRACE.toNanos()));
             } catch (HostFunctionException e) {
                 throw e;
             } catch (LastErrorException e) {

@@ -22,9 +22,9 @@ final class HostFiles {
     private HostFiles() {
     }
 
-    /** Fails the call once the execution's deadline has passed. */
+    /** Fails the call once the execution's deadline has passed or its thread was interrupted (the interrupt is kept). */
     static void checkDeadline(Deadline deadline) {
-        if (deadline.expired()) {
+        if (deadline.expired() || Thread.currentThread().isInterrupted()) {
             throw new HostFunctionException("stopped: the execution's time is up");
         }
     }

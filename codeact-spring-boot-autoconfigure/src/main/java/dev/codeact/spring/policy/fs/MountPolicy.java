@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The file system programs see through {@code fs}: the configured {@link Mount}s (host directories at guest paths,
@@ -25,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MountPolicy {
     /** The guest path of the per-execution output directory. */
     public static final String OUTPUT = "/output";
+    private static final Log LOG = LogFactory.getLog(MountPolicy.class);
 
     private final List<Mount> mounts;
     private final List<Area> areas;
@@ -73,6 +76,9 @@ public final class MountPolicy {
         checkDisjoint(list);
         list.sort(Comparator.comparing(Area::guestPath));
         this.areas = List.copyOf(list);
+        if (Posix.UNAVAILABLE != null) {
+            LOG.warn("every fs call of programs will fail: " + Posix.UNAVAILABLE);
+        }
     }
 
     /** The configured mounts, as given. */
