@@ -240,6 +240,15 @@ class FileSessionTest {
         write("/work/link.txt", "new");
         assertThat(Files.readString(work.resolve("real.txt"))).isEqualTo("new");
         assertThat(Files.isSymbolicLink(work.resolve("link.txt"))).isTrue();
+        // absolute links that name a path inside the mount, to a file or to a directory, are followed too
+        Files.createSymbolicLink(work.resolve("abs.txt"), work.resolve("real.txt"));
+        Files.createDirectories(work.resolve("dir"));
+        Files.createSymbolicLink(work.resolve("dir-link"), work.resolve("dir"));
+        write("/work/abs.txt", "newer");
+        write("/work/dir-link/made/x.txt", "through a link");
+        assertThat(Files.readString(work.resolve("real.txt"))).isEqualTo("newer");
+        assertThat(Files.readString(work.resolve("dir/made/x.txt"))).isEqualTo("through a link");
+        assertThat(tempFiles(work)).isEmpty();
     }
 
     @Test
