@@ -290,9 +290,11 @@ public final class FileSession implements AutoCloseable {
             }
             long created = d.missing.size() + (d.old == null ? 1 : 0);
             if (usage.entries + created > area.maxEntries()) {
-                throw fail("entry limit reached: writing " + t.guest() + " would create " + created + " new files and"
-                        + " directories, bringing " + area.guestPath() + " to " + (usage.entries + created)
-                        + "; its limit is " + area.maxEntries() + " files and directories");
+                // only the file itself when no directory is missing
+                throw fail("entry limit reached: writing " + t.guest() + " would create "
+                        + (created == 1 ? "1 new file" : created + " new files and directories") + ", bringing "
+                        + area.guestPath() + " to " + (usage.entries + created) + "; its limit is " + area.maxEntries()
+                        + " files and directories");
             }
             for (String name : d.missing) {
                 d.enter(makeDirectory(t, d.dir, name, usage));

@@ -444,7 +444,7 @@ class FileSessionTest {
         write("/work/a/empty.txt", "replacing a file makes no new entry");
         write("/work/b.txt", "");
         assertThat(error("writeFile", args("/work/c.txt", ""))).isEqualTo("entry limit reached: writing /work/c.txt would"
-                + " create 1 new files and directories, bringing /work to 6; its limit is 5 files and directories");
+                + " create 1 new file, bringing /work to 6; its limit is 5 files and directories");
         assertThat(error("writeFile", args("/work/old/d/e.txt", ""))).startsWith("entry limit reached");
         assertThat(exists("/work/old/d")).isFalse();
         // bytes are counted from what was there as well: 5 + 35 so far
@@ -459,7 +459,7 @@ class FileSessionTest {
         open(policy(List.of(), 200, 3));
         write("/output/a/b/c.txt", "");
         assertThat(error("writeFile", args("/output/d.txt", ""))).isEqualTo("entry limit reached: writing /output/d.txt"
-                + " would create 1 new files and directories, bringing /output to 4; its limit is 3 files and directories");
+                + " would create 1 new file, bringing /output to 4; its limit is 3 files and directories");
         assertThat(session.outputFiles()).extracting(OutputFile::name).containsExactly("a/b/c.txt");
     }
 
