@@ -91,7 +91,7 @@ public class CodeActAutoConfiguration {
         CodeActProperties.Egress egress = properties.egress();
         return new SandboxServices(
                 new EgressPolicy(egress.rules(), egress.timeout(), egress.maxResponseSize().toBytes(), egress.maxRedirects()),
-                new MountPolicy(properties.mounts(), properties.output().quota().toBytes(),
+                new MountPolicy(properties.mounts(), properties.output().quota().toBytes(), properties.output().maxEntries(),
                         (int) Math.min(Integer.MAX_VALUE, properties.output().inlineText().toBytes())));
     }
 

@@ -22,7 +22,8 @@ import org.springframework.util.unit.DataSize;
  * @param limits what one program may use
  * @param tools which tools programs can call
  * @param egress which HTTP requests programs may make with fetch (none by default)
- * @param mounts host directories programs see through fs, read-only unless marked writable
+ * @param mounts host directories programs see through fs, read-only unless marked writable; each with a quota
+ *     (bytes of file content, default 10MB) and max-entries (files and directories, default 1000) that writes keep to
  * @param output the per-execution /output directory whose files come back with the result
  * @param actuator what the codeact actuator endpoint shows
  */
@@ -177,11 +178,14 @@ public record CodeActProperties(
     /**
      * The writable /output directory every execution gets; its files come back with the result.
      *
-     * @param quota the most a program may write to /output
+     * @param quota the most a program may write to /output, in bytes of file content
+     * @param maxEntries the most files and directories a program may create in /output (directories and empty files
+     *     take no quota bytes; this bounds them)
      * @param inlineText text files up to this size come back with their content
      */
     public record Output(
             @DefaultValue("10MB") DataSize quota,
+            @DefaultValue("1000") int maxEntries,
             @DefaultValue("16KB") DataSize inlineText) {
     }
 }

@@ -65,6 +65,16 @@ class PoliciesThroughTheStarterTest {
     }
 
     @Test
+    void entryLimitsComeFromProperties() throws Exception {
+        Path work = Files.createDirectories(data.resolve("work"));
+        runner("graaljs").withPropertyValues("codeact.mounts[1].guest-path=/work", "codeact.mounts[1].host-path=" + work,
+                "codeact.mounts[1].writable=true", "codeact.mounts[1].quota=1MB", "codeact.mounts[1].max-entries=5",
+                "codeact.output.max-entries=7").run(context -> assertThat(context.getBean(SandboxServices.class).describe())
+                        .contains("/data: read-only\n", "/work: writable, quota 1MB, at most 5 files and directories\n",
+                                "/output: writable, quota 10MB, at most 7 files and directories;"));
+    }
+
+    @Test
     void programsReadMountsWriteOutputAndGetDenialsOnGraalJs() throws Exception {
         runner("graaljs").run(context -> assertPolicies(context.getBean(CodeActExecutor.class)));
     }

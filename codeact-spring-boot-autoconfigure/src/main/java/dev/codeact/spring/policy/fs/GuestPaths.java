@@ -1,6 +1,7 @@
 package dev.codeact.spring.policy.fs;
 
 import dev.codeact.hyperlight.HostFunctionException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,9 +10,17 @@ import java.util.List;
  * {@code .} and empty segments away and applies {@code ..} only while it stays inside the mount it started in;
  * it refuses what could be a trick on some other layer (backslashes, NUL and other control characters,
  * %-escapes), so the names handed to the host are always plain file names.
+ *
+ * <p>Paths are bounded: at most {@value #MAX_PATH_CHARS} characters as written, at most {@value #MAX_DEPTH} names
+ * deep, each name at most {@value #MAX_NAME_BYTES} bytes of UTF-8 (Linux's NAME_MAX), the whole at most
+ * {@value #MAX_PATH_BYTES} bytes (PATH_MAX less its NUL). Real directory trees are rarely deeper than a dozen; a
+ * path hundreds of names deep is an attack on the host (a write creates every missing directory on its way).
  */
 final class GuestPaths {
     static final int MAX_PATH_CHARS = 4096;
+    static final int MAX_DEPTH = 32;
+    static final int MAX_NAME_BYTES = 255;
+    static final int MAX_PATH_BYTES = 4095;
 
     private GuestPaths() {
     }
@@ -59,7 +68,18 @@ final class GuestPaths {
                 stack.remove(stack.size() - 1);
                 continue;
             }
+            if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw new HostFunctionException("path " + quote(raw) + " has a name longer than " + MAX_NAME_BYTES
+                        + " bytes");
+            }
             stack.add(segment);
+            if (stack.size() > MAX_DEPTH) {
+                throw new HostFunctionException("path " + quote(raw) + " is too deep: paths may have at most " + MAX_DEPTH
+                        + " names");
+            }
+        }
+        if (toString(stack).getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw new HostFunctionException("path " + quote(raw) + " is longer than " + MAX_PATH_BYTES + " bytes");
         }
         return stack;
     }

@@ -9,9 +9,15 @@ import org.springframework.util.unit.DataSize;
  * @param guestPath absolute path programs use, e.g. /data (not / and not /output)
  * @param hostPath the directory on the host
  * @param writable whether programs may write files there
- * @param quota the most the directory may hold after a program's write
+ * @param quota the most the directory's files may hold after a program's write, in bytes of content (10MB when not
+ *     set); what the directory already holds counts
+ * @param maxEntries the most files and directories the directory may hold after a program's write (1000 when not
+ *     set); what it already holds counts. Directories and empty files take no quota bytes, so this is what bounds them
  */
-public record Mount(String guestPath, Path hostPath, boolean writable, DataSize quota) {
+public record Mount(String guestPath, Path hostPath, boolean writable, DataSize quota, Integer maxEntries) {
+    /** The entry limit of a mount, and of /output, when none is set. */
+    public static final int DEFAULT_MAX_ENTRIES = 1000;
+
     public Mount {
         if (guestPath == null || !guestPath.startsWith("/") || guestPath.equals("/") || guestPath.equals("/output")
                 || guestPath.contains("..")) {
@@ -25,5 +31,6 @@ public record Mount(String guestPath, Path hostPath, boolean writable, DataSize 
             throw new IllegalArgumentException("codeact.mounts entry " + guestPath + " needs a host-path");
         }
         quota = quota == null ? DataSize.ofMegabytes(10) : quota;
+        maxEntries = maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;
     }
 }

@@ -7,40 +7,68 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The file system programs see through {@code fs}: the configured {@link Mount}s (host directories at guest paths,
  * read-only unless writable) plus {@code /output}, a fresh private directory per execution whose files come back
  * with the result. Validated when constructed; {@link #open()} gives one execution its {@link FileSession}.
  * Thread-safe: sessions of concurrent executions share the mounts, and writes to a shared writable mount are
- * serialised so that its quota holds.
+ * serialised so that its quota and entry limit hold.
+ *
+ * <p>What a writable mount holds (bytes of file content, and entries: files, directories and anything else) is
+ * measured once, by a walk at its first write, and from then on kept up to date by the writes of programs, under the
+ * mount's lock: a write costs the same however much the mount holds. Other writers on the host are not watched:
+ * what they add or remove after the walk shows only when the application starts again (and when a program replaces
+ * a file, its size at that moment is what is taken off).
  */
 public final class MountPolicy {
     /** The guest path of the per-execution output directory. */
     public static final String OUTPUT = "/output";
+    private static final Log LOG = LogFactory.getLog(MountPolicy.class);
 
     private final List<Mount> mounts;
     private final List<Area> areas;
     private final long outputQuotaBytes;
+    private final int outputMaxEntries;
     private final int inlineTextBytes;
+    private final Beneath beneath;
+
+    /** As the full constructor, /output holding at most {@link Mount#DEFAULT_MAX_ENTRIES} entries. */
+    public MountPolicy(List<Mount> mounts, long outputQuotaBytes, int inlineTextBytes) {
+        this(mounts, outputQuotaBytes, Mount.DEFAULT_MAX_ENTRIES, inlineTextBytes);
+    }
 
     /**
      * @param mounts the host directories programs see (may be empty)
-     * @param outputQuotaBytes the most one execution may leave in /output
+     * @param outputQuotaBytes the most one execution may leave in /output, in bytes of file content
+     * @param outputMaxEntries the most files and directories one execution may leave in /output
      * @param inlineTextBytes text files in /output up to this size come back with their content
      * @throws IllegalArgumentException when a mount's host path is not an existing directory, or guest paths
      *     repeat or contain each other
      */
-    public MountPolicy(List<Mount> mounts, long outputQuotaBytes, int inlineTextBytes) {
+    public MountPolicy(List<Mount> mounts, long outputQuotaBytes, int outputMaxEntries, int inlineTextBytes) {
+        this(mounts, outputQuotaBytes, outputMaxEntries, inlineTextBytes, Beneath.best());
+    }
+
+    /** With a chosen way of resolving paths beneath a root: tests run both. */
+    MountPolicy(List<Mount> mounts, long outputQuotaBytes, int outputMaxEntries, int inlineTextBytes, Beneath beneath) {
         this.mounts = mounts == null ? List.of() : List.copyOf(mounts);
         if (outputQuotaBytes < 0) {
             throw new IllegalArgumentException("codeact.output.quota must not be negative, was " + outputQuotaBytes);
+        }
+        if (outputMaxEntries < 0) {
+            throw new IllegalArgumentException("codeact.output.max-entries must not be negative, was " + outputMaxEntries);
         }
         if (inlineTextBytes < 0) {
             throw new IllegalArgumentException("codeact.output.inline-text must not be negative, was " + inlineTextBytes);
         }
         this.outputQuotaBytes = outputQuotaBytes;
+        this.outputMaxEntries = outputMaxEntries;
         this.inlineTextBytes = inlineTextBytes;
+        this.beneath = beneath;
         List<Area> list = new ArrayList<>();
         for (Mount mount : this.mounts) {
             list.add(area(mount));
@@ -48,6 +76,9 @@ public final class MountPolicy {
         checkDisjoint(list);
         list.sort(Comparator.comparing(Area::guestPath));
         this.areas = List.copyOf(list);
+        if (Posix.UNAVAILABLE != null) {
+            LOG.warn("every fs call of programs will fail: " + Posix.UNAVAILABLE);
+        }
     }
 
     /** The configured mounts, as given. */
@@ -59,8 +90,21 @@ public final class MountPolicy {
         return outputQuotaBytes;
     }
 
+    public int outputMaxEntries() {
+        return outputMaxEntries;
+    }
+
     public int inlineTextBytes() {
         return inlineTextBytes;
+    }
+
+    /**
+     * Why fs calls fail on this host, or null when they work: the fs services need Linux, whose descriptor-relative
+     * calls let a path be checked and used in one step. Elsewhere the application starts, mounts and all, and every
+     * fs call fails with this reason rather than race another writer on the host.
+     */
+    public static String unavailableReason() {
+        return Posix.UNAVAILABLE;
     }
 
     /**
@@ -71,7 +115,7 @@ public final class MountPolicy {
      */
     public FileSession open() {
         try {
-            return new FileSession(areas, outputQuotaBytes, inlineTextBytes);
+            return new FileSession(areas, outputQuotaBytes, outputMaxEntries, inlineTextBytes, beneath);
         } catch (IOException e) {
             throw new UncheckedIOException("could not create the /output directory of an execution", e);
         }
@@ -87,9 +131,11 @@ public final class MountPolicy {
                 .append(" with FileSystemError:\n");
         for (Area area : areas) {
             s.append("- ").append(area.guestPath()).append(area.writable()
-                    ? ": writable, quota " + formatSize(area.quotaBytes()) : ": read-only").append('\n');
+                    ? ": writable, quota " + formatSize(area.quotaBytes()) + limits(area.maxEntries()) : ": read-only")
+                    .append('\n');
         }
         s.append("- ").append(OUTPUT).append(": writable, quota ").append(formatSize(outputQuotaBytes))
+                .append(limits(outputMaxEntries))
                 .append("; empty at the start of every execution. Files the program leaves in ").append(OUTPUT)
                 .append(" are returned with the result, so write files meant for the user there.\n");
         s.append("fs.readFile(path) returns a UTF-8 text file's content as a string; fs.writeFile(path, text) creates or")
@@ -97,11 +143,36 @@ public final class MountPolicy {
                 .append(" fs.readdir(path) returns the sorted names in a directory; fs.stat(path) returns")
                 .append(" {size, isFile, isDirectory, modifiedMs}; fs.exists(path) returns true or false.")
                 .append(" Paths are absolute, e.g. ").append(areas.isEmpty() ? OUTPUT : areas.get(0).guestPath())
-                .append("/name.txt; '..' may not leave a directory listed above.\n");
+                .append("/name.txt; '..' may not leave a directory listed above; at most ").append(GuestPaths.MAX_DEPTH)
+                .append(" names deep.\n");
         return s.toString();
     }
 
+    /** The write lock of the area at {@code guestPath}: tests hold it to see a write wait. */
+    ReentrantLock writeLock(String guestPath) {
+        return area(guestPath).lock();
+    }
+
+    /** How often the area at {@code guestPath} was walked to measure what it holds: tests see it happen once. */
+    int usageWalks(String guestPath) {
+        Area area = area(guestPath);
+        area.lock().lock();
+        try {
+            return area.usage().walks;
+        } finally {
+            area.lock().unlock();
+        }
+    }
+
+    private Area area(String guestPath) {
+        return areas.stream().filter(a -> a.guestPath().equals(guestPath)).findFirst().orElseThrow();
+    }
+
     // ---------------------------------------------------------------- internals
+
+    private static String limits(int maxEntries) {
+        return ", at most " + maxEntries + " files and directories";
+    }
 
     static String formatSize(long bytes) {
         if (bytes >= 1L << 30 && bytes % (1L << 30) == 0) {
@@ -143,6 +214,10 @@ public final class MountPolicy {
             throw new IllegalArgumentException("codeact.mounts entry " + guest + ": quota must not be negative, was "
                     + mount.quota());
         }
+        if (mount.maxEntries() < 0) {
+            throw new IllegalArgumentException("codeact.mounts entry " + guest + ": max-entries must not be negative, was "
+                    + mount.maxEntries());
+        }
         Path real;
         try {
             real = host.toRealPath();
@@ -150,7 +225,11 @@ public final class MountPolicy {
             throw new IllegalArgumentException("codeact.mounts entry " + guest + ": host-path " + host
                     + " cannot be resolved: " + e, e);
         }
-        return new Area(guest, segments, real, mount.writable(), quota);
+        List<List<String>> hostRoots = new ArrayList<>(List.of(names(real)));
+        if (!names(host.toAbsolutePath().normalize()).equals(names(real))) {
+            hostRoots.add(names(host.toAbsolutePath().normalize())); // links may name the root as configured
+        }
+        return new Area(guest, segments, real, hostRoots, mount.writable(), quota, mount.maxEntries(), new Usage());
     }
 
     private static void checkDisjoint(List<Area> areas) {
@@ -171,19 +250,47 @@ public final class MountPolicy {
         }
     }
 
+    /** A host path as names, e.g. [srv, reports]. */
+    static List<String> names(Path absolute) {
+        List<String> names = new ArrayList<>();
+        absolute.forEach(p -> names.add(p.toString()));
+        return List.copyOf(names);
+    }
+
     /**
      * A directory programs see: a mount, or an execution's /output.
      *
      * @param guestPath e.g. /data
      * @param segments the guest path's names, e.g. [data]
      * @param root the host directory's real path (never shown to programs)
+     * @param hostRoots the root's host paths as names (real, and as configured): absolute links under them stay inside
      * @param writable whether programs may write there
-     * @param quotaBytes the most the directory may hold after a write
-     * @param lock serialises writes, so that the quota check and the write go together
+     * @param quotaBytes the most the directory's files may hold after a write
+     * @param maxEntries the most files and directories it may hold after a write
+     * @param usage what it holds, once measured; guarded by {@link #lock}
+     * @param lock serialises writes, so that the limit checks and the write go together
      */
-    record Area(String guestPath, List<String> segments, Path root, boolean writable, long quotaBytes, Object lock) {
-        Area(String guestPath, List<String> segments, Path root, boolean writable, long quotaBytes) {
-            this(guestPath, segments, root, writable, quotaBytes, new Object());
+    record Area(String guestPath, List<String> segments, Path root, List<List<String>> hostRoots, boolean writable,
+            long quotaBytes, int maxEntries, Usage usage, ReentrantLock lock) {
+        Area(String guestPath, List<String> segments, Path root, List<List<String>> hostRoots, boolean writable,
+                long quotaBytes, int maxEntries, Usage usage) {
+            this(guestPath, segments, root, hostRoots, writable, quotaBytes, maxEntries, usage, new ReentrantLock());
+        }
+    }
+
+    /** What an area holds: measured once by a walk, then kept up to date by each write. Guarded by the area's lock. */
+    static final class Usage {
+        long bytes;
+        long entries;
+        boolean measured;
+        /** Walks made to measure: one, unless a walk failed. */
+        int walks;
+
+        /** An area known to be empty, such as a new /output: nothing to walk. */
+        static Usage empty() {
+            Usage usage = new Usage();
+            usage.measured = true;
+            return usage;
         }
     }
 }

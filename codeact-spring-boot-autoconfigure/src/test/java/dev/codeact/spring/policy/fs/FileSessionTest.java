@@ -3,6 +3,8 @@ package dev.codeact.spring.policy.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.codeact.hyperlight.BoundedHostFunction;
+import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.hyperlight.HostFunctions;
@@ -10,7 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +25,10 @@ import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The fs services called directly with JSON, as the sandbox calls them. */
+/**
+ * The fs services called directly with JSON, as the sandbox calls them, resolving paths with openat2 where the
+ * kernel has it ({@link FileSessionWalkTest} runs the same with the openat walk).
+ */
 class FileSessionTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String MOUNTS = "/data (read-only), /work (writable), /output (writable)";
@@ -43,10 +51,18 @@ class FileSessionTest {
         Files.createDirectories(data.resolve("sub"));
         Files.writeString(data.resolve("sub/b.txt"), "bee");
         Files.writeString(outside.resolve("secret.txt"), "secret");
-        policy = new MountPolicy(List.of(
-                new Mount("/data", data, false, null),
-                new Mount("/work", work, true, DataSize.ofKilobytes(1))), 200, 64);
+        policy = policy(List.of(new Mount("/data", data, false, null, null),
+                new Mount("/work", work, true, DataSize.ofKilobytes(1), null)), 200, Mount.DEFAULT_MAX_ENTRIES);
         open(policy);
+    }
+
+    /** How paths are resolved beneath a mount's root. */
+    Beneath beneath() {
+        return Beneath.best();
+    }
+
+    private MountPolicy policy(List<Mount> mounts, long outputQuota, int outputMaxEntries) {
+        return new MountPolicy(mounts, outputQuota, outputMaxEntries, 64, beneath());
     }
 
     @AfterEach
@@ -68,9 +84,13 @@ class FileSessionTest {
     // ---------------------------------------------------------------- helpers
 
     private String call(String service, String argumentsJson) throws Exception {
+        return call(service, argumentsJson, Deadline.none());
+    }
+
+    private String call(String service, String argumentsJson, Deadline deadline) throws Exception {
         HostFunction function = functions.get("codeact.fs." + service);
-        assertThat(function).as(service).isNotNull();
-        return function.call(argumentsJson);
+        assertThat(function).as(service).isNotNull().isInstanceOf(BoundedHostFunction.class);
+        return function.call(argumentsJson, deadline);
     }
 
     private static String args(String path) {
@@ -197,7 +217,8 @@ class FileSessionTest {
         assertThat(error("writeFile", args("/work/out/x.txt", "x"))).contains("leads outside mount /work");
         assertThat(error("writeFile", args("/work/out/deeper/x.txt", "x"))).contains("leads outside mount /work");
         assertThat(error("writeFile", args("/work/secret.txt", "x"))).contains("leads outside mount /work");
-        assertThat(error("writeFile", args("/work/dangling.txt", "x"))).contains("symbolic link whose target does not exist");
+        // whether a target outside exists is none of the program's business: refused all the same
+        assertThat(error("writeFile", args("/work/dangling.txt", "x"))).contains("leads outside mount /work");
         try (Stream<Path> files = Files.list(outside)) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("secret.txt");
         }
@@ -219,13 +240,30 @@ class FileSessionTest {
         write("/work/link.txt", "new");
         assertThat(Files.readString(work.resolve("real.txt"))).isEqualTo("new");
         assertThat(Files.isSymbolicLink(work.resolve("link.txt"))).isTrue();
+        // absolute links that name a path inside the mount, to a file or to a directory, are followed too
+        Files.createSymbolicLink(work.resolve("abs.txt"), work.resolve("real.txt"));
+        Files.createDirectories(work.resolve("dir"));
+        Files.createSymbolicLink(work.resolve("dir-link"), work.resolve("dir"));
+        write("/work/abs.txt", "newer");
+        write("/work/dir-link/made/x.txt", "through a link");
+        assertThat(Files.readString(work.resolve("real.txt"))).isEqualTo("newer");
+        assertThat(Files.readString(work.resolve("dir/made/x.txt"))).isEqualTo("through a link");
+        assertThat(tempFiles(work)).isEmpty();
     }
 
     @Test
     void danglingSymlinkDoesNotExist() throws Exception {
-        Files.createSymbolicLink(data.resolve("gone"), tmp.resolve("nowhere"));
+        Files.createSymbolicLink(data.resolve("gone"), Path.of("nowhere"));
         assertThat(exists("/data/gone")).isFalse();
         assertThat(readError("/data/gone")).isEqualTo("no such file: /data/gone");
+        Files.createSymbolicLink(work.resolve("gone.txt"), Path.of("nowhere.txt"));
+        assertThat(error("writeFile", args("/work/gone.txt", "x")))
+                .isEqualTo("cannot write /work/gone.txt: it goes through a symbolic link whose target does not exist");
+        assertThat(work.resolve("nowhere.txt")).doesNotExist();
+        // one that would lead outside is refused, whether or not its target exists there
+        Files.createSymbolicLink(data.resolve("gone-out"), tmp.resolve("nowhere"));
+        assertThat(error("exists", args("/data/gone-out"))).contains("leads outside mount /data");
+        assertThat(readError("/data/gone-out")).contains("leads outside mount /data");
     }
 
     // ---------------------------------------------------------------- readdir, stat, exists, read limits
@@ -361,6 +399,159 @@ class FileSessionTest {
         }
         writer.join();
         assertThat(tempFiles(session.outputRoot())).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- entries, depth and the usage walk
+
+    /** Files, directories and anything else under {@code root}, as a walk of the host sees them. */
+    private static long entries(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.count() - 1;
+        }
+    }
+
+    @Test
+    void theDeepDirectoryAttackStopsAtTheEntryLimit() throws Exception {
+        open(policy(List.of(new Mount("/work", work, true, DataSize.ofMegabytes(1), 100)), 200, 10));
+        String deep = "abcdefghij/".repeat(25) + "f"; // 26 directories and a file per write
+        int written = 0;
+        String refusal = null;
+        for (int i = 0; i < 20 && refusal == null; i++) {
+            try {
+                write("/work/d" + i + "/" + deep, "");
+                written++;
+            } catch (HostFunctionException e) {
+                refusal = e.getMessage();
+            }
+        }
+        assertThat(written).isEqualTo(3);
+        assertThat(refusal).isEqualTo("entry limit reached: writing /work/d3/" + deep + " would create 27 new files and"
+                + " directories, bringing /work to 108; its limit is 100 files and directories");
+        assertThat(entries(work)).isEqualTo(81);
+        assertThat(tempFiles(work)).isEmpty();
+        // the form from the report, 300 directories deep, never gets that far
+        assertThat(error("writeFile", args("/work/dN/" + "abcdefghij/".repeat(300) + "f", "")))
+                .endsWith("is too deep: paths may have at most 32 names");
+        assertThat(entries(work)).isEqualTo(81);
+    }
+
+    @Test
+    void directoriesAndEmptyFilesCountAsEntriesAndWhatIsThereCountsToo() throws Exception {
+        Files.createDirectories(work.resolve("old"));
+        Files.writeString(work.resolve("old/notes.txt"), "12345");
+        open(policy(List.of(new Mount("/work", work, true, DataSize.ofKilobytes(1), 5)), 200, 10));
+        write("/work/a/empty.txt", ""); // a directory and an empty file: 4 entries with the 2 already there
+        write("/work/a/empty.txt", "replacing a file makes no new entry");
+        write("/work/b.txt", "");
+        assertThat(error("writeFile", args("/work/c.txt", ""))).isEqualTo("entry limit reached: writing /work/c.txt would"
+                + " create 1 new file, bringing /work to 6; its limit is 5 files and directories");
+        assertThat(error("writeFile", args("/work/old/d/e.txt", ""))).startsWith("entry limit reached");
+        assertThat(exists("/work/old/d")).isFalse();
+        // bytes are counted from what was there as well: 5 + 35 so far
+        assertThat(error("writeFile", args("/work/b.txt", "x".repeat(1000)))).isEqualTo("quota exceeded: writing 1000"
+                + " bytes to /work/b.txt would bring /work to 1040 bytes, its quota is 1024 bytes (1KB)");
+        write("/work/b.txt", "x".repeat(984));
+        assertThat(entries(work)).isEqualTo(5);
+    }
+
+    @Test
+    void outputHasAnEntryLimitToo() throws Exception {
+        open(policy(List.of(), 200, 3));
+        write("/output/a/b/c.txt", "");
+        assertThat(error("writeFile", args("/output/d.txt", ""))).isEqualTo("entry limit reached: writing /output/d.txt"
+                + " would create 1 new file, bringing /output to 4; its limit is 3 files and directories");
+        assertThat(session.outputFiles()).extracting(OutputFile::name).containsExactly("a/b/c.txt");
+    }
+
+    @Test
+    void whatAMountHoldsIsWalkedOnceThenKeptByTheWrites() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            Files.createDirectories(work.resolve("seed/" + i));
+        }
+        policy = policy(List.of(new Mount("/work", work, true, DataSize.ofKilobytes(1), 73)), 200, 10);
+        open(policy);
+        assertThat(policy.usageWalks("/work")).isZero(); // reads need no measure
+        assertThat(exists("/work/seed/1")).isTrue();
+        assertThat(policy.usageWalks("/work")).isZero();
+        for (int i = 0; i < 20; i++) {
+            write("/work/w/" + i + ".txt", "x".repeat(10));
+        }
+        try (FileSession other = policy.open()) {
+            HostFunctions.Builder builder = HostFunctions.builder();
+            other.register(builder);
+            // 51 entries seeded, then a directory and 20 files: the other session sees the same count
+            assertThatThrownBy(() -> builder.build().get("codeact.fs.writeFile").call(args("/work/w/more/x.txt", "")))
+                    .hasMessage("entry limit reached: writing /work/w/more/x.txt would create 2 new files and directories,"
+                            + " bringing /work to 74; its limit is 73 files and directories");
+        }
+        assertThat(policy.usageWalks("/work")).isEqualTo(1);
+        assertThat(entries(work)).isEqualTo(72);
+    }
+
+    @Test
+    void pathsAreBoundedInDepthAndNameLength() throws Exception {
+        String thirtyOne = "/x".repeat(31);
+        write("/work" + thirtyOne, "deepest allowed"); // 32 names with /work
+        assertThat(read("/work" + thirtyOne)).isEqualTo("deepest allowed");
+        assertThat(error("writeFile", args("/work" + thirtyOne + "/y", "x"))).isEqualTo("path '/work" + thirtyOne
+                + "/y' is too deep: paths may have at most 32 names");
+        assertThat(readError("/data/" + "n".repeat(256))).endsWith("has a name longer than 255 bytes");
+        assertThat(readError("/data/" + "\u00e9".repeat(128))).endsWith("has a name longer than 255 bytes");
+        assertThat(readError("/data/" + "n".repeat(255))).startsWith("no such file");
+        // '..' that keeps a path shallow is fine
+        assertThat(read("/data" + "/sub/..".repeat(40) + "/in.csv")).startsWith("name,qty");
+    }
+
+    // ---------------------------------------------------------------- deadlines
+
+    @Test
+    void aWriteWaitsForTheMountsLockOnlyUntilTheDeadline() throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            policy.writeLock("/work").lock(); // as a long write by another execution would
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                policy.writeLock("/work").unlock();
+            }
+        });
+        holder.start();
+        try {
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            long started = System.nanoTime();
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> call("writeFile", args("/work/late.txt", "x"), Deadline.after(Duration.ofMillis(200))));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isLessThan(Duration.ofMillis(200).plus(FileSession.DEADLINE_GRACE).plusSeconds(1));
+            assertThat(thrown).isInstanceOf(HostFunctionException.class).hasMessage("cannot write /work/late.txt: another"
+                    + " write to /work was still going on when the execution's time ran out; the file was not changed");
+            assertThat(work.resolve("late.txt")).doesNotExist();
+            // reads do not wait for writes
+            assertThat(exists("/work/late.txt")).isFalse();
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        write("/work/late.txt", "now");
+        assertThat(read("/work/late.txt")).isEqualTo("now");
+    }
+
+    @Test
+    void aFifoIsRefusedWithoutBlocking() throws Exception {
+        Path fifo = data.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Files.createSymbolicLink(data.resolve("null"), Path.of("/dev/null"));
+        assertThat(readError("/data/fifo")).isEqualTo("not a regular file: /data/fifo");
+        assertThat(JSON.readTree(call("stat", args("/data/fifo"))).get("isFile").booleanValue()).isFalse();
+        assertThat(exists("/data/fifo")).isTrue();
+        assertThat(readError("/data/null")).contains("leads outside mount /data");
+        Path workFifo = work.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", workFifo.toString()).start().waitFor()).isZero();
+        assertThat(error("writeFile", args("/work/fifo", "x"))).isEqualTo("not a regular file: /work/fifo");
     }
 
     // ---------------------------------------------------------------- /output

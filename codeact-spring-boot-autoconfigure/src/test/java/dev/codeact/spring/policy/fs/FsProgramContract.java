@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ abstract class FsProgramContract {
     void mounts() throws IOException {
         data = Files.createDirectories(tmp.resolve("data"));
         Files.writeString(data.resolve("in.csv"), "item,qty\napple,3\npear,4\nplum,5\n");
-        policy = new MountPolicy(List.of(new Mount("/data", data, false, null)), DataSize.ofMegabytes(10).toBytes(), 4096);
+        policy = new MountPolicy(List.of(new Mount("/data", data, false, null, null)), DataSize.ofMegabytes(10).toBytes(), 4096);
     }
 
     private ExecutionResult run(FileSession session, String code, ExecutionLimits limits) {
@@ -90,6 +92,89 @@ abstract class FsProgramContract {
             Path output = session.outputRoot();
             session.close();
             assertThat(output).doesNotExist();
+        }
+    }
+
+    @Test
+    void programsSeeTheQuotaAndTheEntryLimitAsFileSystemErrors() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        MountPolicy limited = new MountPolicy(List.of(new Mount("/work", work, true, DataSize.ofBytes(100), 30)),
+                DataSize.ofMegabytes(10).toBytes(), 4096);
+        String code = """
+                const errors = [];
+                const attempt = (f) => { try { f(); return 'ok'; } catch (e) {
+                  errors.push({ name: e.name, isFsError: e instanceof FileSystemError, message: e.message }); return 'refused'; } };
+                const big = attempt(() => fs.writeFile('/work/big.txt', 'x'.repeat(101)));
+                const deep = [];
+                for (let i = 0; i < 5; i++) {
+                  deep.push(attempt(() => fs.writeFile('/work/d' + i + '/' + 'abcdefghij/'.repeat(10) + 'f', '')));
+                }
+                const tooDeep = attempt(() => fs.writeFile('/work/x/' + 'abcdefghij/'.repeat(300) + 'f', ''));
+                return { big, deep, tooDeep, errors };
+                """;
+        try (FileSession session = limited.open()) {
+            ExecutionResult result = run(session, code, ExecutionLimits.defaults());
+            assertThat(result.error()).as(String.valueOf(result.error())).isNull();
+            JsonNode r = JSON.readTree(result.resultJson());
+            assertThat(r.get("big").stringValue()).isEqualTo("refused");
+            assertThat(r.get("deep").toString()).isEqualTo("[\"ok\",\"ok\",\"refused\",\"refused\",\"refused\"]");
+            assertThat(r.get("tooDeep").stringValue()).isEqualTo("refused");
+            assertThat(r.at("/errors/0/name").stringValue()).isEqualTo("FileSystemError");
+            assertThat(r.at("/errors/0/isFsError").booleanValue()).isTrue();
+            assertThat(r.at("/errors/0/message").stringValue()).isEqualTo("quota exceeded: writing 101 bytes to"
+                    + " /work/big.txt would bring /work to 101 bytes, its quota is 100 bytes (100 bytes)");
+            assertThat(r.at("/errors/1/name").stringValue()).isEqualTo("FileSystemError");
+            assertThat(r.at("/errors/1/message").stringValue()).isEqualTo("entry limit reached: writing /work/d2/"
+                    + "abcdefghij/".repeat(10) + "f would create 12 new files and directories, bringing /work to 36;"
+                    + " its limit is 30 files and directories");
+            assertThat(r.at("/errors/4/message").stringValue()).endsWith("is too deep: paths may have at most 32 names");
+            assertThat(result.resultJson()).doesNotContain(tmp.toString());
+        }
+        try (Stream<Path> all = Files.walk(work)) {
+            assertThat(all.count() - 1).isEqualTo(24);
+        }
+    }
+
+    @Test
+    void aWriteWaitingForTheMountEndsAtTheProgramsDeadline() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        MountPolicy writable = new MountPolicy(List.of(new Mount("/work", work, true, null, null)),
+                DataSize.ofMegabytes(10).toBytes(), 4096);
+        ExecutionLimits limits = new ExecutionLimits(Duration.ofMillis(500), Duration.ofSeconds(30),
+                ExecutionLimits.DEFAULT_MEMORY_BYTES, ExecutionLimits.DEFAULT_STACK_BYTES,
+                ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES,
+                ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES, Integer.MAX_VALUE);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            writable.writeLock("/work").lock(); // as a long write by another execution would
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                writable.writeLock("/work").unlock();
+            }
+        });
+        holder.start();
+        try (FileSession session = writable.open()) {
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            long started = System.nanoTime();
+            ExecutionResult result = run(session, "fs.writeFile('/work/late.txt', 'x'); return 1;", limits);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
+            assertThat(result.error()).isNotNull();
+            assertThat(result.error().type()).as(result.error().message()).isEqualTo(ErrorType.TIMEOUT);
+            assertThat(result.error().message()).doesNotContain("did not return");
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertThat(work.resolve("late.txt")).doesNotExist();
+        // the sandbox is fine afterwards
+        try (FileSession session = writable.open()) {
+            assertThat(run(session, "fs.writeFile('/work/now.txt', 'x'); return fs.readFile('/work/now.txt');",
+                    ExecutionLimits.defaults()).resultJson()).isEqualTo("\"x\"");
         }
     }
 

@@ -19,25 +19,26 @@ class MountPolicyTest {
     void describesEveryGuestPathWithoutHostPaths() throws IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Path work = Files.createDirectories(tmp.resolve("work"));
-        MountPolicy policy = new MountPolicy(List.of(new Mount("/data", data, false, null),
-                new Mount("/work/", work, true, DataSize.ofKilobytes(512))), DataSize.ofMegabytes(10).toBytes(), 16384);
+        MountPolicy policy = new MountPolicy(List.of(new Mount("/data", data, false, null, null),
+                new Mount("/work/", work, true, DataSize.ofKilobytes(512), null)), DataSize.ofMegabytes(10).toBytes(), 16384);
         String text = policy.describe();
-        assertThat(text).contains("- /data: read-only\n", "- /work: writable, quota 512KB\n",
-                "- /output: writable, quota 10MB;", "fs.readFile(path)", "fs.writeFile(path, text)", "fs.readdir(path)",
+        assertThat(text).contains("- /data: read-only\n", "- /work: writable, quota 512KB, at most 1000 files and directories\n",
+                "- /output: writable, quota 10MB, at most 1000 files and directories;", "at most 32 names deep", "fs.readFile(path)", "fs.writeFile(path, text)", "fs.readdir(path)",
                 "fs.stat(path)", "fs.exists(path)", "FileSystemError");
         assertThat(text).doesNotContain(tmp.toString()).doesNotContain("host");
-        assertThat(new MountPolicy(List.of(), 1000, 0).describe()).contains("- /output: writable, quota 1000 bytes;")
+        assertThat(new MountPolicy(List.of(), 1000, 7, 0).describe())
+                .contains("- /output: writable, quota 1000 bytes, at most 7 files and directories;")
                 .doesNotContain("- /data");
     }
 
     @Test
     void hostPathsMustBeExistingDirectories() throws IOException {
         Path file = Files.writeString(tmp.resolve("file.txt"), "x");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", tmp.resolve("missing"), false, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", tmp.resolve("missing"), false, null, null)), 1, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("codeact.mounts entry /data: host-path ")
                 .hasMessageEndingWith("missing does not exist");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", file, false, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", file, false, null, null)), 1, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("codeact.mounts entry /data: host-path ")
                 .hasMessageEndingWith("is not a directory");
@@ -46,28 +47,28 @@ class MountPolicyTest {
     @Test
     void guestPathsMustBeUniqueAndNotNested() {
         Path dir = tmp;
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", dir, false, null),
-                new Mount("/data/", dir, true, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", dir, false, null, null),
+                new Mount("/data/", dir, true, null, null)), 1, 1))
                 .hasMessage("codeact.mounts guest-path /data is mounted twice");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", dir, false, null),
-                new Mount("/data/in", dir, true, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", dir, false, null, null),
+                new Mount("/data/in", dir, true, null, null)), 1, 1))
                 .hasMessage("codeact.mounts guest-path /data/in is inside /data; mounts may not be nested in each other");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a/b/c", dir, false, null),
-                new Mount("/a", dir, true, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a/b/c", dir, false, null, null),
+                new Mount("/a", dir, true, null, null)), 1, 1))
                 .hasMessage("codeact.mounts guest-path /a/b/c is inside /a; mounts may not be nested in each other");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/output/x", dir, false, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/output/x", dir, false, null, null)), 1, 1))
                 .hasMessageStartingWith("codeact.mounts guest-path /output/x is /output or inside it");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/output/", dir, false, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/output/", dir, false, null, null)), 1, 1))
                 .hasMessageStartingWith("codeact.mounts guest-path /output is /output or inside it");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a//b", dir, false, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a//b", dir, false, null, null)), 1, 1))
                 .hasMessageStartingWith("codeact.mounts guest-path /a//b must be a plain absolute path");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a/%2e", dir, false, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a/%2e", dir, false, null, null)), 1, 1))
                 .hasMessageStartingWith("codeact.mounts guest-path /a/%2e must be a plain absolute path");
-        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a\\b", dir, false, null)), 1, 1))
+        assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a\\b", dir, false, null, null)), 1, 1))
                 .hasMessageStartingWith("codeact.mounts guest-path /a\\b must be a plain absolute path");
         // siblings that share a prefix are fine
-        assertThat(new MountPolicy(List.of(new Mount("/data", dir, false, null), new Mount("/data2", dir, false, null),
-                new Mount("/outputs", dir, false, null)), 1, 1).mounts()).hasSize(3);
+        assertThat(new MountPolicy(List.of(new Mount("/data", dir, false, null, null), new Mount("/data2", dir, false, null, null),
+                new Mount("/outputs", dir, false, null, null)), 1, 1).mounts()).hasSize(3);
     }
 
     @Test
@@ -82,8 +83,8 @@ class MountPolicyTest {
         Path ab = Files.createDirectories(tmp.resolve("ab"));
         Files.writeString(a.resolve("f.txt"), "in a");
         Files.writeString(ab.resolve("f.txt"), "in ab");
-        MountPolicy policy = new MountPolicy(List.of(new Mount("/mnt/a", a, false, null),
-                new Mount("/mnt/ab", ab, false, null)), 1, 1);
+        MountPolicy policy = new MountPolicy(List.of(new Mount("/mnt/a", a, false, null, null),
+                new Mount("/mnt/ab", ab, false, null, null)), 1, 1);
         try (FileSession session = policy.open()) {
             dev.codeact.hyperlight.HostFunctions.Builder builder = dev.codeact.hyperlight.HostFunctions.builder();
             session.register(builder);
