@@ -569,6 +569,11 @@ public final class MicroVm implements AutoCloseable {
         } catch (GuestProtocolException e) {
             throw crash(e.getMessage());
         }
+        if (System.nanoTime() - control.deadlineNanos >= 0) {
+            // The call outlived the deadline, or gave up because of it: the program must not go on to fail with
+            // the call's error before the watchdog's stop lands.
+            stop(control, ErrorType.TIMEOUT);
+        }
         memory.share(layout.inAddress()).write(0, reply.bytes(), 0, reply.bytes().length);
         hostWrittenInBytes = Math.max(hostWrittenInBytes, reply.bytes().length);
         mailbox.setInt(Mailbox.OFF_REPLY_LENGTH, reply.bytes().length);

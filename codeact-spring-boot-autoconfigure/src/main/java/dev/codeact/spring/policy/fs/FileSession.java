@@ -51,8 +51,9 @@ import tools.jackson.databind.node.ObjectNode;
  * that directory's descriptor, then renamed over the target within the same directory: a program stopped in the
  * middle of a write leaves the old file or the new one, never part of one, and neither file can land outside the
  * mount; the temporary file is removed when the write fails. Temporary names are never listed, and paths using them
- * are refused. Writes to one mount wait for each other, at most until the execution's deadline (and
- * {@link #DEADLINE_GRACE}); an interrupt, which the sandbox sends at the deadline, stops a call at once.
+ * are refused. Writes to one mount wait for each other, at most until the execution's deadline; an interrupt,
+ * which the sandbox sends at the deadline, stops a call at once (and a call that fails because the deadline passed
+ * ends the execution as a timeout: the sandbox stops it when the call returns).
  *
  * <p>Reads open without blocking ({@code O_NONBLOCK}) and refuse anything but a regular file before reading a byte,
  * so a FIFO or a device that another writer plants in a mount cannot hold a call.
@@ -74,12 +75,6 @@ public final class FileSession implements AutoCloseable {
     private static final int MAX_WALK_DEPTH = 256;
     private static final int MAX_LINKS = 40;
     private static final int DIRECTORY = Posix.O_PATH | Posix.O_DIRECTORY;
-    /**
-     * How long after the execution's deadline a call gives up by itself. The sandbox stops the program at the
-     * deadline and interrupts a host call in progress; a call that failed first, at the deadline itself, would end
-     * the program with its own error instead of the timeout. Calls outside a sandbox end this much after it.
-     */
-    static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
 
     private final List<Area> areas;
     private final Area output;
@@ -750,7 +745,7 @@ public final class FileSession implements AutoCloseable {
                 throw fail("fs." + operation + ": the arguments must be a JSON object");
             }
             try {
-                return service.call(args, new Deadline(deadline.nanoTime() + DEADLINE_GRACE.toNanos()));
+                return service.call(args, deadline);
             } catch (HostFunctionException e) {
                 throw e;
             } catch (LastErrorException e) {

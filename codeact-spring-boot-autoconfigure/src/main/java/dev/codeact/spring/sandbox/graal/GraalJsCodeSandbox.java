@@ -652,6 +652,9 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             }
             try {
                 HostCallDispatcher.Reply reply = hostCalls.dispatch(request);
+                if (System.nanoTime() - (startedNanos + limits.timeout().toNanos()) >= 0) {
+                    stop(ErrorType.TIMEOUT); // as in the KVM backend: a call that outlived the deadline ends the program
+                }
                 return ProxyArray.fromArray(reply.ok(), new String(reply.bytes(), StandardCharsets.UTF_8));
             } catch (GuestProtocolException e) {
                 return ProxyArray.fromArray(false, e.getMessage());

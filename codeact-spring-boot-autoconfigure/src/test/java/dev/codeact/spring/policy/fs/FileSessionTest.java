@@ -526,7 +526,7 @@ class FileSessionTest {
             Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
                     () -> call("writeFile", args("/work/late.txt", "x"), Deadline.after(Duration.ofMillis(200))));
             assertThat(Duration.ofNanos(System.nanoTime() - started))
-                    .isLessThan(Duration.ofMillis(200).plus(FileSession.DEADLINE_GRACE).plusSeconds(1));
+                    .isLessThan(Duration.ofMillis(200).plusSeconds(1));
             assertThat(thrown).isInstanceOf(HostFunctionException.class).hasMessage("cannot write /work/late.txt: another"
                     + " write to /work was still going on when the execution's time ran out; the file was not changed");
             assertThat(work.resolve("late.txt")).doesNotExist();
