@@ -223,7 +223,9 @@
     try {
       json = stringify(value);
     } catch (e) {
-      return failure('RUNTIME', 'TypeError', 'the returned value is not JSON-serialisable: ' + thrownMessage(e), null, null);
+      // the stack limit is a limit wherever it is hit, the result's own toJSON included
+      const type = failureType('run', e, native.is_error(e)) === 'STACK_OVERFLOW' ? 'STACK_OVERFLOW' : 'RUNTIME';
+      return failure(type, 'TypeError', 'the returned value is not JSON-serialisable: ' + thrownMessage(e), null, null);
     }
     return '{"ok":true,"result":' + (json === undefined ? 'null' : json) + '}';
   };

@@ -227,6 +227,8 @@ class HostileProgramsTest {
         void aRealStackOverflowIsOne() {
             assertThat(run("function f() { return f() + 1; } return f();").error().type()).isEqualTo(ErrorType.STACK_OVERFLOW);
             assertThat(run("return JSON.parse('['.repeat(1e6) + ']'.repeat(1e6));").error().type()).isEqualTo(ErrorType.STACK_OVERFLOW);
+            assertThat(run("return { toJSON() { function f() { return f() + 1; } return f(); } };").error().type())
+                    .isEqualTo(ErrorType.STACK_OVERFLOW);
         }
     }
 
