@@ -1,8 +1,10 @@
 package dev.codeact.spring.policy.egress;
 
-import dev.codeact.hyperlight.HostFunction;
+import dev.codeact.hyperlight.BoundedHostFunction;
+import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.HostFunctionException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.Socket;
@@ -19,10 +21,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
+import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.DnsResolver;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -98,6 +109,8 @@ public final class EgressPolicy {
             "content-location");
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Name lookups, off the caller's thread so that its wait can end at its deadline (see lookUp). */
+    private static final ThreadPoolExecutor LOOKUPS = lookups();
 
     /** Resolves a host name to its addresses; the test seam for DNS. */
     @FunctionalInterface
@@ -174,8 +187,11 @@ public final class EgressPolicy {
         });
     }
 
-    /** The host function to register as {@value #SERVICE} (with {@code HostFunctions.Builder.service}). */
-    public HostFunction fetch() {
+    /**
+     * The host function to register as {@value #SERVICE} (with {@code HostFunctions.Builder.service}); each call
+     * is bounded by the smaller of the egress timeout and the time left to the execution that makes it.
+     */
+    public BoundedHostFunction fetch() {
         return this::call;
     }
 
@@ -220,8 +236,14 @@ public final class EgressPolicy {
         return out.toString();
     }
 
-    private String call(String argumentsJson) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private String call(String argumentsJson, Deadline deadline) {
+        FetchClock clock = new FetchClock(timeout, deadline);
+        try (clock) {
+            return call(argumentsJson, clock);
+        }
+    }
+
+    private String call(String argumentsJson, FetchClock clock) {
         JsonNode args = parseArguments(argumentsJson);
         String method = textField(args, "method", "GET").toUpperCase(Locale.ROOT);
         if (!TOKEN.matcher(method).matches()) {
@@ -249,58 +271,62 @@ public final class EgressPolicy {
             if (Thread.currentThread().isInterrupted()) {
                 throw new HostFunctionException("fetch interrupted: " + target.url());
             }
+            if (clock.over()) {
+                throw clock.ranOut(target);
+            }
             List<EgressRule> matching = authorize(method, target, from);
-            List<InetAddress> addresses = resolveAndCheck(target, matching, from);
+            PinnedResolver pinned = new PinnedResolver(target, matching, from, clock);
+            pinned.pin(); // the lookup and the checks, before anything connects
             byte[] bodyBytes = body != null ? body.getBytes(StandardCharsets.UTF_8)
                     : method.equals("POST") || method.equals("PUT") || method.equals("PATCH") ? new byte[0] : null;
-            try (Http1Connection connection = Http1Connection.open(target, addresses, deadline, sockets, this::tls)) {
-                try {
-                    connection.send(method, target, requestHeaders(programHeaders, matching.get(0)), bodyBytes);
-                    Http1Connection.Head head = connection.readHead();
-                    String location = head.first("location");
-                    if (REDIRECTS.contains(head.status()) && location != null) {
-                        if (redirects >= maxRedirects) {
-                            throw new HostFunctionException("fetch failed: too many redirects (more than "
-                                    + maxRedirects + ") from " + urlNode.asString());
-                        }
-                        FetchTarget next = target.resolve(location);
-                        if (head.status() == 303 && !method.equals("HEAD")
-                                || (head.status() == 301 || head.status() == 302) && method.equals("POST")) {
-                            method = "GET";
-                            body = null;
-                            programHeaders.removeIf(h -> BODY_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)));
-                        }
-                        if (!next.sameOrigin(target)) {
-                            programHeaders.removeIf(h -> h.getKey().equalsIgnoreCase("authorization")
-                                    || h.getKey().equalsIgnoreCase("cookie"));
-                        }
-                        from = target;
-                        target = next;
-                        continue;
+            try (EgressExchange exchange = EgressExchange.send(target, pinned, clock, sockets, this::tls, method,
+                    requestHeaders(programHeaders, matching.get(0)), bodyBytes)) {
+                EgressExchange.Head head = exchange.head();
+                String location = head.first("location");
+                if (REDIRECTS.contains(head.status()) && location != null) {
+                    if (redirects >= maxRedirects) {
+                        throw new HostFunctionException("fetch failed: too many redirects (more than "
+                                + maxRedirects + ") from " + urlNode.asString());
                     }
-                    byte[] responseBody = connection.readBody(method, head, maxResponseBytes);
-                    return reply(head, target, redirects > 0, responseBody);
-                } catch (IOException e) {
-                    throw failure(e, target, connection.pastDeadline());
+                    FetchTarget next = target.resolve(location);
+                    if (head.status() == 303 && !method.equals("HEAD")
+                            || (head.status() == 301 || head.status() == 302) && method.equals("POST")) {
+                        method = "GET";
+                        body = null;
+                        programHeaders.removeIf(h -> BODY_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)));
+                    }
+                    if (!next.sameOrigin(target)) {
+                        programHeaders.removeIf(h -> h.getKey().equalsIgnoreCase("authorization")
+                                || h.getKey().equalsIgnoreCase("cookie"));
+                    }
+                    from = target;
+                    target = next;
+                    continue;
                 }
-            } catch (IOException e) {
-                throw failure(e, target, System.nanoTime() - deadline >= 0);
+                return reply(head, target, redirects > 0, exchange.readBody(maxResponseBytes));
+            } catch (IOException | IllegalStateException e) {
+                throw failure(e, target, clock);
             }
         }
     }
 
-    private HostFunctionException failure(IOException e, FetchTarget target, boolean pastDeadline) {
-        if (pastDeadline || e instanceof SocketTimeoutException) {
-            return new HostFunctionException("fetch timed out after " + timeout.toMillis() + " ms: " + target.url());
+    private HostFunctionException failure(Exception e, FetchTarget target, FetchClock clock) {
+        if (clock.over() || e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
+            return clock.ranOut(target);
         }
-        if (e instanceof Http1Connection.TooLarge) {
+        if (e instanceof EgressExchange.TooLarge) {
             return new HostFunctionException("fetch response from " + target.url() + " exceeds the "
                     + maxResponseBytes + "-byte limit");
         }
         if (e instanceof SSLException) {
             return new HostFunctionException("fetch failed: TLS with " + target.origin() + " failed: " + e.getMessage());
         }
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof ConnectException) { // HttpClient's message lists the addresses; the program needs none
+            return new HostFunctionException("fetch failed: " + target.url() + ": the connection was refused");
+        }
+        // HttpClient wraps protocol errors (a malformed response, a header flood) with the cause's class name
+        Throwable cause = e instanceof ClientProtocolException && e.getCause() != null ? e.getCause() : e;
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new HostFunctionException("fetch failed: " + target.url() + ": " + detail);
     }
 
@@ -326,28 +352,57 @@ public final class EgressPolicy {
     }
 
     /**
-     * Resolves the host once and checks every address; the connection goes to these addresses only.
+     * The resolver HttpClient gets for one hop. The first question looks the hop's host up and checks every
+     * address against the hop's rules; every later one is answered with exactly those addresses, so HttpClient
+     * connects where the check looked and the name is looked up once. It knows no other name.
      */
-    private List<InetAddress> resolveAndCheck(FetchTarget target, List<EgressRule> matching, FetchTarget from) {
+    private final class PinnedResolver implements DnsResolver {
+        private final FetchTarget target;
+        private final List<EgressRule> matching;
+        private final FetchTarget from;
+        private final FetchClock clock;
+        private InetAddress[] pinned;
+
+        PinnedResolver(FetchTarget target, List<EgressRule> matching, FetchTarget from, FetchClock clock) {
+            this.target = target;
+            this.matching = matching;
+            this.from = from;
+            this.clock = clock;
+        }
+
+        /** Looks the host up and checks it the first time; the same addresses every time. */
+        synchronized InetAddress[] pin() {
+            if (pinned == null) {
+                pinned = resolveAndCheck(target, matching, from, clock);
+            }
+            return pinned.clone();
+        }
+
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            if (!host.equals(target.host())) {
+                throw new UnknownHostException("fetch resolves only the checked host " + target.host());
+            }
+            return pin();
+        }
+
+        /** Asked only by Kerberos authentication, which fetch never does: not a lookup. */
+        @Override
+        public String resolveCanonicalHostname(String host) {
+            return host;
+        }
+    }
+
+    /** Resolves the host and checks every address; fails with the denial when one may not be reached. */
+    private InetAddress[] resolveAndCheck(FetchTarget target, List<EgressRule> matching, FetchTarget from,
+            FetchClock clock) {
         String host = target.host();
         if (SpecialAddresses.isMetadataName(host)) {
             throw new HostFunctionException("fetch denied: " + host + " is a cloud metadata service" + redirectNote(from)
                     + "; programs may never reach it by name");
         }
         InetAddress literal = SpecialAddresses.literal(host);
-        InetAddress[] resolved;
-        if (literal != null) {
-            resolved = new InetAddress[] {literal};
-        } else {
-            try {
-                resolved = resolver.resolve(host);
-            } catch (UnknownHostException e) {
-                throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
-            }
-            if (resolved == null || resolved.length == 0) {
-                throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
-            }
-        }
+        InetAddress[] resolved = literal != null ? new InetAddress[] {literal} : lookUp(target, from, clock);
         for (InetAddress address : resolved) {
             String kind = SpecialAddresses.classify(address);
             if (kind != null && matching.stream().noneMatch(rule -> namesExplicitly(rule, address))) {
@@ -358,7 +413,33 @@ public final class EgressPolicy {
                         + " codeact.egress rule whose host is that address itself (or localhost, for loopback)");
             }
         }
-        return Arrays.asList(resolved);
+        return resolved;
+    }
+
+    /**
+     * The JDK resolver cannot be interrupted, so the lookup runs on a helper thread and the call stops waiting
+     * when its time runs out; the lookup itself goes on until the resolver's own timeout, its answer unused.
+     */
+    private InetAddress[] lookUp(FetchTarget target, FetchTarget from, FetchClock clock) {
+        String host = target.host();
+        Future<InetAddress[]> lookup = LOOKUPS.submit(() -> resolver.resolve(host));
+        InetAddress[] resolved;
+        try {
+            resolved = lookup.get(clock.remainingNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw clock.ranOut(target);
+        } catch (InterruptedException e) {
+            lookup.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new HostFunctionException("fetch interrupted: " + target.url());
+        } catch (ExecutionException e) {
+            throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
+        }
+        if (resolved == null || resolved.length == 0) {
+            throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
+        }
+        return resolved;
     }
 
     private static boolean namesExplicitly(EgressRule rule, InetAddress address) {
@@ -468,13 +549,13 @@ public final class EgressPolicy {
         return true;
     }
 
-    private String reply(Http1Connection.Head head, FetchTarget target, boolean redirected, byte[] body) {
+    private String reply(EgressExchange.Head head, FetchTarget target, boolean redirected, byte[] body) {
         ObjectNode root = JSON.createObjectNode();
         root.put("status", head.status());
         root.put("url", target.url());
         root.put("redirected", redirected);
         ObjectNode headers = root.putObject("headers");
-        boolean decoded = Http1Connection.decodes(head);
+        boolean decoded = EgressExchange.decodes(head);
         head.headers().forEach((name, values) -> {
             if (DROPPED_FROM_RESPONSE.contains(name)
                     || decoded && (name.equals("content-encoding") || name.equals("content-length"))) {
@@ -540,6 +621,16 @@ public final class EgressPolicy {
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
             throw new UnsupportedOperationException("egress connects through createSocket() and connect");
         }
+    }
+
+    private static ThreadPoolExecutor lookups() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "codeact-fetch-dns");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private SSLSocketFactory tls() {
