@@ -112,12 +112,13 @@ final class EgressExchange implements Closeable {
             return socket;
         };
         // an http exchange has no TLS strategy at all, so a server's "101, upgrade to TLS" cannot be taken up
-        TlsSocketStrategy handshake = target.scheme().equals("https") ? (socket, host, port, attachment, context) ->
-                handshake(socket, target, tls.get()) : null;
+        TlsSocketStrategy handshake = (socket, host, port, attachment, context) -> handshake(socket, target, tls.get());
+        boolean https = target.scheme().equals("https");
         // DefaultHttpClientConnectionOperator is marked @Internal, but its public constructor is the one way to
         // give HttpClient both our sockets and our resolver; the egress tests fail if it stops using either
         BasicHttpClientConnectionManager connections = new BasicHttpClientConnectionManager(
-                new DefaultHttpClientConnectionOperator(direct, null, pinned, name -> name.equals("https") ? handshake : null),
+                new DefaultHttpClientConnectionOperator(direct, null, pinned,
+                        scheme -> https && scheme.equals("https") ? handshake : null),
                 CONNECTIONS);
         Timeout left = clock.remaining();
         connections.setConnectionConfig(ConnectionConfig.custom().setConnectTimeout(left).setSocketTimeout(left).build());

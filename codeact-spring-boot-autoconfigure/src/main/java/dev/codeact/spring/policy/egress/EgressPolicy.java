@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,10 +51,13 @@ import tools.jackson.databind.node.ObjectNode;
  * /v2/, methods: [POST]}</code>.
  *
  * <p>URLs must be absolute http or https URLs without user info; dot segments are removed (as a browser does)
- * and refused when they survive that (percent-encoded, or above the root), so a path prefix cannot be escaped. The
- * path prefix is compared with the path as sent, percent-encoding included.
+ * and refused when they survive that in any form an upstream could still take for one — percent-encoded (even
+ * twice), with path parameters ({@code ..;}, {@code .;x}, {@code %2e%2e;jsessionid=1}: Tomcat, Jetty and Spring
+ * cut a segment at {@code ;}), behind an encoded {@code /} or {@code ;} or a {@code \}, or above the root — and so
+ * is an encoded NUL, so a path prefix cannot be escaped. The path prefix is compared with the path as sent,
+ * percent-encoding included.
  *
- * <h2>Addresses, and why this class speaks HTTP/1.1 itself</h2>
+ * <h2>Addresses, and how HttpClient is kept from resolving twice</h2>
  * The host name is resolved once, here. If any of its addresses is loopback, private (10/8, 172.16/12,
  * 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16, fe80::/10), unspecified, multicast, reserved or a
  * cloud metadata address (169.254.169.254, fd00:ec2::254, 100.100.100.200, or the names metadata.google.internal
@@ -63,33 +65,53 @@ import tools.jackson.databind.node.ObjectNode;
  * host is {@code localhost} and the address is a loopback one. A rule for {@code evil.example} therefore does not
  * let a program reach 127.0.0.1 because evil.example resolves there.
  *
- * <p>The connection then goes to exactly the address that was checked: this class opens a {@link java.net.Socket}
- * to it and writes a minimal HTTP/1.1 request with the original {@code Host} header; for https it layers an
- * {@link javax.net.ssl.SSLSocket} over that socket with the URL's host name as SNI and as the name the server's
- * certificate must match ({@code HTTPS} endpoint identification against the JDK's default trust store). The
- * alternatives both look the name up a second time: {@code java.net.http.HttpClient} and
- * {@code HttpURLConnection} take a URL, not an address, and forbid setting {@code Host} (the latter unless a
- * JVM-wide system property allows restricted headers), so they would resolve the name again and rely on the JVM's
- * address cache agreeing with the check — a window for DNS rebinding whenever the cache entry expires or a
- * negative/short TTL is honoured. Speaking HTTP/1.1 over a pinned socket closes that window at the cost of a small
- * client: {@code Connection: close} on every request, Content-Length, chunked or read-to-close framing, gzip and
- * deflate decoded (the request asks for {@code identity}), no HTTP/2, no connection reuse, no proxies (system
- * proxy settings are not used: egress goes direct).
+ * <p>The connection then goes to exactly the addresses that were checked. The request goes through Apache
+ * HttpClient 5 (classic API, HTTP/1.1), set up per request so that it has no way to look anything up itself:
+ * <ul>
+ *   <li>its only {@code DnsResolver} is this class's pinned one: the first question looks the request's host up
+ *       and checks every address; every later one gets exactly those addresses, and any other name is refused.
+ *       The policy asks first, so refusals come before anything connects, and HttpClient's connect then gets
+ *       the pinned answer and tries the addresses in order; the name is looked up once (the tests count it);</li>
+ *   <li>it is {@code HttpClients.createMinimal}: the route is always direct — no route planner, no
+ *       {@code ProxySelector}, no system proxy properties — and there are no redirects, authentication,
+ *       cookies, retries or content decoding of its own; its sockets come from this class and are made with
+ *       {@link java.net.Proxy#NO_PROXY}, so not even {@code socksProxyHost} applies;</li>
+ *   <li>TLS is layered over the connected socket here, with the URL's host name as SNI and as the name the
+ *       certificate must match ({@code HTTPS} endpoint identification, checked by the JDK during the handshake,
+ *       against the JDK's default trust store): the name is verified, never resolved. An http request has no
+ *       TLS layer at all, so a server's offer to switch to TLS (101) cannot be taken up; fetch refuses any 101.</li>
+ * </ul>
+ * {@code java.net.http.HttpClient} and {@code HttpURLConnection} could not do this: they take a URL, not an
+ * address, and forbid setting {@code Host}, so they would resolve the name again and rely on the JVM's address
+ * cache agreeing with the check — a window for DNS rebinding. Every request says {@code Connection: close}, and
+ * each gets a one-connection client that is closed with it: no connection is ever reused, within an execution or
+ * across executions. HttpClient logs what it sends at DEBUG ({@code org.apache.hc.client5.http.headers} and
+ * {@code .wire}), injected headers included: keep those loggers above DEBUG wherever credentials are injected.
  *
  * <h2>Requests and responses</h2>
  * Hop-by-hop headers (connection, keep-alive, proxy-authenticate, proxy-authorization, te, trailer,
  * transfer-encoding, upgrade), proxy headers (proxy-*, forwarded, x-forwarded-*, via, x-real-ip), host,
  * content-length, expect and accept-encoding are dropped from the program's request; the matching rule's headers
  * are added and replace the program's headers of the same name. Those injected headers never appear in
- * {@link #describe()} or in any failure message. Redirects (301, 302, 303, 307, 308) are followed up to
- * {@code maxRedirects}, each target checked like the first request (rules and addresses) and given its own rule's
- * headers; 303, and 301/302 after a POST, continue as GET without the body; a cross-origin redirect drops the
- * program's Authorization and Cookie headers. The timeout covers the whole call — connects, TLS handshakes,
- * every redirect and the whole response, however slowly it trickles in — and a body is never buffered past
- * {@code maxResponseBytes} (a Content-Length over the limit fails before any body is read; gzip and deflate are
- * limited after decoding too). Name lookups go through the JDK resolver, whose own timeouts apply: the deadline
- * cannot cut a lookup short, but a call past its deadline after one fails as timed out. Bodies go back as UTF-8
- * text, invalid bytes replaced.
+ * {@link #describe()} or in any failure message. Redirects (301, 302, 303, 307, 308) are followed by this class,
+ * never by HttpClient, up to {@code maxRedirects}, each target checked like the first request (rules and
+ * addresses) and given its own rule's headers; 303, and 301/302 after a POST, continue as GET without the body; a
+ * cross-origin redirect drops the program's Authorization and Cookie headers; a redirect's body is never read.
+ * Response heads are capped at 256 header lines and 64 KB (a flood fails as it arrives), a body is never buffered
+ * past {@code maxResponseBytes} (a Content-Length over the limit fails before any body is read), and gzip and
+ * deflate, asked for with {@code Accept-Encoding: identity} but sent anyway, are decoded here as they are read and
+ * limited after decoding too, so a compression bomb fails at the first byte past the limit. Bodies go back as
+ * UTF-8 text, invalid bytes replaced.
+ *
+ * <h2>Time</h2>
+ * A call has the smaller of the egress timeout and the time left to the execution that makes it (the
+ * {@link Deadline} the sandbox hands over), for the whole of it: name lookups, connects, TLS handshakes, every
+ * redirect and the whole response, however slowly it trickles in. Socket timeouts bound each wait, and at the end
+ * a timer closes every socket of the call, which ends a wait that no timeout would (a body trickling one byte a
+ * second). A name lookup in the JDK resolver cannot be cut short, so it runs on a helper thread and the call stops
+ * waiting for it at the end; the lookup itself finishes in the background, its answer unused. When it is the
+ * execution's deadline that ends a call, the failure says the execution's time ran out, and the sandbox reports
+ * TIMEOUT: a silent server costs an execution its deadline and a few milliseconds, not the egress timeout.
  *
  * <p>Thread-safe; one instance serves any number of concurrent executions.
  */
@@ -128,7 +150,8 @@ public final class EgressPolicy {
 
     /**
      * @param rules the allowed requests; none means fetch is not allowed at all
-     * @param timeout for one fetch call: connections, redirects and the whole response
+     * @param timeout for one fetch call: lookups, connections, redirects and the whole response (the execution's
+     *     deadline ends a call sooner when it comes first)
      * @param maxResponseBytes a response body longer than this fails
      * @param maxRedirects redirects followed per call; one more fails
      */

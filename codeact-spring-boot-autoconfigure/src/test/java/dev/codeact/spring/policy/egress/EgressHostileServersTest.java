@@ -139,7 +139,7 @@ class EgressHostileServersTest {
             EgressPolicy policy = new EgressPolicy(List.of(EgressPolicyTest.rule("http", "hangs.test", null, "/",
                     "GET")), LONG, 1 << 20, 3, host -> {
                         try {
-                            never.await();
+                            never.await(10, TimeUnit.SECONDS); // bounded, so a policy that waits for it fails
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
