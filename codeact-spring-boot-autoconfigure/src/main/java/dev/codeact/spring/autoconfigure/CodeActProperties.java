@@ -147,7 +147,8 @@ public record CodeActProperties(
      * Network egress for fetch(). Denied unless a rule allows the request.
      *
      * @param rules allowed requests: scheme, host (exact or *.domain), port, path prefix, methods, injected headers
-     * @param timeout per request, connection and response together
+     * @param timeout per fetch call: lookup, connections, redirects and response together (the execution's
+     *     deadline ends a call sooner when it comes first)
      * @param maxResponseSize responses larger than this fail
      * @param maxRedirects redirects followed, each checked against the rules
      */

@@ -1,8 +1,10 @@
 package dev.codeact.spring.policy.egress;
 
-import dev.codeact.hyperlight.HostFunction;
+import dev.codeact.hyperlight.BoundedHostFunction;
+import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.HostFunctionException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.Socket;
@@ -12,17 +14,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
+import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.DnsResolver;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,10 +51,13 @@ import tools.jackson.databind.node.ObjectNode;
  * /v2/, methods: [POST]}</code>.
  *
  * <p>URLs must be absolute http or https URLs without user info; dot segments are removed (as a browser does)
- * and refused when they survive that (percent-encoded, or above the root), so a path prefix cannot be escaped. The
- * path prefix is compared with the path as sent, percent-encoding included.
+ * and refused when they survive that in any form an upstream could still take for one — percent-encoded (even
+ * twice), with path parameters ({@code ..;}, {@code .;x}, {@code %2e%2e;jsessionid=1}: Tomcat, Jetty and Spring
+ * cut a segment at {@code ;}), behind an encoded {@code /} or {@code ;} or a {@code \}, or above the root — and so
+ * is an encoded NUL, so a path prefix cannot be escaped. The path prefix is compared with the path as sent,
+ * percent-encoding included.
  *
- * <h2>Addresses, and why this class speaks HTTP/1.1 itself</h2>
+ * <h2>Addresses, and how HttpClient is kept from resolving twice</h2>
  * The host name is resolved once, here. If any of its addresses is loopback, private (10/8, 172.16/12,
  * 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16, fe80::/10), unspecified, multicast, reserved or a
  * cloud metadata address (169.254.169.254, fd00:ec2::254, 100.100.100.200, or the names metadata.google.internal
@@ -52,33 +65,53 @@ import tools.jackson.databind.node.ObjectNode;
  * host is {@code localhost} and the address is a loopback one. A rule for {@code evil.example} therefore does not
  * let a program reach 127.0.0.1 because evil.example resolves there.
  *
- * <p>The connection then goes to exactly the address that was checked: this class opens a {@link java.net.Socket}
- * to it and writes a minimal HTTP/1.1 request with the original {@code Host} header; for https it layers an
- * {@link javax.net.ssl.SSLSocket} over that socket with the URL's host name as SNI and as the name the server's
- * certificate must match ({@code HTTPS} endpoint identification against the JDK's default trust store). The
- * alternatives both look the name up a second time: {@code java.net.http.HttpClient} and
- * {@code HttpURLConnection} take a URL, not an address, and forbid setting {@code Host} (the latter unless a
- * JVM-wide system property allows restricted headers), so they would resolve the name again and rely on the JVM's
- * address cache agreeing with the check — a window for DNS rebinding whenever the cache entry expires or a
- * negative/short TTL is honoured. Speaking HTTP/1.1 over a pinned socket closes that window at the cost of a small
- * client: {@code Connection: close} on every request, Content-Length, chunked or read-to-close framing, gzip and
- * deflate decoded (the request asks for {@code identity}), no HTTP/2, no connection reuse, no proxies (system
- * proxy settings are not used: egress goes direct).
+ * <p>The connection then goes to exactly the addresses that were checked. The request goes through Apache
+ * HttpClient 5 (classic API, HTTP/1.1), set up per request so that it has no way to look anything up itself:
+ * <ul>
+ *   <li>its only {@code DnsResolver} is this class's pinned one: the first question looks the request's host up
+ *       and checks every address; every later one gets exactly those addresses, and any other name is refused.
+ *       The policy asks first, so refusals come before anything connects, and HttpClient's connect then gets
+ *       the pinned answer and tries the addresses in order; the name is looked up once (the tests count it);</li>
+ *   <li>it is {@code HttpClients.createMinimal}: the route is always direct — no route planner, no
+ *       {@code ProxySelector}, no system proxy properties — and there are no redirects, authentication,
+ *       cookies, retries or content decoding of its own; its sockets come from this class and are made with
+ *       {@link java.net.Proxy#NO_PROXY}, so not even {@code socksProxyHost} applies;</li>
+ *   <li>TLS is layered over the connected socket here, with the URL's host name as SNI and as the name the
+ *       certificate must match ({@code HTTPS} endpoint identification, checked by the JDK during the handshake,
+ *       against the JDK's default trust store): the name is verified, never resolved. An http request has no
+ *       TLS layer at all, so a server's offer to switch to TLS (101) cannot be taken up; fetch refuses any 101.</li>
+ * </ul>
+ * {@code java.net.http.HttpClient} and {@code HttpURLConnection} could not do this: they take a URL, not an
+ * address, and forbid setting {@code Host}, so they would resolve the name again and rely on the JVM's address
+ * cache agreeing with the check — a window for DNS rebinding. Every request says {@code Connection: close}, and
+ * each gets a one-connection client that is closed with it: no connection is ever reused, within an execution or
+ * across executions. HttpClient logs what it sends at DEBUG ({@code org.apache.hc.client5.http.headers} and
+ * {@code .wire}), injected headers included: keep those loggers above DEBUG wherever credentials are injected.
  *
  * <h2>Requests and responses</h2>
  * Hop-by-hop headers (connection, keep-alive, proxy-authenticate, proxy-authorization, te, trailer,
  * transfer-encoding, upgrade), proxy headers (proxy-*, forwarded, x-forwarded-*, via, x-real-ip), host,
  * content-length, expect and accept-encoding are dropped from the program's request; the matching rule's headers
  * are added and replace the program's headers of the same name. Those injected headers never appear in
- * {@link #describe()} or in any failure message. Redirects (301, 302, 303, 307, 308) are followed up to
- * {@code maxRedirects}, each target checked like the first request (rules and addresses) and given its own rule's
- * headers; 303, and 301/302 after a POST, continue as GET without the body; a cross-origin redirect drops the
- * program's Authorization and Cookie headers. The timeout covers the whole call — connects, TLS handshakes,
- * every redirect and the whole response, however slowly it trickles in — and a body is never buffered past
- * {@code maxResponseBytes} (a Content-Length over the limit fails before any body is read; gzip and deflate are
- * limited after decoding too). Name lookups go through the JDK resolver, whose own timeouts apply: the deadline
- * cannot cut a lookup short, but a call past its deadline after one fails as timed out. Bodies go back as UTF-8
- * text, invalid bytes replaced.
+ * {@link #describe()} or in any failure message. Redirects (301, 302, 303, 307, 308) are followed by this class,
+ * never by HttpClient, up to {@code maxRedirects}, each target checked like the first request (rules and
+ * addresses) and given its own rule's headers; 303, and 301/302 after a POST, continue as GET without the body; a
+ * cross-origin redirect drops the program's Authorization and Cookie headers; a redirect's body is never read.
+ * Response heads are capped at 256 header lines and 64 KB (a flood fails as it arrives), a body is never buffered
+ * past {@code maxResponseBytes} (a Content-Length over the limit fails before any body is read), and gzip and
+ * deflate, asked for with {@code Accept-Encoding: identity} but sent anyway, are decoded here as they are read and
+ * limited after decoding too, so a compression bomb fails at the first byte past the limit. Bodies go back as
+ * UTF-8 text, invalid bytes replaced.
+ *
+ * <h2>Time</h2>
+ * A call has the smaller of the egress timeout and the time left to the execution that makes it (the
+ * {@link Deadline} the sandbox hands over), for the whole of it: name lookups, connects, TLS handshakes, every
+ * redirect and the whole response, however slowly it trickles in. Socket timeouts bound each wait, and at the end
+ * a timer closes every socket of the call, which ends a wait that no timeout would (a body trickling one byte a
+ * second). A name lookup in the JDK resolver cannot be cut short, so it runs on a helper thread and the call stops
+ * waiting for it at the end; the lookup itself finishes in the background, its answer unused. When it is the
+ * execution's deadline that ends a call, the failure says the execution's time ran out, and the sandbox reports
+ * TIMEOUT: a silent server costs an execution its deadline and a few milliseconds, not the egress timeout.
  *
  * <p>Thread-safe; one instance serves any number of concurrent executions.
  */
@@ -98,6 +131,8 @@ public final class EgressPolicy {
             "content-location");
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Name lookups, off the caller's thread so that its wait can end at its deadline (see lookUp). */
+    private static final ThreadPoolExecutor LOOKUPS = lookups();
 
     /** Resolves a host name to its addresses; the test seam for DNS. */
     @FunctionalInterface
@@ -115,7 +150,8 @@ public final class EgressPolicy {
 
     /**
      * @param rules the allowed requests; none means fetch is not allowed at all
-     * @param timeout for one fetch call: connections, redirects and the whole response
+     * @param timeout for one fetch call: lookups, connections, redirects and the whole response (the execution's
+     *     deadline ends a call sooner when it comes first)
      * @param maxResponseBytes a response body longer than this fails
      * @param maxRedirects redirects followed per call; one more fails
      */
@@ -174,8 +210,11 @@ public final class EgressPolicy {
         });
     }
 
-    /** The host function to register as {@value #SERVICE} (with {@code HostFunctions.Builder.service}). */
-    public HostFunction fetch() {
+    /**
+     * The host function to register as {@value #SERVICE} (with {@code HostFunctions.Builder.service}); each call
+     * is bounded by the smaller of the egress timeout and the time left to the execution that makes it.
+     */
+    public BoundedHostFunction fetch() {
         return this::call;
     }
 
@@ -220,8 +259,14 @@ public final class EgressPolicy {
         return out.toString();
     }
 
-    private String call(String argumentsJson) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private String call(String argumentsJson, Deadline deadline) {
+        FetchClock clock = new FetchClock(timeout, deadline);
+        try (clock) {
+            return call(argumentsJson, clock);
+        }
+    }
+
+    private String call(String argumentsJson, FetchClock clock) {
         JsonNode args = parseArguments(argumentsJson);
         String method = textField(args, "method", "GET").toUpperCase(Locale.ROOT);
         if (!TOKEN.matcher(method).matches()) {
@@ -249,58 +294,62 @@ public final class EgressPolicy {
             if (Thread.currentThread().isInterrupted()) {
                 throw new HostFunctionException("fetch interrupted: " + target.url());
             }
+            if (clock.over()) {
+                throw clock.ranOut(target);
+            }
             List<EgressRule> matching = authorize(method, target, from);
-            List<InetAddress> addresses = resolveAndCheck(target, matching, from);
+            PinnedResolver pinned = new PinnedResolver(target, matching, from, clock);
+            pinned.pin(); // the lookup and the checks, before anything connects
             byte[] bodyBytes = body != null ? body.getBytes(StandardCharsets.UTF_8)
                     : method.equals("POST") || method.equals("PUT") || method.equals("PATCH") ? new byte[0] : null;
-            try (Http1Connection connection = Http1Connection.open(target, addresses, deadline, sockets, this::tls)) {
-                try {
-                    connection.send(method, target, requestHeaders(programHeaders, matching.get(0)), bodyBytes);
-                    Http1Connection.Head head = connection.readHead();
-                    String location = head.first("location");
-                    if (REDIRECTS.contains(head.status()) && location != null) {
-                        if (redirects >= maxRedirects) {
-                            throw new HostFunctionException("fetch failed: too many redirects (more than "
-                                    + maxRedirects + ") from " + urlNode.asString());
-                        }
-                        FetchTarget next = target.resolve(location);
-                        if (head.status() == 303 && !method.equals("HEAD")
-                                || (head.status() == 301 || head.status() == 302) && method.equals("POST")) {
-                            method = "GET";
-                            body = null;
-                            programHeaders.removeIf(h -> BODY_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)));
-                        }
-                        if (!next.sameOrigin(target)) {
-                            programHeaders.removeIf(h -> h.getKey().equalsIgnoreCase("authorization")
-                                    || h.getKey().equalsIgnoreCase("cookie"));
-                        }
-                        from = target;
-                        target = next;
-                        continue;
+            try (EgressExchange exchange = EgressExchange.send(target, pinned, clock, sockets, this::tls, method,
+                    requestHeaders(programHeaders, matching.get(0)), bodyBytes)) {
+                EgressExchange.Head head = exchange.head();
+                String location = head.first("location");
+                if (REDIRECTS.contains(head.status()) && location != null) {
+                    if (redirects >= maxRedirects) {
+                        throw new HostFunctionException("fetch failed: too many redirects (more than "
+                                + maxRedirects + ") from " + urlNode.asString());
                     }
-                    byte[] responseBody = connection.readBody(method, head, maxResponseBytes);
-                    return reply(head, target, redirects > 0, responseBody);
-                } catch (IOException e) {
-                    throw failure(e, target, connection.pastDeadline());
+                    FetchTarget next = target.resolve(location);
+                    if (head.status() == 303 && !method.equals("HEAD")
+                            || (head.status() == 301 || head.status() == 302) && method.equals("POST")) {
+                        method = "GET";
+                        body = null;
+                        programHeaders.removeIf(h -> BODY_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)));
+                    }
+                    if (!next.sameOrigin(target)) {
+                        programHeaders.removeIf(h -> h.getKey().equalsIgnoreCase("authorization")
+                                || h.getKey().equalsIgnoreCase("cookie"));
+                    }
+                    from = target;
+                    target = next;
+                    continue;
                 }
-            } catch (IOException e) {
-                throw failure(e, target, System.nanoTime() - deadline >= 0);
+                return reply(head, target, redirects > 0, exchange.readBody(maxResponseBytes));
+            } catch (IOException | IllegalStateException e) {
+                throw failure(e, target, clock);
             }
         }
     }
 
-    private HostFunctionException failure(IOException e, FetchTarget target, boolean pastDeadline) {
-        if (pastDeadline || e instanceof SocketTimeoutException) {
-            return new HostFunctionException("fetch timed out after " + timeout.toMillis() + " ms: " + target.url());
+    private HostFunctionException failure(Exception e, FetchTarget target, FetchClock clock) {
+        if (clock.over() || e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
+            return clock.ranOut(target);
         }
-        if (e instanceof Http1Connection.TooLarge) {
+        if (e instanceof EgressExchange.TooLarge) {
             return new HostFunctionException("fetch response from " + target.url() + " exceeds the "
                     + maxResponseBytes + "-byte limit");
         }
         if (e instanceof SSLException) {
             return new HostFunctionException("fetch failed: TLS with " + target.origin() + " failed: " + e.getMessage());
         }
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof ConnectException) { // HttpClient's message lists the addresses; the program needs none
+            return new HostFunctionException("fetch failed: " + target.url() + ": the connection was refused");
+        }
+        // HttpClient wraps protocol errors (a malformed response, a header flood) with the cause's class name
+        Throwable cause = e instanceof ClientProtocolException && e.getCause() != null ? e.getCause() : e;
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new HostFunctionException("fetch failed: " + target.url() + ": " + detail);
     }
 
@@ -326,28 +375,57 @@ public final class EgressPolicy {
     }
 
     /**
-     * Resolves the host once and checks every address; the connection goes to these addresses only.
+     * The resolver HttpClient gets for one hop. The first question looks the hop's host up and checks every
+     * address against the hop's rules; every later one is answered with exactly those addresses, so HttpClient
+     * connects where the check looked and the name is looked up once. It knows no other name.
      */
-    private List<InetAddress> resolveAndCheck(FetchTarget target, List<EgressRule> matching, FetchTarget from) {
+    private final class PinnedResolver implements DnsResolver {
+        private final FetchTarget target;
+        private final List<EgressRule> matching;
+        private final FetchTarget from;
+        private final FetchClock clock;
+        private InetAddress[] pinned;
+
+        PinnedResolver(FetchTarget target, List<EgressRule> matching, FetchTarget from, FetchClock clock) {
+            this.target = target;
+            this.matching = matching;
+            this.from = from;
+            this.clock = clock;
+        }
+
+        /** Looks the host up and checks it the first time; the same addresses every time. */
+        synchronized InetAddress[] pin() {
+            if (pinned == null) {
+                pinned = resolveAndCheck(target, matching, from, clock);
+            }
+            return pinned.clone();
+        }
+
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            if (!host.equals(target.host())) {
+                throw new UnknownHostException("fetch resolves only the checked host " + target.host());
+            }
+            return pin();
+        }
+
+        /** Asked only by Kerberos authentication, which fetch never does: not a lookup. */
+        @Override
+        public String resolveCanonicalHostname(String host) {
+            return host;
+        }
+    }
+
+    /** Resolves the host and checks every address; fails with the denial when one may not be reached. */
+    private InetAddress[] resolveAndCheck(FetchTarget target, List<EgressRule> matching, FetchTarget from,
+            FetchClock clock) {
         String host = target.host();
         if (SpecialAddresses.isMetadataName(host)) {
             throw new HostFunctionException("fetch denied: " + host + " is a cloud metadata service" + redirectNote(from)
                     + "; programs may never reach it by name");
         }
         InetAddress literal = SpecialAddresses.literal(host);
-        InetAddress[] resolved;
-        if (literal != null) {
-            resolved = new InetAddress[] {literal};
-        } else {
-            try {
-                resolved = resolver.resolve(host);
-            } catch (UnknownHostException e) {
-                throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
-            }
-            if (resolved == null || resolved.length == 0) {
-                throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
-            }
-        }
+        InetAddress[] resolved = literal != null ? new InetAddress[] {literal} : lookUp(target, from, clock);
         for (InetAddress address : resolved) {
             String kind = SpecialAddresses.classify(address);
             if (kind != null && matching.stream().noneMatch(rule -> namesExplicitly(rule, address))) {
@@ -358,7 +436,33 @@ public final class EgressPolicy {
                         + " codeact.egress rule whose host is that address itself (or localhost, for loopback)");
             }
         }
-        return Arrays.asList(resolved);
+        return resolved;
+    }
+
+    /**
+     * The JDK resolver cannot be interrupted, so the lookup runs on a helper thread and the call stops waiting
+     * when its time runs out; the lookup itself goes on until the resolver's own timeout, its answer unused.
+     */
+    private InetAddress[] lookUp(FetchTarget target, FetchTarget from, FetchClock clock) {
+        String host = target.host();
+        Future<InetAddress[]> lookup = LOOKUPS.submit(() -> resolver.resolve(host));
+        InetAddress[] resolved;
+        try {
+            resolved = lookup.get(clock.remainingNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw clock.ranOut(target);
+        } catch (InterruptedException e) {
+            lookup.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new HostFunctionException("fetch interrupted: " + target.url());
+        } catch (ExecutionException e) {
+            throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
+        }
+        if (resolved == null || resolved.length == 0) {
+            throw new HostFunctionException("fetch failed: cannot resolve " + host + redirectNote(from));
+        }
+        return resolved;
     }
 
     private static boolean namesExplicitly(EgressRule rule, InetAddress address) {
@@ -468,13 +572,13 @@ public final class EgressPolicy {
         return true;
     }
 
-    private String reply(Http1Connection.Head head, FetchTarget target, boolean redirected, byte[] body) {
+    private String reply(EgressExchange.Head head, FetchTarget target, boolean redirected, byte[] body) {
         ObjectNode root = JSON.createObjectNode();
         root.put("status", head.status());
         root.put("url", target.url());
         root.put("redirected", redirected);
         ObjectNode headers = root.putObject("headers");
-        boolean decoded = Http1Connection.decodes(head);
+        boolean decoded = EgressExchange.decodes(head);
         head.headers().forEach((name, values) -> {
             if (DROPPED_FROM_RESPONSE.contains(name)
                     || decoded && (name.equals("content-encoding") || name.equals("content-length"))) {
@@ -540,6 +644,16 @@ public final class EgressPolicy {
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
             throw new UnsupportedOperationException("egress connects through createSocket() and connect");
         }
+    }
+
+    private static ThreadPoolExecutor lookups() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "codeact-fetch-dns");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private SSLSocketFactory tls() {

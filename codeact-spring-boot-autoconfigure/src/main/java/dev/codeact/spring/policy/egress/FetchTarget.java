@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * A URL a program asked for, checked and normalised: absolute http or https, a host, no user info, a port in
- * range, dot segments removed (and refused when they survive normalisation, e.g. percent-encoded ones, so a
- * path prefix cannot be escaped), non-ASCII characters percent-encoded, the fragment dropped.
+ * range, dot segments removed (and refused when they survive normalisation, so a path prefix cannot be escaped:
+ * percent-encoded, even twice, with path parameters such as {@code ..;}, or hidden behind an encoded {@code /} or
+ * a {@code \}), no encoded NUL, non-ASCII characters percent-encoded, the fragment dropped.
  *
  * @param scheme http or https
  * @param host lower-case host name or IP literal, IPv6 without brackets
@@ -74,14 +75,61 @@ record FetchTarget(String scheme, String host, int port, String rawPath, String 
         if (!rawPath.startsWith("/")) {
             throw new HostFunctionException("fetch: '" + shown + "'" + where + " has a path that does not start with /");
         }
-        String decoded = ascii.getPath() == null ? "" : ascii.getPath();
-        for (String segment : decoded.split("[/\\\\]", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
+        for (String segment : rawPath.split("/", -1)) {
+            String decoded = decode(segment);
+            if (decoded.indexOf('\0') >= 0) {
                 throw new HostFunctionException("fetch: the path of '" + shown + "'" + where
-                        + " has '.' or '..' segments (percent-encoded or above the root); give the path without them");
+                        + " has an encoded NUL (%00); give the path without it");
+            }
+            if (isDotSegment(decoded)) {
+                throw new HostFunctionException("fetch: the path of '" + shown + "'" + where
+                        + " has '.' or '..' segments (percent-encoded, with path parameters such as '..;', or above"
+                        + " the root); give the path without them");
             }
         }
         return new FetchTarget(scheme, host, port, rawPath, ascii.getRawQuery());
+    }
+
+    /**
+     * True when an upstream could read this (decoded) segment as {@code .} or {@code ..}: a path prefix is only as
+     * good as the upstream's idea of the path. Tomcat, Jetty and Spring cut a segment at its first {@code ;} (path
+     * parameters: {@code ..;jsessionid=1} is {@code ..}); some servers split at an encoded {@code /} or at
+     * {@code \}; a C server stops at NUL (refused before this).
+     */
+    private static boolean isDotSegment(String decoded) {
+        for (String part : decoded.split("[/\\\\]", -1)) {
+            int semicolon = part.indexOf(';');
+            String name = semicolon >= 0 ? part.substring(0, semicolon) : part;
+            if (name.equals(".") || name.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Percent-decodes a raw segment, again while it still has escapes (at most three rounds), since a proxy and
+     * the server behind it may each decode once ({@code %252e} is {@code .} to the second). Bytes become chars
+     * one to one: only ASCII matters here, and a malformed escape stays as it is.
+     */
+    private static String decode(String raw) {
+        String s = raw;
+        for (int round = 0; round < 3 && s.indexOf('%') >= 0; round++) {
+            StringBuilder out = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                int hi = c == '%' && i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (lo >= 0) {
+                    out.append((char) (hi << 4 | lo));
+                    i += 2;
+                } else {
+                    out.append(c);
+                }
+            }
+            s = out.toString();
+        }
+        return s;
     }
 
     int defaultPort() {

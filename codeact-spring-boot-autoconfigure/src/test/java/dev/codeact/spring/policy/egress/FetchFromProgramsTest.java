@@ -2,6 +2,7 @@ package dev.codeact.spring.policy.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.HostFunctions;
@@ -20,8 +21,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 abstract class FetchFromProgramsTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Programs' time in the slow-server tests: a tenth of the egress timeout. */
+    static final Duration PROGRAM_TIMEOUT = Duration.ofSeconds(2);
     private static LocalHttpServer server;
     private static HostFunctions functions;
+    private static HostileServer silent;
+    private static HostileServer trickling;
+    private static HostFunctions slowServers;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -29,11 +35,20 @@ abstract class FetchFromProgramsTest {
         EgressPolicy policy = new EgressPolicy(List.of(new EgressRule("http", "127.0.0.1", server.port(), "/echo/",
                 List.of("GET", "POST"), Map.of("X-Injected", "by-host"))), Duration.ofSeconds(5), 1 << 20, 3);
         functions = HostFunctions.builder().service(EgressPolicy.SERVICE, policy.fetch()).build();
+        silent = HostileServer.silent(1);
+        trickling = HostileServer.trickling(1);
+        EgressPolicy patient = new EgressPolicy(List.of(
+                EgressPolicyTest.rule("http", "127.0.0.1", silent.port(), "/", "GET"),
+                EgressPolicyTest.rule("http", "127.0.0.1", trickling.port(), "/", "GET")), Duration.ofSeconds(20),
+                1 << 20, 3);
+        slowServers = HostFunctions.builder().service(EgressPolicy.SERVICE, patient.fetch()).build();
     }
 
     @AfterAll
     static void stopServer() {
         server.close();
+        silent.close();
+        trickling.close();
     }
 
     protected abstract ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits);
@@ -81,5 +96,28 @@ abstract class FetchFromProgramsTest {
         assertThat(result.error().message())
                 .startsWith("TypeError: fetch denied: no codeact.egress rule allows GET"
                         + " http://169.254.169.254:80/latest/meta-data/;");
+    }
+
+    @Test
+    void aSilentServerHoldsTheProgramNoLongerThanItsDeadline() throws Exception {
+        stoppedAtTheDeadline(silent);
+    }
+
+    @Test
+    void aTricklingBodyHoldsTheProgramNoLongerThanItsDeadline() throws Exception {
+        stoppedAtTheDeadline(trickling);
+    }
+
+    /** The egress timeout is 20 s, the program has 2 s: the fetch must give the sandbox back at 2 s. */
+    private void stoppedAtTheDeadline(HostileServer slow) throws Exception {
+        long start = System.nanoTime();
+        ExecutionResult result = execute("const r = await fetch('" + slow.url("/slow") + "'); return await r.text();",
+                slowServers, ExecutionLimits.defaults().withTimeout(PROGRAM_TIMEOUT));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(result.error()).as("%s", result).isNotNull();
+        assertThat(result.error().type()).as("%s", result.error()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(took).isLessThan(PROGRAM_TIMEOUT.plusSeconds(1));
+        assertThat(slow.answering.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the fetch reached the server")
+                .isTrue();
     }
 }
