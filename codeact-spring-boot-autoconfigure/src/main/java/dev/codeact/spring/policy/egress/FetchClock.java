@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -22,13 +21,10 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class FetchClock implements AutoCloseable {
     private static final ScheduledExecutorService TIMER = timer();
-    /** How long a call ended by the execution's deadline waits for the sandbox's interrupt (see ranOut). */
-    private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final long endNanos;
     private final long timeoutMillis;
     private final boolean executionBound;
-    private final boolean startedInTime;
     private final List<Socket> sockets = new ArrayList<>();
     private final ScheduledFuture<?> alarm;
     private boolean closed;
@@ -36,7 +32,6 @@ final class FetchClock implements AutoCloseable {
     FetchClock(Duration timeout, Deadline deadline) {
         Duration left = deadline.remaining();
         this.executionBound = left.compareTo(timeout) < 0;
-        this.startedInTime = !left.isZero();
         this.timeoutMillis = timeout.toMillis();
         long now = System.nanoTime();
         this.endNanos = now + (executionBound ? left : timeout).toNanos();
@@ -67,23 +62,13 @@ final class FetchClock implements AutoCloseable {
     }
 
     /**
-     * The failure for a call that ran out of time, saying which limit ended it. When the execution's deadline
-     * ended a call that began before it, the sandbox is stopping the program at this very moment, on another
-     * thread; returning first would let the program take this failure for an answer and end with it (a RUNTIME
-     * error instead of TIMEOUT). So the call waits for the interrupt both sandboxes send a host function once
-     * they have marked the execution as stopped — a few milliseconds — and at most {@code STOP_GRACE_NANOS} where
-     * no sandbox interrupts (a call made outside one). The interrupt stays set for the sandbox to clear.
+     * The failure for a call that ran out of time, saying which limit ended it. A call ended by the execution's
+     * deadline returns after it, and the sandbox then stops the program before handing it this failure, so the
+     * execution ends as a TIMEOUT.
      */
     HostFunctionException ranOut(FetchTarget target) {
         if (!executionBound) {
             return new HostFunctionException("fetch timed out after " + timeoutMillis + " ms: " + target.url());
-        }
-        if (startedInTime) {
-            long until = System.nanoTime() + STOP_GRACE_NANOS;
-            for (long left = STOP_GRACE_NANOS; left > 0 && !Thread.currentThread().isInterrupted();
-                    left = until - System.nanoTime()) {
-                LockSupport.parkNanos(left);
-            }
         }
         return new HostFunctionException("fetch stopped: the execution's time ran out before " + target.url()
                 + " answered");
