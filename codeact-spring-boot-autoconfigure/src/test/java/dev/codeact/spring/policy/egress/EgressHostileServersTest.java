@@ -9,23 +9,18 @@ import dev.codeact.hyperlight.HostFunctionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import javax.net.SocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -358,44 +353,8 @@ class EgressHostileServersTest {
 
     @Nested
     class Pinning {
-        /** Sockets that record every connect and refuse, without touching the network, any but loopback. */
-        private final List<InetSocketAddress> connects = new CopyOnWriteArrayList<>();
-        private final SocketFactory recording = new SocketFactory() {
-            @Override
-            public Socket createSocket() {
-                return new Socket() {
-                    @Override
-                    public void connect(SocketAddress endpoint, int timeout) throws IOException {
-                        InetSocketAddress target = (InetSocketAddress) endpoint;
-                        connects.add(target);
-                        if (target.getAddress() == null || !target.getAddress().isLoopbackAddress()) {
-                            throw new ConnectException("the test refuses " + target + " without a packet sent");
-                        }
-                        super.connect(endpoint, timeout);
-                    }
-                };
-            }
-
-            @Override
-            public Socket createSocket(String host, int port) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Socket createSocket(InetAddress host, int port) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        private final LoopbackOnlySockets recording = new LoopbackOnlySockets(true);
+        private final List<InetSocketAddress> connects = recording.connects;
 
         /** A resolver that answers {@code answers} in turn (the last one from then on) and counts the lookups. */
         private EgressPolicy.Resolver rebinding(AtomicInteger lookups, String... answers) {

@@ -10,11 +10,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.SocketFactory;
 
 /**
- * Sockets that record every address the policy connects to and refuse, with an AssertionError, anything but
- * loopback: the tests never reach a real host, and can show that a refused request never connected.
+ * Sockets that record every address the policy connects to and refuse anything but loopback: the tests never reach
+ * a real host, and can show that a refused request never connected. The refusal is an AssertionError (a test that
+ * must never get that far), or, for tests that do connect elsewhere on purpose, a ConnectException, as a closed
+ * port would give, without a packet sent.
  */
 final class LoopbackOnlySockets extends SocketFactory {
     final List<InetSocketAddress> connects = new CopyOnWriteArrayList<>();
+    private final boolean refuseAsUnreachable;
+
+    LoopbackOnlySockets() {
+        this(false);
+    }
+
+    LoopbackOnlySockets(boolean refuseAsUnreachable) {
+        this.refuseAsUnreachable = refuseAsUnreachable;
+    }
 
     @Override
     public Socket createSocket() {
@@ -24,6 +35,9 @@ final class LoopbackOnlySockets extends SocketFactory {
                 InetSocketAddress target = (InetSocketAddress) endpoint;
                 connects.add(target);
                 if (target.getAddress() == null || !target.getAddress().isLoopbackAddress()) {
+                    if (refuseAsUnreachable) {
+                        throw new java.net.ConnectException("the test refuses " + target + " without a packet sent");
+                    }
                     throw new AssertionError("the test guard refused a connection to " + target);
                 }
                 super.connect(endpoint, timeout);

@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -506,22 +504,7 @@ class FileSessionTest {
 
     @Test
     void aWriteWaitsForTheMountsLockOnlyUntilTheDeadline() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            policy.writeLock("/work").lock(); // as a long write by another execution would
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                policy.writeLock("/work").unlock();
-            }
-        });
-        holder.start();
-        try {
-            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        try (HeldWriteLock held = HeldWriteLock.of(policy, "/work")) {
             long started = System.nanoTime();
             Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
                     () -> call("writeFile", args("/work/late.txt", "x"), Deadline.after(Duration.ofMillis(200))));
@@ -532,9 +515,6 @@ class FileSessionTest {
             assertThat(work.resolve("late.txt")).doesNotExist();
             // reads do not wait for writes
             assertThat(exists("/work/late.txt")).isFalse();
-        } finally {
-            release.countDown();
-            holder.join();
         }
         write("/work/late.txt", "now");
         assertThat(read("/work/late.txt")).isEqualTo("now");

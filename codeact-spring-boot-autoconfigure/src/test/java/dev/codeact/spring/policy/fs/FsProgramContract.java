@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,31 +142,13 @@ abstract class FsProgramContract {
                 ExecutionLimits.DEFAULT_MEMORY_BYTES, ExecutionLimits.DEFAULT_STACK_BYTES,
                 ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES,
                 ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES, Integer.MAX_VALUE);
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            writable.writeLock("/work").lock(); // as a long write by another execution would
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                writable.writeLock("/work").unlock();
-            }
-        });
-        holder.start();
-        try (FileSession session = writable.open()) {
-            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        try (HeldWriteLock held = HeldWriteLock.of(writable, "/work"); FileSession session = writable.open()) {
             long started = System.nanoTime();
             ExecutionResult result = run(session, "fs.writeFile('/work/late.txt', 'x'); return 1;", limits);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
             assertThat(result.error()).isNotNull();
             assertThat(result.error().type()).as(result.error().message()).isEqualTo(ErrorType.TIMEOUT);
             assertThat(result.error().message()).doesNotContain("did not return");
-        } finally {
-            release.countDown();
-            holder.join();
         }
         assertThat(work.resolve("late.txt")).doesNotExist();
         // the sandbox is fine afterwards
