@@ -187,11 +187,7 @@ void runtime_boot(void) {
     JSValue install = JS_Eval(context, bootstrap_js, (size_t)(bootstrap_js_end - bootstrap_js), "bootstrap.js",
                               JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRICT);
     JSValue natives = JS_NewObject(context);
-    if (JS_IsException(natives) ||
-        JS_SetPropertyFunctionList(context, natives, native_functions,
-                                   sizeof native_functions / sizeof native_functions[0]) < 0) {
-        hl_abort(HL_ABORT_BOOT_FAILED, "the native functions could not be installed");
-    }
+    JS_SetPropertyFunctionList(context, natives, native_functions, sizeof native_functions / sizeof native_functions[0]);
     encode_outcome = JS_IsException(install) ? JS_EXCEPTION : JS_Call(context, install, JS_UNDEFINED, 1, &natives);
     if (JS_IsException(encode_outcome)) {
         JSValue error = JS_GetException(context);
