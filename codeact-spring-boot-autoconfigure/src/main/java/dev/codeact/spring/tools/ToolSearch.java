@@ -36,6 +36,7 @@ public final class ToolSearch {
     private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{L}\\p{N}]+|(?<=\\p{Ll})(?=\\p{Lu})");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s");
     private static final int MIN_GROUP = 3;
+    private static final int MIN_SENTENCE_CHARS = 40;
 
     private final List<Entry> entries;
     private final Function<String, String> declarations;
@@ -104,19 +105,20 @@ public final class ToolSearch {
     }
 
     /**
-     * The index for the instructions, at most about {@code budgetBytes}: every tool's name under its prefix group,
-     * with the first sentence of its description cut to the length that keeps the index in budget (none at all if
-     * even the names fill it).
+     * The index for the instructions, within {@code budgetBytes} where names alone fit: every tool's name under its
+     * prefix group, with the first sentence of its description cut to the longest length (of 200 down to 40
+     * characters) that keeps the index in budget, or no sentences at all when even 40 do not fit: a sentence cut
+     * shorter says less than the name.
      */
     public String index(int budgetBytes) {
         Map<String, List<Entry>> groups = groups();
-        for (int chars = 200; chars >= 0; chars = chars > 40 ? chars - 20 : chars - 10) {
+        for (int chars = 200; chars >= MIN_SENTENCE_CHARS; chars -= 20) {
             String index = render(groups, chars);
-            if (index.length() <= budgetBytes || chars == 0) {
+            if (index.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= budgetBytes) {
                 return index;
             }
         }
-        throw new IllegalStateException("unreachable");
+        return render(groups, 0);
     }
 
     public int size() {
