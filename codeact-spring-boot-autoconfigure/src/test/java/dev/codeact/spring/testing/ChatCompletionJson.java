@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -35,12 +36,16 @@ final class ChatCompletionJson {
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
         message.putNull("refusal");
-        if (reply instanceof Reply.ToolCall call) {
+        List<Reply.ToolCall> calls = toolCalls(reply);
+        if (!calls.isEmpty()) {
             message.putNull("content");
-            ObjectNode toolCall = message.putArray("tool_calls").addObject();
-            toolCall.put("id", call.callId());
-            toolCall.put("type", "function");
-            toolCall.putObject("function").put("name", call.toolName()).put("arguments", call.arguments());
+            ArrayNode toolCalls = message.putArray("tool_calls");
+            for (Reply.ToolCall call : calls) {
+                ObjectNode toolCall = toolCalls.addObject();
+                toolCall.put("id", call.callId());
+                toolCall.put("type", "function");
+                toolCall.putObject("function").put("name", call.toolName()).put("arguments", call.arguments());
+            }
             choice.put("finish_reason", "tool_calls");
         } else {
             message.put("content", ((Reply.Text) reply).text());
@@ -58,22 +63,29 @@ final class ChatCompletionJson {
      */
     static void stream(OutputStream out, String id, String model, Reply reply, int promptTokens) throws IOException {
         long created = Instant.now().getEpochSecond();
-        if (reply instanceof Reply.ToolCall call) {
-            ObjectNode first = JSON.createObjectNode();
-            first.put("role", "assistant");
-            first.putNull("content");
-            ObjectNode toolCall = first.putArray("tool_calls").addObject();
-            toolCall.put("index", 0);
-            toolCall.put("id", call.callId());
-            toolCall.put("type", "function");
-            toolCall.putObject("function").put("name", call.toolName()).put("arguments", "");
-            event(out, chunk(id, created, model, first, null));
-            for (String piece : pieces(call.arguments(), 4)) {
-                ObjectNode delta = JSON.createObjectNode();
-                ObjectNode d = delta.putArray("tool_calls").addObject();
-                d.put("index", 0);
-                d.putObject("function").put("arguments", piece);
-                event(out, chunk(id, created, model, delta, null));
+        List<Reply.ToolCall> calls = toolCalls(reply);
+        if (!calls.isEmpty()) {
+            // each call as OpenAI streams it: its id and name under its index, then its arguments in pieces
+            for (int index = 0; index < calls.size(); index++) {
+                Reply.ToolCall call = calls.get(index);
+                ObjectNode first = JSON.createObjectNode();
+                if (index == 0) {
+                    first.put("role", "assistant");
+                    first.putNull("content");
+                }
+                ObjectNode toolCall = first.putArray("tool_calls").addObject();
+                toolCall.put("index", index);
+                toolCall.put("id", call.callId());
+                toolCall.put("type", "function");
+                toolCall.putObject("function").put("name", call.toolName()).put("arguments", "");
+                event(out, chunk(id, created, model, first, null));
+                for (String piece : pieces(call.arguments(), 4)) {
+                    ObjectNode delta = JSON.createObjectNode();
+                    ObjectNode d = delta.putArray("tool_calls").addObject();
+                    d.put("index", index);
+                    d.putObject("function").put("arguments", piece);
+                    event(out, chunk(id, created, model, delta, null));
+                }
             }
             event(out, chunk(id, created, model, JSON.createObjectNode(), "tool_calls"));
         } else {
@@ -98,6 +110,14 @@ final class ChatCompletionJson {
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** The tool calls of a reply, in order; none for a text. */
+    private static List<Reply.ToolCall> toolCalls(Reply reply) {
+        if (reply instanceof Reply.ToolCall call) {
+            return List.of(call);
+        }
+        return reply instanceof Reply.ToolCalls calls ? calls.calls() : List.of();
     }
 
     /** The API's error body, of type {@code invalid_request_error}. */
