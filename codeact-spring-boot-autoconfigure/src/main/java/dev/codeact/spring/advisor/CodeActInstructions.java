@@ -4,6 +4,10 @@ import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.tools.ToolDiscovery;
 import dev.codeact.spring.tools.ToolSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.ai.tool.ToolCallback;
 
 /**
  * The text appended to the system message: the program contract in a few lines, what the program may reach (only
@@ -42,22 +46,24 @@ public final class CodeActInstructions {
         for (String line : services.describe().split("\n")) {
             text.append("- ").append(line).append('\n');
         }
-        boolean declaresAll = tools.declaresAll();
-        String declarations = services.declarations() + (declaresAll ? tools.declarations() : SEARCH_DECLARATIONS);
+        List<ToolCallback> declared = tools.declared();
+        int indexed = tools.sandboxed().size() - declared.size();
+        String declarations = services.declarations() + tools.declaredDeclarations() + (indexed > 0 ? SEARCH_DECLARATIONS : "");
         if (tools.sandboxed().isEmpty()) {
             text.append("- No tools: use execute_code to compute.\n");
-        } else if (!declaresAll) {
-            text.append("\n").append(tools.sandboxed().size()).append(" tools are listed below, not declared. In a program,"
-                    + " search_tools(query) returns the best matches (by name, description and parameter names) with"
-                    + " their declarations, and describe_tool(name) one declaration. Call a listed tool directly when"
-                    + " its arguments are clear; otherwise first run a short program that returns the declarations you"
-                    + " need, then the real one.\n");
+        } else if (indexed > 0) {
+            text.append("\n").append(indexed).append(" more tools are listed after the declarations, not declared. In a"
+                    + " program, search_tools(query) returns the best matches (by name, description and parameter"
+                    + " names) with their declarations, and describe_tool(name) one declaration. Call a listed tool"
+                    + " directly when its arguments are clear; otherwise first run a short program that returns the"
+                    + " declarations you need, then the real one.\n");
         }
         if (!declarations.isEmpty()) {
             text.append("```typescript\n").append(declarations).append("```\n");
         }
-        if (!declaresAll) {
-            text.append(tools.search().index(ToolDiscovery.INDEX_BUDGET_BYTES));
+        if (indexed > 0) {
+            Set<String> full = declared.stream().map(t -> t.getToolDefinition().name()).collect(Collectors.toSet());
+            text.append(tools.search().index(ToolDiscovery.INDEX_BUDGET_BYTES, name -> !full.contains(name)));
         }
         if (!tools.approvalRequired().isEmpty()) {
             text.append("- Each call of these needs a person's approval and may be denied (ToolError): ")

@@ -4,8 +4,10 @@ package dev.codeact.spring.tools;
  * How the model learns the tools: all declared in the instructions, or an index in the instructions and the
  * declarations found on demand by programs ({@code search_tools}, {@code describe_tool}).
  *
- * @param mode all, search, or auto (search when the declarations would pass {@code thresholdBytes})
- * @param thresholdBytes size of the full declarations above which auto searches
+ * @param mode all; search (every tool indexed); or auto: every tool declared while all the declarations fit in
+ *     {@code thresholdBytes}; past it, the first tools in the catalog's order (the application's {@code @Tool} methods
+ *     first, then its other callbacks, then a request's own) declared within a quarter of it, and the rest indexed
+ * @param thresholdBytes the size of the declarations above which auto indexes
  */
 public record ToolDiscovery(Mode mode, long thresholdBytes) {
     public static final long DEFAULT_THRESHOLD_BYTES = 12 * 1024;
@@ -24,8 +26,28 @@ public record ToolDiscovery(Mode mode, long thresholdBytes) {
         return new ToolDiscovery(Mode.ALL, DEFAULT_THRESHOLD_BYTES);
     }
 
-    /** Whether a request whose tools' declarations take {@code declarationBytes} declares them all. */
-    public boolean declaresAll(long declarationBytes) {
-        return mode == Mode.ALL || mode == Mode.AUTO && declarationBytes <= thresholdBytes;
+    /** How many of the tools, whose declarations take {@code declarationBytes} each in order, are declared in full. */
+    public int declaredCount(int[] declarationBytes) {
+        if (mode == Mode.ALL) {
+            return declarationBytes.length;
+        }
+        if (mode == Mode.SEARCH) {
+            return 0;
+        }
+        long total = 0;
+        for (int bytes : declarationBytes) {
+            total += bytes;
+        }
+        if (total <= thresholdBytes) {
+            return declarationBytes.length;
+        }
+        long spent = 0;
+        for (int i = 0; i < declarationBytes.length; i++) {
+            spent += declarationBytes[i];
+            if (spent > thresholdBytes / 4) {
+                return i;
+            }
+        }
+        return declarationBytes.length;
     }
 }

@@ -111,7 +111,12 @@ public final class ToolSearch {
      * shorter says less than the name.
      */
     public String index(int budgetBytes) {
-        Map<String, List<Entry>> groups = groups();
+        return index(budgetBytes, name -> true);
+    }
+
+    /** As {@link #index(int)}, of the tools whose names {@code listed} accepts. */
+    public String index(int budgetBytes, java.util.function.Predicate<String> listed) {
+        Map<String, List<Entry>> groups = groups(listed);
         for (int chars = 200; chars >= MIN_SENTENCE_CHARS; chars -= 20) {
             String index = render(groups, chars);
             if (index.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= budgetBytes) {
@@ -144,9 +149,12 @@ public final class ToolSearch {
     }
 
     /** Tools sharing a name prefix (up to the first _, - or .) of at least MIN_GROUP members, then the rest. */
-    private Map<String, List<Entry>> groups() {
+    private Map<String, List<Entry>> groups(java.util.function.Predicate<String> listed) {
         Map<String, List<Entry>> byPrefix = new LinkedHashMap<>();
         for (Entry e : entries) {
+            if (!listed.test(e.name())) {
+                continue;
+            }
             byPrefix.computeIfAbsent(prefix(e.name()), p -> new ArrayList<>()).add(e);
         }
         Map<String, List<Entry>> groups = new LinkedHashMap<>();

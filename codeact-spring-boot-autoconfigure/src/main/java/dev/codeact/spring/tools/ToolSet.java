@@ -28,6 +28,7 @@ public final class ToolSet {
     private final ToolDiscovery discovery;
     private volatile String declarations;
     private volatile ToolSearch search;
+    private volatile List<ToolCallback> declared;
 
     ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, Map<String, Type> returnTypes,
             ApprovalGate approval, ToolDiscovery discovery) {
@@ -67,10 +68,30 @@ public final class ToolSet {
         return tool == null ? "" : ToolDeclarations.render(List.of(tool), returnTypes);
     }
 
-    /** Whether the instructions declare every tool, or carry an index that programs search ({@link #search()}). */
+    /**
+     * The sandboxed tools the instructions declare in full, as discovery decides; the others go to the index that
+     * programs search ({@link #search()}).
+     */
+    public List<ToolCallback> declared() {
+        List<ToolCallback> list = declared;
+        if (list == null) {
+            List<ToolCallback> tools = List.copyOf(sandboxed.values());
+            int[] bytes = tools.stream().mapToInt(t -> declaration(t.getToolDefinition().name())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8).length).toArray();
+            list = tools.subList(0, discovery.declaredCount(bytes));
+            declared = list;
+        }
+        return list;
+    }
+
+    /** Declarations of {@link #declared()}. */
+    public String declaredDeclarations() {
+        return ToolDeclarations.render(declared(), returnTypes);
+    }
+
+    /** Whether the instructions declare every tool, with no index. */
     public boolean declaresAll() {
-        return sandboxed.isEmpty()
-                || discovery.declaresAll(declarations().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        return declared().size() == sandboxed.size();
     }
 
     /** The sandboxed tools, searchable: what search_tools and describe_tool answer from. */

@@ -40,6 +40,21 @@ class ToolDiscoveryTest {
     }
 
     @Test
+    void pastTheThresholdTheFirstToolsAreDeclaredWithinAQuarterOfItAndTheRestIndexed() {
+        ToolSet tools = select(new ToolDiscovery(ToolDiscovery.Mode.AUTO, ToolDiscovery.DEFAULT_THRESHOLD_BYTES), CATALOG);
+        List<ToolCallback> declared = tools.declared();
+        assertThat(declared).isNotEmpty().containsExactlyElementsOf(CATALOG.subList(0, declared.size()));
+        assertThat(tools.declaredDeclarations().getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo((int) ToolDiscovery.DEFAULT_THRESHOLD_BYTES / 4);
+        String text = new CodeActInstructions("").render(tools, ExecutionLimits.defaults());
+        String first = declared.get(0).getToolDefinition().name();
+        String last = CATALOG.get(CATALOG.size() - 1).getToolDefinition().name();
+        assertThat(text).contains("declare function call_tool(name: \"" + first + "\"")
+                .doesNotContain("- " + first + "\n").contains("- " + last + "\n")
+                .contains((CATALOG.size() - declared.size()) + " more tools are listed after the declarations");
+    }
+
+    @Test
     void theInstructionsCarryACompactIndexOfEveryTool() {
         ToolSet tools = select(new ToolDiscovery(ToolDiscovery.Mode.SEARCH, 0), CATALOG);
         String text = new CodeActInstructions("").render(tools, ExecutionLimits.defaults());
