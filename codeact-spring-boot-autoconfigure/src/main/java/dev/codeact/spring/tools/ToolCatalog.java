@@ -71,6 +71,6 @@ public final class ToolCatalog {
                 sandboxed.put(name, e.getValue());
             }
         }
-        return new ToolSet(sandboxed, directTools, inventory.returnTypes(), approval);
+        return new ToolSet(sandboxed, directTools, inventory, approval);
     }
 }
