@@ -11,6 +11,9 @@ command -v objdump >/dev/null || missing+=(binutils)
 command -v xz >/dev/null || missing+=(xz-utils)
 command -v patch >/dev/null || missing+=(patch)
 command -v mvn >/dev/null || missing+=(maven)
+# the MCP tests start MCP servers from npm (installed by the build into the autoconfigure module's target/)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)
 fi
