@@ -5,11 +5,11 @@
 # tests then skip with the reason, or fail under CI=true.
 # usage: install-servers.sh DIR NAME@VERSION...
 set -euo pipefail
-dir=$1
+dir=$(mkdir -p "$1" && cd "$1" && pwd)
 shift
 if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
   echo "[codeact] npm or node not found: the MCP test servers ($*) are not installed, so the MCP tests will be" \
-    "skipped (and fail under CI=true); install Node.js 20 with npm (scripts/bootstrap.sh does)" >&2
+    "skipped (and fail under CI=true); install Node.js 20 with npm (./codeact test does)" >&2
   exit 0
 fi
 wanted=()
