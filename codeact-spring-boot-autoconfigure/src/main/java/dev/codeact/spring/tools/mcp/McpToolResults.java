@@ -51,8 +51,7 @@ public final class McpToolResults {
         return JSON.writeValueAsString(value(result));
     }
 
-    /** As {@link #toJson}, as a tree. */
-    public static JsonNode value(CallToolResult result) {
+    private static JsonNode value(CallToolResult result) {
         if (Boolean.TRUE.equals(result.isError())) {
             // the error's text wins over any structured content: a program must not mistake a failure for data
             throw new ToolReportedError(errorMessage(result));
@@ -70,7 +69,7 @@ public final class McpToolResults {
     }
 
     /** The message of a result with {@code isError}: its texts, else its structured content, else a generic one. */
-    static String errorMessage(CallToolResult result) {
+    private static String errorMessage(CallToolResult result) {
         List<String> texts = new ArrayList<>();
         if (result.content() != null) {
             result.content().stream().filter(TextContent.class::isInstance).map(c -> ((TextContent) c).text())
