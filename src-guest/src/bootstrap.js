@@ -81,6 +81,21 @@
     }
   }
 
+  // Tool discovery, for catalogs too large to declare: both are host services whose failures are ToolErrors.
+  function toolService(service, args, what) {
+    const reply = hostCall(service, stringify(args));
+    if (!reply[0]) throw toolError(reply[1], what);
+    return parse(reply[1]);
+  }
+  function search_tools(query, limit) {
+    if (typeof query !== 'string') throw new TypeError('search_tools(query, limit?): query must be a string');
+    return toolService('codeact.tools.search', { __proto__: null, query, limit: limit === undefined ? 5 : limit }, 'search_tools');
+  }
+  function describe_tool(name) {
+    if (typeof name !== 'string') throw new TypeError('describe_tool(name): name must be a string');
+    return toolService('codeact.tools.describe', { __proto__: null, name }, 'describe_tool');
+  }
+
   // Host services: the host decides what is allowed and says why when it is not; these only shape the calls.
   class FileSystemError extends Error {
     constructor(message) {
@@ -152,7 +167,8 @@
   const performance = freeze({ now: native.now_ms, get timeOrigin() { return native.time_origin(); } });
   for (const [key, value] of [['console', console], ['call_tool', call_tool], ['performance', performance],
                                ['ToolError', ToolError], ['fetch', fetch], ['Headers', Headers], ['Response', Response],
-                               ['fs', fs], ['FileSystemError', FileSystemError]]) {
+                               ['fs', fs], ['FileSystemError', FileSystemError], ['search_tools', search_tools],
+                               ['describe_tool', describe_tool]]) {
     Object.defineProperty(globalThis, key, { value, writable: false, enumerable: false, configurable: false });
   }
   Object.defineProperty(Math, 'random', { value: native.random, writable: false, configurable: false });

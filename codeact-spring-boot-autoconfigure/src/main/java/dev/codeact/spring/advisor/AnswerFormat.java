@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AnswerFormat {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String NOTE = "output was cut to fit the answer limit; return or print less (aggregate, filter, "
-            + "or select fields in the program)";
+    private static final String NOTE = "cut to fit the %d-byte answer limit; to see the rest, return or print less"
+            + " (aggregate, filter or select fields in the program), or write the full data to a file in /output, which"
+            + " reaches the application whole";
     private final int maxBytes;
 
     public AnswerFormat(int maxBytes) {
@@ -35,12 +36,12 @@ public final class AnswerFormat {
     public String format(ExecutionResult r, List<OutputFile> files) {
         JsonNode result = r.resultJson() == null ? JSON.nullNode() : JSON.readTree(r.resultJson());
         boolean truncated = r.stdoutTruncated() || r.stderrTruncated();
-        String full = render(r, r.stdout(), r.stderr(), result, files, truncated);
+        String full = render(r, r.stdout(), r.stderr(), result, files, truncated, maxBytes);
         if (utf8Length(full) <= maxBytes) {
             return full;
         }
         List<OutputFile> names = files.stream().map(f -> new OutputFile(f.name(), f.size(), f.mediaType(), null)).toList();
-        String withoutContents = render(r, r.stdout(), r.stderr(), result, names, true);
+        String withoutContents = render(r, r.stdout(), r.stderr(), result, names, true, maxBytes);
         if (utf8Length(withoutContents) <= maxBytes) {
             return withoutContents;
         }
@@ -48,13 +49,13 @@ public final class AnswerFormat {
         int budget = Math.max(0, maxBytes - 400 - Math.min(utf8Length(resultText), maxBytes / 2));
         String stdout = head(r.stdout(), budget * 2 / 3);
         String stderr = head(r.stderr(), budget / 3);
-        String cut = render(r, stdout, stderr, result, names, true);
+        String cut = render(r, stdout, stderr, result, names, true, maxBytes);
         if (utf8Length(cut) <= maxBytes) {
             return cut;
         }
         JsonNode preview = JSON.getNodeFactory().stringNode(head(resultText, Math.max(0, maxBytes - 400 - utf8Length(stdout)
                 - utf8Length(stderr))) + "…");
-        return render(r, stdout, stderr, preview, List.of(), true);
+        return render(r, stdout, stderr, preview, List.of(), true, maxBytes);
     }
 
     public String invalidInput(String message) {
@@ -65,7 +66,7 @@ public final class AnswerFormat {
     }
 
     private static String render(ExecutionResult r, String stdout, String stderr, JsonNode result, List<OutputFile> files,
-            boolean truncated) {
+            boolean truncated, int maxBytes) {
         ObjectNode root = JSON.createObjectNode();
         root.put("success", r.success());
         if (!stdout.isEmpty()) {
@@ -97,7 +98,7 @@ public final class AnswerFormat {
         }
         if (truncated) {
             root.put("truncated", true);
-            root.put("note", NOTE);
+            root.put("note", NOTE.formatted(maxBytes));
         }
         return JSON.writeValueAsString(root);
     }

@@ -2,10 +2,29 @@ package dev.codeact.spring.advisor;
 
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.spring.policy.SandboxServices;
+import dev.codeact.spring.tools.ToolDiscovery;
 import dev.codeact.spring.tools.ToolSet;
 
-/** The text appended to the system message: how to write the program, and every tool it can call. */
+/**
+ * The text appended to the system message: the program contract in a few lines, what the program may reach (only
+ * what is configured), and the tools, declared in TypeScript or, for large catalogs, indexed for search. Every
+ * request carries it, so each word must earn its place: {@code InstructionsBudgetTest} holds its fixed part to a
+ * budget.
+ */
 public final class CodeActInstructions {
+    private static final String CONTRACT = """
+            ## Answering with code
+            Use execute_code: write ONE JavaScript program that does all the work (call tools, loop, filter, compute) \
+            and returns only the final data.
+            - It is the body of an async function: `return` a JSON value or console.log it; await works; every run \
+            starts fresh.
+            - call_tool(name, args) is synchronous and returns the tool's parsed result; a failing tool throws ToolError.
+            """;
+    private static final String SEARCH_DECLARATIONS = """
+            declare function search_tools(query: string, limit?: number): { name: string; description: string; \
+            declaration: string }[];
+            declare function describe_tool(name: string): string;
+            """;
     private final String extra;
 
     public CodeActInstructions(String extra) {
@@ -17,36 +36,37 @@ public final class CodeActInstructions {
     }
 
     public String render(ToolSet tools, SandboxServices services, ExecutionLimits limits) {
-        StringBuilder text = new StringBuilder("""
-                ## Answering with code
-                You have a tool named execute_code. To use tools or compute anything, write ONE JavaScript program and \
-                run it with execute_code: call the tools, loop, filter, join and compute in the program, and return only the \
-                final data you need. Prefer a single execute_code call per request over several.
-                - The program is the body of an async function: `return` a JSON-serialisable value, or print with \
-                console.log; top-level await works.
-                - call_tool(name, args) is the only way to reach the tools below. It is synchronous, returns the tool's \
-                parsed JSON result, and throws an Error named "ToolError" with the tool's message when the tool fails.
-                - Each run starts from scratch: nothing persists between runs, so carry the values you need in the program.
-                - There are no timers; Date.now() and Math.random() work.
-                """);
-        text.append("- Limits per run: ").append(seconds(limits.timeout())).append(", ")
-                .append(size(limits.memoryBytes())).append(" of memory, ")
-                .append(size(limits.outputBytesPerStream())).append(" of output per stream.\n");
-        text.append('\n').append(services.describe());
-        String declarations = tools.declarations();
-        if (declarations.isEmpty()) {
-            text.append("\nNo tools are available to programs; use execute_code for computation only.\n");
-        } else {
-            text.append("\nTools available through call_tool:\n```typescript\n").append(declarations).append("```\n");
+        StringBuilder text = new StringBuilder(CONTRACT);
+        text.append("- Limits: ").append(seconds(limits.timeout())).append(", ").append(size(limits.memoryBytes()))
+                .append(" memory, ").append(size(limits.outputBytesPerStream())).append(" output.\n");
+        for (String line : services.describe().split("\n")) {
+            text.append("- ").append(line).append('\n');
+        }
+        boolean declaresAll = tools.declaresAll();
+        String declarations = services.declarations() + (declaresAll ? tools.declarations() : SEARCH_DECLARATIONS);
+        if (tools.sandboxed().isEmpty()) {
+            text.append("- No tools: use execute_code to compute.\n");
+        } else if (!declaresAll) {
+            text.append("\n").append(tools.sandboxed().size()).append(" tools are listed below, not declared. In a program,"
+                    + " search_tools(query) returns the best matches (by name, description and parameter names) with"
+                    + " their declarations, and describe_tool(name) one declaration. Call a listed tool directly when"
+                    + " its arguments are clear; otherwise first run a short program that returns the declarations you"
+                    + " need, then the real one.\n");
+        }
+        if (!declarations.isEmpty()) {
+            text.append("```typescript\n").append(declarations).append("```\n");
+        }
+        if (!declaresAll) {
+            text.append(tools.search().index(ToolDiscovery.INDEX_BUDGET_BYTES));
         }
         if (!tools.approvalRequired().isEmpty()) {
-            text.append("\nEvery call of these tools must be approved by a person first and may be denied (a ToolError says so): ")
+            text.append("- Each call of these needs a person's approval and may be denied (ToolError): ")
                     .append(String.join(", ", tools.approvalRequired())).append(".\n");
         }
         if (!tools.direct().isEmpty()) {
-            text.append("\nThese tools you may also call directly, outside programs: ")
+            text.append("- You may also call these directly: ")
                     .append(String.join(", ", tools.direct().stream().map(t -> t.getToolDefinition().name()).toList()))
-                    .append(". To combine several tool results, prefer execute_code.\n");
+                    .append("; to combine results, prefer execute_code.\n");
         }
         if (!extra.isEmpty()) {
             text.append('\n').append(extra).append('\n');

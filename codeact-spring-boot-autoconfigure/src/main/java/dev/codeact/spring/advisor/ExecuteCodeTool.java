@@ -19,7 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ExecuteCodeTool implements ToolCallback {
     static final String INPUT_SCHEMA = """
-            {"type":"object","properties":{"code":{"type":"string","description":"JavaScript program: the body of an async function. Call tools with call_tool(name, args); return or console.log the final data."}},"required":["code"]}""";
+            {"type":"object","properties":{"code":{"type":"string","description":"JavaScript: the body of an async function"}},"required":["code"]}""";
+    /** The tool's description, naming the backend so that logs and traces show where programs run. */
+    static String description(String backend) {
+        return "Runs one JavaScript program, as the instructions say, in an isolated sandbox (" + backend + ");"
+                + " answers JSON {success, result, stdout, stderr, error}.";
+    }
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final CodeActExecutor executor;
@@ -33,9 +38,7 @@ public final class ExecuteCodeTool implements ToolCallback {
         this.answer = answer;
         this.definition = ToolDefinition.builder()
                 .name(ExecuteCodeNames.TOOL_NAME)
-                .description("Run a JavaScript program in a fresh, isolated sandbox (" + executor.sandbox().backend()
-                        + "). The program reaches the application's tools only through call_tool(name, args), listed in"
-                        + " the instructions. Returns JSON with stdout, stderr, the returned value (result) and any error.")
+                .description(description(executor.sandbox().backend()))
                 .inputSchema(INPUT_SCHEMA)
                 .build();
     }

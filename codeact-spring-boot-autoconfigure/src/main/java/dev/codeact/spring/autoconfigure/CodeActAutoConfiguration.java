@@ -82,7 +82,7 @@ public class CodeActAutoConfiguration {
             ObjectProvider<ApprovalHandler> approvalHandler) {
         CodeActProperties.Tools tools = properties.tools();
         return new ToolCatalog(discovery, tools.include(), tools.exclude(), tools.direct(),
-                new ApprovalGate(tools.approvalRequired(), approvalHandler.getIfUnique()));
+                new ApprovalGate(tools.approvalRequired(), approvalHandler.getIfUnique()), tools.toolDiscovery());
     }
 
     @Bean

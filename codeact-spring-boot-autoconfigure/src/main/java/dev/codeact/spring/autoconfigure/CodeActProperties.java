@@ -5,6 +5,7 @@ import java.util.List;
 import dev.codeact.hyperlight.VcpuThreading;
 import dev.codeact.spring.policy.egress.EgressRule;
 import dev.codeact.spring.policy.fs.Mount;
+import dev.codeact.spring.tools.ToolDiscovery;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.Ordered;
@@ -135,12 +136,23 @@ public record CodeActProperties(
      * @param exclude tools never offered inside the sandbox, even when included
      * @param direct tools the model keeps as ordinary tool calls, next to execute_code
      * @param approvalRequired tools whose every call from a program must be approved by the ApprovalHandler bean
+     * @param discovery how the model learns the tools: "all" declares every tool in the instructions; "search" puts a
+     *     compact index there (names by prefix, each with its first sentence) and programs find declarations with
+     *     search_tools(query) and describe_tool(name); "auto" searches when the declarations would pass the threshold
+     * @param discoveryThreshold size of the tools' declarations above which "auto" switches to search
      */
     public record Tools(
             @DefaultValue("*") List<String> include,
             @DefaultValue List<String> exclude,
             @DefaultValue List<String> direct,
-            @DefaultValue List<String> approvalRequired) {
+            @DefaultValue List<String> approvalRequired,
+            @DefaultValue("auto") ToolDiscovery.Mode discovery,
+            @DefaultValue("12KB") DataSize discoveryThreshold) {
+
+        /** The discovery settings as the tool catalog takes them. */
+        public ToolDiscovery toolDiscovery() {
+            return new ToolDiscovery(discovery, discoveryThreshold.toBytes());
+        }
     }
 
     /**

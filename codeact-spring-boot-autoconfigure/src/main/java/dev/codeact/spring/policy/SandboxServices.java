@@ -32,9 +32,18 @@ public final class SandboxServices {
         return new Session(mounts.open());
     }
 
-    /** Instruction lines that say exactly what is reachable. */
+    /**
+     * Instruction lines that say exactly what is reachable, and nothing of what is not configured: a line for fetch
+     * where rules allow it (else that there is no network), and one for the files.
+     */
     public String describe() {
-        return egress.describe().strip() + "\n" + mounts.describe().strip() + "\n";
+        String network = egress.describe();
+        return (network.isEmpty() ? "No network. " : network + "\n") + mounts.describe() + "\n";
+    }
+
+    /** TypeScript declarations of the services that are configured (fetch, fs), to go with the tools'. */
+    public String declarations() {
+        return egress.declaration() + mounts.declaration();
     }
 
     /** One execution's services. */

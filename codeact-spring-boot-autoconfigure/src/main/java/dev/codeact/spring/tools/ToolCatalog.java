@@ -18,6 +18,7 @@ public final class ToolCatalog {
     private final ToolNamePatterns exclude;
     private final ToolNamePatterns direct;
     private final ApprovalGate approval;
+    private final ToolDiscovery discovery;
 
     /**
      * @param applicationTools the tools every request may use, resolved lazily once the application is up
@@ -33,7 +34,14 @@ public final class ToolCatalog {
     /** As above, with calls of some tools needing approval first. */
     public ToolCatalog(Supplier<ToolInventory> applicationTools, List<String> include, List<String> exclude,
             List<String> direct, ApprovalGate approval) {
+        this(applicationTools, include, exclude, direct, approval, ToolDiscovery.declareAll());
+    }
+
+    /** As above, with the tools declared or found on demand as {@code discovery} says. */
+    public ToolCatalog(Supplier<ToolInventory> applicationTools, List<String> include, List<String> exclude,
+            List<String> direct, ApprovalGate approval, ToolDiscovery discovery) {
         this.approval = approval;
+        this.discovery = discovery;
         this.applicationTools = applicationTools;
         this.include = ToolNamePatterns.of(include);
         this.exclude = ToolNamePatterns.of(exclude);
@@ -71,6 +79,6 @@ public final class ToolCatalog {
                 sandboxed.put(name, e.getValue());
             }
         }
-        return new ToolSet(sandboxed, directTools, inventory, approval);
+        return new ToolSet(sandboxed, directTools, inventory, approval, discovery);
     }
 }

@@ -13,22 +13,30 @@ import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The tools of one request: those programs can call (as host functions) and those that stay direct. */
 public final class ToolSet {
+    /** The host services behind the program's search_tools and describe_tool. */
+    public static final String SEARCH_SERVICE = "codeact.tools.search";
+    public static final String DESCRIBE_SERVICE = "codeact.tools.describe";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Map<String, ToolCallback> sandboxed;
     private final List<ToolCallback> direct;
     private final ToolInventory inventory;
     private final ApprovalGate approval;
+    private final ToolDiscovery discovery;
+    private volatile String declarations;
+    private volatile ToolSearch search;
 
     ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, ToolInventory inventory,
-            ApprovalGate approval) {
+            ApprovalGate approval, ToolDiscovery discovery) {
         this.sandboxed = sandboxed;
         this.direct = List.copyOf(direct);
         this.inventory = inventory;
         this.approval = approval;
+        this.discovery = discovery;
     }
 
     /** The sandboxed tools whose every call needs approval. */
@@ -46,9 +54,20 @@ public final class ToolSet {
 
     /** TypeScript-style declarations of the sandboxed tools, for the model's instructions. */
     public String declarations() {
-        List<String> declarations = new ArrayList<>();
-        sandboxed.forEach((name, tool) -> declarations.add(ToolDeclarations.declaration(tool, returnSchema(name))));
-        return String.join("\n", declarations);
+        String text = declarations;
+        if (text == null) {
+            List<String> all = new ArrayList<>();
+            sandboxed.keySet().forEach(name -> all.add(declaration(name)));
+            text = String.join("\n", all);
+            declarations = text;
+        }
+        return text;
+    }
+
+    /** One sandboxed tool's declaration. */
+    public String declaration(String name) {
+        ToolCallback tool = sandboxed.get(name);
+        return tool == null ? "" : ToolDeclarations.declaration(tool, returnSchema(name));
     }
 
     /**
@@ -62,6 +81,22 @@ public final class ToolSet {
         }
         String schema = McpTools.outputSchema(tool);
         return schema != null ? schema : inventory.returnSchema(toolName);
+    }
+
+    /** Whether the instructions declare every tool, or carry an index that programs search ({@link #search()}). */
+    public boolean declaresAll() {
+        return sandboxed.isEmpty()
+                || discovery.declaresAll(declarations().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    /** The sandboxed tools, searchable: what search_tools and describe_tool answer from. */
+    public ToolSearch search() {
+        ToolSearch s = search;
+        if (s == null) {
+            s = new ToolSearch(List.copyOf(sandboxed.values()), this::declaration);
+            search = s;
+        }
+        return s;
     }
 
     /**
@@ -104,6 +139,12 @@ public final class ToolSet {
                 }
             })));
         }
+        builder.service(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {
+            JsonNode args = JSON.readTree(argumentsJson);
+            return search().search(args.path("query").asString(""), args.path("limit").asInt(ToolSearch.DEFAULT_LIMIT));
+        }));
+        builder.service(DESCRIBE_SERVICE, observer.observe("describe_tool",
+                argumentsJson -> search().describe(JSON.readTree(argumentsJson).path("name").asString(""))));
         return builder;
     }
 

@@ -42,7 +42,7 @@ class AnswerFormatTest {
         assertThat(answer.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048);
         JsonNode node = JSON.readTree(answer);
         assertThat(node.get("truncated").asBoolean()).isTrue();
-        assertThat(node.get("note").asString()).contains("return or print less");
+        assertThat(node.get("note").asString()).contains("return or print less").contains("write the full data to a file in /output").contains("the 2048-byte answer limit");
         assertThat(node.get("result").get("n").asInt()).isEqualTo(1);
         assertThat(node.get("stdout").asString()).startsWith("éé").doesNotContain("\uFFFD");
     }

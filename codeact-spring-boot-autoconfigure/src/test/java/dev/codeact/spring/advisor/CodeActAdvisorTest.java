@@ -95,7 +95,7 @@ class CodeActAdvisorTest {
                 .contains("declare function call_tool(name: \"price\", args: {\n  sku: string;\n}): number;")
                 .contains("declare function call_tool(name: \"current_user\", args: {}): string;")
                 .contains("/** Price of a product in EUR. */")
-                .contains("- Limits per run: 30 s, 64 MiB of memory, 1 MiB of output per stream.")
+                .contains("- Limits: 30 s, 64 MiB memory, 1 MiB output.")
                 .endsWith("Answer in French.\n");
         assertThat(rewritten.prompt().getUserMessage().getText()).isEqualTo("What does KB-1 cost?");
     }
@@ -110,7 +110,7 @@ class CodeActAdvisorTest {
     void directToolsStayNextToExecuteCode() {
         ChatClientRequest rewritten = advisor(List.of("price")).rewrite(request(ToolCallingChatOptions.builder().build(), true));
         assertThat(toolNames(rewritten)).containsExactly("execute_code", "price");
-        assertThat(rewritten.prompt().getSystemMessage().getText()).contains("you may also call directly, outside programs: price");
+        assertThat(rewritten.prompt().getSystemMessage().getText()).contains("- You may also call these directly: price;");
     }
 
     @Test

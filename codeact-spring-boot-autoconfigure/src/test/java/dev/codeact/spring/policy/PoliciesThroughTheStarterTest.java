@@ -57,9 +57,10 @@ class PoliciesThroughTheStarterTest {
             ChatClientRequest request = ChatClientRequest.builder()
                     .prompt(new Prompt(List.of(new UserMessage("hi")), ToolCallingChatOptions.builder().build())).context(Map.of()).build();
             String system = advisor.rewrite(request).prompt().getSystemMessage().getText();
-            assertThat(system).contains("https://api.example.com:443/v1/...").contains("the host adds the credentials")
-                    .contains("/data: read-only").contains("/output: writable")
-                    .contains("Every call of these tools must be approved by a person first and may be denied (a ToolError says so): pay.")
+            assertThat(system).contains("https://api.example.com:443/v1/...").contains("(credentials added by the host)")
+                    .contains("/data (read-only)").contains("/output (writable")
+                    .contains("declare function fetch(").contains("declare const fs:")
+                    .contains("- Each call of these needs a person's approval and may be denied (ToolError): pay.")
                     .doesNotContain("secret").doesNotContain(data.toString());
         });
     }
@@ -70,8 +71,7 @@ class PoliciesThroughTheStarterTest {
         runner("graaljs").withPropertyValues("codeact.mounts[1].guest-path=/work", "codeact.mounts[1].host-path=" + work,
                 "codeact.mounts[1].writable=true", "codeact.mounts[1].quota=1MB", "codeact.mounts[1].max-entries=5",
                 "codeact.output.max-entries=7").run(context -> assertThat(context.getBean(SandboxServices.class).describe())
-                        .contains("/data: read-only\n", "/work: writable, quota 1MB, at most 5 files and directories\n",
-                                "/output: writable, quota 10MB, at most 7 files and directories;"));
+                        .contains("/data (read-only)", "/work (writable, 1MB, 5 entries)", "/output (writable, 10MB, 7 entries;"));
     }
 
     @Test

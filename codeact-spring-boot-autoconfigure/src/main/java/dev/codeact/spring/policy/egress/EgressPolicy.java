@@ -218,45 +218,42 @@ public final class EgressPolicy {
         return this::call;
     }
 
+    /** fetch as the program sees it, in TypeScript, for the model's instructions; empty when no rule allows anything. */
+    public String declaration() {
+        return rules.isEmpty() ? "" : """
+                declare function fetch(url: string, init?: { method?: string; headers?: Record<string, string>; \
+                body?: string | object }): Promise<{ status: number; ok: boolean; url: string; redirected: boolean; \
+                headers: { get(name: string): string | null }; text(): Promise<string>; json(): Promise<any> }>;
+                """;
+    }
+
     /**
-     * Lines for the model's instructions saying exactly what fetch may reach, without the injected headers.
+     * What fetch may reach, in one line for the model's instructions (empty when nothing): the rules, without the
+     * headers the host injects.
      */
     public String describe() {
         if (rules.isEmpty()) {
-            return "fetch is not allowed: no egress rules are configured, so every fetch() call fails with a TypeError.";
+            return "";
         }
-        StringBuilder out = new StringBuilder();
-        out.append("fetch(url, {method, headers, body}) may reach only the following; anything else fails with a"
-                + " TypeError naming the rule it would need:\n");
+        List<String> allowed = new ArrayList<>();
         boolean credentials = false;
         for (EgressRule rule : rules) {
-            out.append("- ").append(String.join(", ", rule.methods())).append(' ').append(rule.scheme()).append("://")
-                    .append(SpecialAddresses.urlHost(rule.host())).append(':').append(rule.effectivePort())
+            StringBuilder r = new StringBuilder(String.join("|", rule.methods())).append(' ').append(rule.scheme())
+                    .append("://").append(SpecialAddresses.urlHost(rule.host())).append(':').append(rule.effectivePort())
                     .append(rule.pathPrefix()).append("...");
-            List<String> notes = new ArrayList<>();
             if (isWildcard(rule)) {
-                notes.add("any subdomain of " + rule.host().substring(2) + ", not " + rule.host().substring(2)
-                        + " itself");
+                r.append(" (subdomains only)");
             }
             if (!rule.headers().isEmpty()) {
-                notes.add("the host adds the credentials");
+                r.append(" (credentials added by the host)");
                 credentials = true;
             }
-            if (!notes.isEmpty()) {
-                out.append(" (").append(String.join("; ", notes)).append(')');
-            }
-            out.append('\n');
+            allowed.add(r.toString());
         }
-        if (credentials) {
-            out.append("Where the host adds the credentials, do not send your own.\n");
-        }
-        out.append(maxRedirects == 0 ? "Redirects are not followed: a redirect fails."
-                        : "Redirects are followed (at most " + maxRedirects + "), each checked against the same rules.")
-                .append(" Each fetch() call has ").append(timeout.toMillis())
-                .append(" ms in all; response bodies over ").append(maxResponseBytes)
-                .append(" bytes fail. The response has status, ok, url, redirected, headers.get(name), text() and"
-                        + " json(); bodies are text (UTF-8).");
-        return out.toString();
+        return "fetch may reach only: " + String.join("; ", allowed) + "; anything else throws a TypeError."
+                + (credentials ? " Do not send credentials the host adds." : "")
+                + (maxRedirects == 0 ? " Redirects fail." : " Redirects (up to " + maxRedirects + ") are checked again.")
+                + " Each call: " + timeout.toMillis() + " ms, bodies up to " + maxResponseBytes + " bytes of text.";
     }
 
     private String call(String argumentsJson, Deadline deadline) {

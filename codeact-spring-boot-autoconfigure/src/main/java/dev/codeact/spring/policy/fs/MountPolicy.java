@@ -121,31 +121,33 @@ public final class MountPolicy {
         }
     }
 
+    /** fs as the program sees it, in TypeScript, for the model's instructions; empty when only /output exists. */
+    public String declaration() {
+        return areas.isEmpty() ? "" : """
+                declare const fs: { readFile(path: string): string; writeFile(path: string, text: string | object): void; \
+                readdir(path: string): string[]; stat(path: string): { size: number; isFile: boolean; isDirectory: boolean; \
+                modifiedMs: number }; exists(path: string): boolean };
+                """;
+    }
+
     /**
-     * Instructions for the model: which guest paths exist, which are writable and with what quota, and the
-     * {@code fs} API. Host paths are never named.
+     * Which guest paths exist, in one line for the model's instructions: the mounts (read-only, or writable with their
+     * quota) and /output. Host paths are never named.
      */
     public String describe() {
-        StringBuilder s = new StringBuilder();
-        s.append("Files: programs have a synchronous `fs` object. Only these directories exist; any other path fails")
-                .append(" with FileSystemError:\n");
-        for (Area area : areas) {
-            s.append("- ").append(area.guestPath()).append(area.writable()
-                    ? ": writable, quota " + formatSize(area.quotaBytes()) + limits(area.maxEntries()) : ": read-only")
-                    .append('\n');
+        String output = OUTPUT + " (writable, " + formatSize(outputQuotaBytes) + limits(outputMaxEntries)
+                + "; empty at the start; its files are returned with the result)";
+        if (areas.isEmpty()) {
+            return "Files: only " + output + ", with fs.writeFile(path, text).";
         }
-        s.append("- ").append(OUTPUT).append(": writable, quota ").append(formatSize(outputQuotaBytes))
-                .append(limits(outputMaxEntries))
-                .append("; empty at the start of every execution. Files the program leaves in ").append(OUTPUT)
-                .append(" are returned with the result, so write files meant for the user there.\n");
-        s.append("fs.readFile(path) returns a UTF-8 text file's content as a string; fs.writeFile(path, text) creates or")
-                .append(" replaces a file (parent directories are created; a non-string is written as JSON);")
-                .append(" fs.readdir(path) returns the sorted names in a directory; fs.stat(path) returns")
-                .append(" {size, isFile, isDirectory, modifiedMs}; fs.exists(path) returns true or false.")
-                .append(" Paths are absolute, e.g. ").append(areas.isEmpty() ? OUTPUT : areas.get(0).guestPath())
-                .append("/name.txt; '..' may not leave a directory listed above; at most ").append(GuestPaths.MAX_DEPTH)
-                .append(" names deep.\n");
-        return s.toString();
+        List<String> paths = new ArrayList<>();
+        for (Area area : areas) {
+            paths.add(area.guestPath() + (area.writable()
+                    ? " (writable, " + formatSize(area.quotaBytes()) + limits(area.maxEntries()) + ")" : " (read-only)"));
+        }
+        paths.add(output);
+        return "fs paths (absolute, at most " + GuestPaths.MAX_DEPTH + " names deep; others throw FileSystemError): "
+                + String.join(", ", paths) + ".";
     }
 
     /** The write lock of the area at {@code guestPath}: tests hold it to see a write wait. */
@@ -171,7 +173,7 @@ public final class MountPolicy {
     // ---------------------------------------------------------------- internals
 
     private static String limits(int maxEntries) {
-        return ", at most " + maxEntries + " files and directories";
+        return ", " + maxEntries + " entries";
     }
 
     static String formatSize(long bytes) {

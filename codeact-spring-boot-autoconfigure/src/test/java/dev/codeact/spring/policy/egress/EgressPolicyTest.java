@@ -531,7 +531,7 @@ class EgressPolicyTest {
             for (String text : texts) {
                 assertThat(text).doesNotContainIgnoringCase("s3cret").doesNotContainIgnoringCase("x-api-key");
             }
-            assertThat(policy.describe()).contains("the host adds the credentials");
+            assertThat(policy.describe()).contains("(credentials added by the host)");
         }
 
         @Test
@@ -626,9 +626,8 @@ class EgressPolicyTest {
     class Describe {
         @Test
         void withoutRules() {
-            assertThat(policy().describe())
-                    .isEqualTo("fetch is not allowed: no egress rules are configured, so every fetch() call fails with a"
-                            + " TypeError.");
+            assertThat(policy().describe()).isEmpty();
+            assertThat(policy().declaration()).isEmpty();
         }
 
         @Test
@@ -638,15 +637,12 @@ class EgressPolicyTest {
                             Map.of("Authorization", "Bearer s3cret")),
                     new EgressRule("http", "*.example.org", 8080, null, null, null)),
                     Duration.ofSeconds(10), 1_048_576, 5);
-            assertThat(policy.describe()).isEqualTo("""
-                    fetch(url, {method, headers, body}) may reach only the following; anything else fails with a \
-                    TypeError naming the rule it would need:
-                    - GET, POST https://api.example.com:443/v1/... (the host adds the credentials)
-                    - GET http://*.example.org:8080/... (any subdomain of example.org, not example.org itself)
-                    Where the host adds the credentials, do not send your own.
-                    Redirects are followed (at most 5), each checked against the same rules. Each fetch() call has \
-                    10000 ms in all; response bodies over 1048576 bytes fail. The response has status, ok, url, \
-                    redirected, headers.get(name), text() and json(); bodies are text (UTF-8).""");
+            assertThat(policy.describe()).isEqualTo("fetch may reach only: GET|POST https://api.example.com:443/v1/..."
+                    + " (credentials added by the host); GET http://*.example.org:8080/... (subdomains only); anything"
+                    + " else throws a TypeError. Do not send credentials the host adds. Redirects (up to 5) are checked"
+                    + " again. Each call: 10000 ms, bodies up to 1048576 bytes of text.");
+            assertThat(policy.declaration()).startsWith("declare function fetch(url: string, init?:")
+                    .contains("headers: { get(name: string): string | null }; text(): Promise<string>; json(): Promise<any>");
         }
     }
 
@@ -682,7 +678,7 @@ class EgressPolicyTest {
     @Test
     void withMaxRedirectsZeroARedirectFails() {
         EgressPolicy policy = policy(Duration.ofSeconds(5), 1 << 20, 0, serverRule());
-        assertThat(policy.describe()).contains("Redirects are not followed: a redirect fails.");
+        assertThat(policy.describe()).contains("Redirects fail.");
         assertThat(failure(policy, "GET", url("/redirect?to=" + enc("/echo/zero"))))
                 .startsWith("fetch failed: too many redirects (more than 0)");
         assertThat(server.requests).noneMatch(r -> r.startsWith("GET /echo/zero"));

@@ -22,13 +22,16 @@ class MountPolicyTest {
         MountPolicy policy = new MountPolicy(List.of(new Mount("/data", data, false, null, null),
                 new Mount("/work/", work, true, DataSize.ofKilobytes(512), null)), DataSize.ofMegabytes(10).toBytes(), 16384);
         String text = policy.describe();
-        assertThat(text).contains("- /data: read-only\n", "- /work: writable, quota 512KB, at most 1000 files and directories\n",
-                "- /output: writable, quota 10MB, at most 1000 files and directories;", "at most 32 names deep", "fs.readFile(path)", "fs.writeFile(path, text)", "fs.readdir(path)",
-                "fs.stat(path)", "fs.exists(path)", "FileSystemError");
-        assertThat(text).doesNotContain(tmp.toString()).doesNotContain("host");
-        assertThat(new MountPolicy(List.of(), 1000, 7, 0).describe())
-                .contains("- /output: writable, quota 1000 bytes, at most 7 files and directories;")
-                .doesNotContain("- /data");
+        assertThat(text).isEqualTo("fs paths (absolute, at most 32 names deep; others throw FileSystemError): /data"
+                + " (read-only), /work (writable, 512KB, 1000 entries), /output (writable, 10MB, 1000 entries; empty at the"
+                + " start; its files are returned with the result).");
+        assertThat(policy.declaration()).contains("readFile(path: string): string", "writeFile(path: string, text: string | object)",
+                "readdir(path: string): string[]", "stat(path: string)", "exists(path: string): boolean");
+        assertThat(text + policy.declaration()).doesNotContain(tmp.toString()).doesNotContain("host");
+        MountPolicy outputOnly = new MountPolicy(List.of(), 1000, 7, 0);
+        assertThat(outputOnly.describe()).isEqualTo("Files: only /output (writable, 1000 bytes, 7 entries; empty at the"
+                + " start; its files are returned with the result), with fs.writeFile(path, text).");
+        assertThat(outputOnly.declaration()).isEmpty();
     }
 
     @Test

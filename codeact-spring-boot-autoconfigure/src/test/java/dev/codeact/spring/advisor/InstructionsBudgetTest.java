@@ -1,0 +1,49 @@
+package dev.codeact.spring.advisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.codeact.hyperlight.ExecutionLimits;
+import dev.codeact.spring.policy.SandboxServices;
+import dev.codeact.spring.tools.ToolCatalog;
+import dev.codeact.spring.tools.ToolInventory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What CodeAct adds to every request before any tool is declared: the instructions of an application with the
+ * default configuration, and the execute_code tool's own definition. Measured in UTF-8 bytes and in tokens of
+ * OpenAI's o200k_base encoding; it fails when the fixed part grows past its budget. Before the instructions were
+ * made lean: 2,329 bytes (1,863 bytes and 434 tokens of instructions, 466 bytes of tool definition).
+ */
+class InstructionsBudgetTest {
+    private static final Encoding O200K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private static final int BUDGET_BYTES = 960;
+    private static final int BUDGET_TOKENS = 240;
+
+    @Test
+    void theFixedPartStaysWithinItsBudget() {
+        String instructions = new CodeActInstructions("").render(
+                new ToolCatalog(() -> ToolInventory.of(List.of()), List.of("*"), List.of(), List.of()).select(List.of()),
+                SandboxServices.defaults(), ExecutionLimits.defaults());
+        String tool = ExecuteCodeTool.description("graaljs") + ExecuteCodeTool.INPUT_SCHEMA;
+        int bytes = (instructions + tool).getBytes(StandardCharsets.UTF_8).length;
+        int tokens = O200K.countTokens(instructions) + O200K.countTokens(tool);
+        System.out.printf("fixed part: %d bytes, %d tokens (instructions %d bytes, %d tokens)%n", bytes, tokens,
+                instructions.getBytes(StandardCharsets.UTF_8).length, O200K.countTokens(instructions));
+        assertThat(bytes).as("bytes of the fixed part:%n%s%n%s", instructions, tool).isLessThanOrEqualTo(BUDGET_BYTES);
+        assertThat(tokens).as("tokens of the fixed part").isLessThanOrEqualTo(BUDGET_TOKENS);
+    }
+
+    @Test
+    void itSaysWhatIsNotConfiguredInOneLine() {
+        String instructions = new CodeActInstructions("").render(
+                new ToolCatalog(() -> ToolInventory.of(List.of()), List.of("*"), List.of(), List.of()).select(List.of()),
+                SandboxServices.defaults(), ExecutionLimits.defaults());
+        assertThat(instructions).contains("- No network. Files: only /output").doesNotContain("fetch(")
+                .doesNotContain("declare const fs");
+    }
+}
