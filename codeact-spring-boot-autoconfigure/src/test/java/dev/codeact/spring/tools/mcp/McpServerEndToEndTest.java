@@ -178,6 +178,16 @@ abstract class McpServerEndToEndTest {
     }
 
     @Test
+    void describeToolShowsAnMcpToolWithItsReturnType() {
+        MODEL.enqueue(executeCode("call_desc", "return describe_tool(\"search_nodes\");"), text("It searches."));
+
+        chatClient.prompt().user("How do I search the graph?").call().content();
+
+        JsonNode toolResult = toolResult(MODEL.request(1), "call_desc");
+        assertThat(toolResult.path("result").asString()).as(toolResult.toString()).isEqualTo(SEARCH_NODES_DECLARATION);
+    }
+
+    @Test
     void aProgramUsesMcpResultsAsDataAndOnlyItsResultReachesTheModel() throws IOException {
         MODEL.enqueue(executeCode("call_1", PROGRAM), text("git and gitk are about git."));
 
