@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.spring.tools.mcp.McpTools;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import org.springframework.util.StringUtils;
 /**
  * Finds the application's tools once every singleton exists: each bean's {@code @Tool} methods (Spring AI
  * has no scanner for them), every {@link ToolCallback} bean and every {@link ToolCallbackProvider} bean, so
- * MCP client tools come along. The first tool of a name wins; later ones are logged and skipped.
+ * MCP client tools come along, with their {@code outputSchema} as return schema. The first tool of a name wins;
+ * later ones are logged and skipped.
  */
 public final class ToolBeanDiscovery implements SmartInitializingSingleton, Supplier<ToolInventory> {
     private static final Log LOG = LogFactory.getLog(ToolBeanDiscovery.class);
@@ -89,7 +91,14 @@ public final class ToolBeanDiscovery implements SmartInitializingSingleton, Supp
                 add(tools, tool, "provider '" + name + "'");
             }
         });
-        return new ToolInventory(new ArrayList<>(tools.values()), returnTypes);
+        Map<String, String> returnSchemas = new LinkedHashMap<>();
+        tools.forEach((name, tool) -> {
+            String schema = McpTools.outputSchema(tool);
+            if (schema != null) {
+                returnSchemas.put(name, schema);
+            }
+        });
+        return new ToolInventory(new ArrayList<>(tools.values()), returnTypes, returnSchemas);
     }
 
     private static void add(Map<String, ToolCallback> tools, ToolCallback tool, String source) {

@@ -79,6 +79,6 @@ public final class ToolCatalog {
                 sandboxed.put(name, e.getValue());
             }
         }
-        return new ToolSet(sandboxed, directTools, inventory.returnTypes(), approval, discovery);
+        return new ToolSet(sandboxed, directTools, inventory, approval, discovery);
     }
 }

@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Renders tools as TypeScript-style {@code call_tool} overloads, one per tool, with the description and
- * parameter docs from the tool's JSON schema and, where the Java return type is known, its shape:
+ * parameter docs from the tool's JSON schema and, where known, the shape of what it returns: a JSON schema, that of
+ * an MCP tool's {@code outputSchema} or the one generated from a {@code @Tool} method's Java return type:
  *
  * <pre>
  * /** Find a customer by id. *&#47;
@@ -29,23 +30,48 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ToolDeclarations {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_DEPTH = 6;
+    /** What Spring AI hands back for a void {@code @Tool} method: a confirmation text. */
+    private static final String VOID_SCHEMA = "{\"type\":\"string\"}";
 
     private ToolDeclarations() {
     }
 
+    /** The declarations of {@code tools}, their return shapes from Java return types by tool name. */
     public static String render(Collection<ToolCallback> tools, Map<String, Type> returnTypes) {
-        StringBuilder out = new StringBuilder();
+        List<String> declarations = new ArrayList<>();
         for (ToolCallback tool : tools) {
-            ToolDefinition d = tool.getToolDefinition();
-            if (!out.isEmpty()) {
-                out.append('\n');
-            }
-            appendDoc(out, "", d.description());
-            out.append("declare function call_tool(name: ").append(JSON.writeValueAsString(d.name())).append(", args: ");
-            out.append(argumentsBlock(parse(d.inputSchema())));
-            out.append("): ").append(returnShape(returnTypes.get(d.name()))).append(";\n");
+            declarations.add(declaration(tool, returnSchema(returnTypes.get(tool.getToolDefinition().name()))));
         }
-        return out.toString();
+        return String.join("\n", declarations);
+    }
+
+    /**
+     * The declaration of one tool, ending in a newline.
+     *
+     * @param returnSchema the JSON schema of what the tool returns, or null where unknown ({@code any})
+     */
+    public static String declaration(ToolCallback tool, String returnSchema) {
+        ToolDefinition d = tool.getToolDefinition();
+        StringBuilder out = new StringBuilder();
+        appendDoc(out, "", d.description());
+        out.append("declare function call_tool(name: ").append(JSON.writeValueAsString(d.name())).append(", args: ");
+        out.append(argumentsBlock(parse(d.inputSchema())));
+        return out.append("): ").append(returnShape(returnSchema)).append(";\n").toString();
+    }
+
+    /** The JSON schema of a Java return type as Spring AI serialises it, or null when there is none to be had. */
+    public static String returnSchema(Type type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == void.class || type == Void.class) {
+            return VOID_SCHEMA;
+        }
+        try {
+            return JsonSchemaGenerator.generateForType(type);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The arguments of one tool on one line, for error messages. */
@@ -70,17 +96,11 @@ public final class ToolDeclarations {
         return out.append("}").toString();
     }
 
-    private static String returnShape(Type type) {
-        if (type == null) {
-            return "any";
-        }
-        if (type == void.class || type == Void.class) {
-            return "string";
-        }
+    private static String returnShape(String returnSchema) {
+        JsonNode schema = parse(returnSchema);
         try {
-            JsonNode schema = parse(JsonSchemaGenerator.generateForType(type));
-            return new Renderer(schema).type(schema, 0);
-        } catch (RuntimeException e) {
+            return schema.isEmpty() ? "any" : new Renderer(schema).type(schema, 0);
+        } catch (RuntimeException e) { // a schema it cannot follow still leaves the tool declared
             return "any";
         }
     }

@@ -4,7 +4,8 @@ import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.approval.ApprovalGate;
-import java.lang.reflect.Type;
+import dev.codeact.spring.tools.mcp.McpTools;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +24,18 @@ public final class ToolSet {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Map<String, ToolCallback> sandboxed;
     private final List<ToolCallback> direct;
-    private final Map<String, Type> returnTypes;
+    private final ToolInventory inventory;
     private final ApprovalGate approval;
     private final ToolDiscovery discovery;
     private volatile String declarations;
     private volatile ToolSearch search;
     private volatile List<ToolCallback> declared;
 
-    ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, Map<String, Type> returnTypes,
+    ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, ToolInventory inventory,
             ApprovalGate approval, ToolDiscovery discovery) {
         this.sandboxed = sandboxed;
         this.direct = List.copyOf(direct);
-        this.returnTypes = returnTypes;
+        this.inventory = inventory;
         this.approval = approval;
         this.discovery = discovery;
     }
@@ -56,7 +57,9 @@ public final class ToolSet {
     public String declarations() {
         String text = declarations;
         if (text == null) {
-            text = ToolDeclarations.render(sandboxed.values(), returnTypes);
+            List<String> all = new ArrayList<>();
+            sandboxed.keySet().forEach(name -> all.add(declaration(name)));
+            text = String.join("\n", all);
             declarations = text;
         }
         return text;
@@ -65,7 +68,20 @@ public final class ToolSet {
     /** One sandboxed tool's declaration. */
     public String declaration(String name) {
         ToolCallback tool = sandboxed.get(name);
-        return tool == null ? "" : ToolDeclarations.render(List.of(tool), returnTypes);
+        return tool == null ? "" : ToolDeclarations.declaration(tool, returnSchema(name));
+    }
+
+    /**
+     * The JSON schema of what a sandboxed tool returns, or null where unknown: the callback's own (an MCP tool's
+     * {@code outputSchema}, so a request's MCP tools have theirs too), else the application inventory's.
+     */
+    public String returnSchema(String toolName) {
+        ToolCallback tool = sandboxed.get(toolName);
+        if (tool == null) {
+            return null;
+        }
+        String schema = McpTools.outputSchema(tool);
+        return schema != null ? schema : inventory.returnSchema(toolName);
     }
 
     /**
@@ -107,7 +123,8 @@ public final class ToolSet {
     /**
      * The sandboxed tools as host functions that run with this request's {@link ToolContext}. A tool's
      * failure becomes the message of the JavaScript error the program sees; results that are not JSON (some
-     * providers return plain text) are handed over as a JSON string.
+     * providers return plain text) are handed over as a JSON string. MCP tools are called through their client,
+     * so a program gets their data, not the content list ({@link McpTools}).
      */
     public HostFunctions hostFunctions(ToolContext context) {
         return hostFunctionsBuilder(context).build();
@@ -127,21 +144,20 @@ public final class ToolSet {
         for (ToolCallback tool : sandboxed.values()) {
             String name = tool.getToolDefinition().name();
             ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
+            McpTools.McpTool mcp = McpTools.of(tool);
             builder.register(name, observer.observe(name, approval.guard(name, context.getContext(), argumentsJson -> {
                 List<String> problems = check.problems(argumentsJson);
                 if (!problems.isEmpty()) {
                     throw new HostFunctionException("wrong arguments for tool '" + name + "': " + String.join("; ", problems)
                             + "; expected " + ToolDeclarations.argumentsType(tool.getToolDefinition().inputSchema()));
                 }
-                String result;
                 try {
-                    result = tool.call(argumentsJson, context);
+                    return mcp != null ? mcp.call(argumentsJson, context) : asJson(tool.call(argumentsJson, context));
                 } catch (ToolExecutionException e) {
                     throw new HostFunctionException(failureMessage(tool, e.getCause() != null ? e.getCause() : e));
                 } catch (RuntimeException e) {
                     throw new HostFunctionException(failureMessage(tool, e));
                 }
-                return asJson(result);
             })));
         }
         builder.service(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {

@@ -57,6 +57,20 @@ class ToolCatalogTest {
     }
 
     @Test
+    void anInventorysReturnSchemaWinsOverItsReturnTypeAndIsDeclared() {
+        ToolInventory inventory = new ToolInventory(List.of(ToolCallbacks.from(new Tools())),
+                Map.of("add", int.class, "delete_all", String.class),
+                Map.of("add", "{\"type\":\"object\",\"properties\":{\"sum\":{\"type\":\"integer\"}}}"));
+        ToolSet set = new ToolCatalog(() -> inventory, List.of("*"), List.of(), List.of()).select(List.of());
+
+        assertThat(set.returnSchema("add")).isEqualTo(inventory.returnSchemas().get("add"));
+        assertThat(set.returnSchema("explode")).isNull();
+        assertThat(set.returnSchema("nope")).isNull();
+        assertThat(set.declarations()).contains("declare function call_tool(name: \"add\"", "}): { sum?: number };\n",
+                "}): string;\n", "}): any;\n");
+    }
+
+    @Test
     void requestToolsJoinAndWinOverApplicationToolsOfTheSameName() throws Exception {
         ToolCallback requestAdd = FunctionToolCallback.builder("add", (Map<String, Object> in) -> "request").inputType(Map.class)
                 .description("request add").build();

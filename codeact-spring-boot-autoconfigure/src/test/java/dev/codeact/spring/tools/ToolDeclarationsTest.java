@@ -43,6 +43,28 @@ class ToolDeclarationsTest {
     }
 
     @Test
+    void aJsonSchemaReturnIsRenderedAsAJavaReturnTypeIs() throws Exception {
+        ToolCallback tool = ToolCallbacks.from(new CustomerTools())[0];
+        // an MCP outputSchema as @modelcontextprotocol/server-memory declares it (zod's draft-07 output)
+        String outputSchema = """
+                {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{
+                  "entities":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},
+                    "observations":{"type":"array","items":{"type":"string"}}},"required":["name","observations"],
+                    "additionalProperties":false}}},
+                 "required":["entities"],"additionalProperties":false}""";
+        assertThat(ToolDeclarations.declaration(tool, outputSchema))
+                .endsWith("}): { entities: { name: string; observations: string[] }[] };\n");
+
+        Map<String, java.lang.reflect.Type> javaReturn = Map.of("find_customer",
+                CustomerTools.class.getDeclaredMethod("findCustomer", String.class, Boolean.class).getGenericReturnType());
+        assertThat(ToolDeclarations.declaration(tool, ToolDeclarations.returnSchema(javaReturn.get("find_customer"))))
+                .isEqualTo(ToolDeclarations.render(List.of(tool), javaReturn));
+        assertThat(ToolDeclarations.declaration(tool, null)).endsWith("}): any;\n");
+        assertThat(ToolDeclarations.declaration(tool, "{not json")).endsWith("}): any;\n");
+        assertThat(ToolDeclarations.declaration(tool, ToolDeclarations.returnSchema(void.class))).endsWith("}): string;\n");
+    }
+
+    @Test
     void unknownReturnTypesAreAnyAndEmptyArgumentsAnEmptyObject() {
         ToolCallback tool = FunctionToolCallback.builder("now", () -> "2026-11-23").description("Today's date.")
                 .inputType(Void.class).build();
