@@ -102,7 +102,7 @@ public final class ToolSet {
 
     /** Declarations of {@link #declared()}. */
     public String declaredDeclarations() {
-        return ToolDeclarations.render(declared(), returnTypes);
+        return String.join("\n", declared().stream().map(t -> declaration(t.getToolDefinition().name())).toList());
     }
 
     /** Whether the instructions declare every tool, with no index. */
