@@ -8,11 +8,11 @@
 #include "guest.h"
 #include "quickjs.h"
 
-extern const char bootstrap_js[], bootstrap_js_end[];
+extern const char runtime_js[], runtime_js_end[];
 
 static JSRuntime *runtime;
 static JSContext *context;
-static JSValue encode_outcome; /* bootstrap's (phase, ok, value) -> outcome JSON string */
+static JSValue encode_outcome; /* runtime.js's (phase, ok, value) -> outcome JSON string */
 static uint64_t random_state;
 static uint32_t stack_overflows_at_start;
 
@@ -184,7 +184,7 @@ void runtime_boot(void) {
     JS_SetInterruptHandler(runtime, interrupt_requested, NULL);
     context = JS_NewContext(runtime);
     if (!context) hl_abort(HL_ABORT_BOOT_FAILED, "JS_NewContext failed");
-    JSValue install = JS_Eval(context, bootstrap_js, (size_t)(bootstrap_js_end - bootstrap_js), "bootstrap.js",
+    JSValue install = JS_Eval(context, runtime_js, (size_t)(runtime_js_end - runtime_js), "runtime.js",
                               JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRICT);
     JSValue natives = JS_NewObject(context);
     JS_SetPropertyFunctionList(context, natives, native_functions, sizeof native_functions / sizeof native_functions[0]);
@@ -192,7 +192,7 @@ void runtime_boot(void) {
     if (JS_IsException(encode_outcome)) {
         JSValue error = JS_GetException(context);
         const char *message = JS_ToCString(context, error);
-        hl_abort(HL_ABORT_BOOT_FAILED, message ? message : "bootstrap.js failed");
+        hl_abort(HL_ABORT_BOOT_FAILED, message ? message : "runtime.js failed");
     }
     JS_FreeValue(context, natives);
     JS_FreeValue(context, install);
@@ -212,7 +212,7 @@ static void drain_jobs(void) {
 }
 
 /*
- * Hands the bootstrap's encoding of the outcome to the host. The encoder runs under the program's own limits:
+ * Hands runtime.js's encoding of the outcome to the host. The encoder runs under the program's own limits:
  * a result's toJSON is program code. Returns 0 when it did not produce an outcome.
  */
 static int encode_and_finish(const char *phase, int ok, JSValueConst value) {

@@ -20,11 +20,11 @@ _start:
 mxcsr_default:
     .long 0x1F80 /* all exceptions masked, round to nearest */
 
-/* The bootstrap script, embedded so the guest needs no file system. */
+/* The program-facing JavaScript (runtime.js), embedded so the guest needs no file system. */
     .section .rodata
-    .globl bootstrap_js, bootstrap_js_end
-bootstrap_js:
-    .incbin BOOTSTRAP_JS_PATH
-bootstrap_js_end:
+    .globl runtime_js, runtime_js_end
+runtime_js:
+    .incbin RUNTIME_JS_PATH
+runtime_js_end:
     .byte 0
     .section .note.GNU-stack, "", @progbits

@@ -56,18 +56,18 @@ import org.graalvm.polyglot.proxy.ProxyObject;
 /**
  * Programs run in GraalJS (community edition) inside this JVM: the in-process alternative to the KVM backend.
  *
- * <p>The program-facing API is the KVM guest's own: the same {@code bootstrap.js} (from hyperlight-jna's jar)
+ * <p>The program-facing API is the KVM guest's own: the same {@code runtime.js} (from hyperlight-jna's jar)
  * installs {@code console}, {@code call_tool}, {@code ToolError} and {@code performance} over a {@code native}
  * object, the program runs as the body of {@code (async function () {...})} evaluated as {@code program.js},
- * promise jobs are drained, and the bootstrap's encoder produces the same outcome JSON, decoded with
+ * promise jobs are drained, and runtime.js's encoder produces the same outcome JSON, decoded with
  * {@link GuestOutcome}. Console output, host calls and their limits follow {@code MicroVm}: the same caps,
  * the same error types and the same messages.
  *
- * <p>Each execution gets a fresh {@link Context} on one shared {@link Engine} (so parsed code, including the
- * bootstrap, is shared), with {@link SandboxPolicy#CONSTRAINED} and {@link HostAccess#CONSTRAINED}: no host object
+ * <p>Each execution gets a fresh {@link Context} on one shared {@link Engine} (so parsed code, including
+ * runtime.js, is shared), with {@link SandboxPolicy#CONSTRAINED} and {@link HostAccess#CONSTRAINED}: no host object
  * is ever handed to the program, which sees only the proxies of the {@code native} object. There is no IO, thread
  * creation, native access, process, environment or polyglot access; the {@code load}, {@code print}, {@code Graal}
- * and {@code console} builtins are removed (the bootstrap installs its own {@code console}); the time zone is UTC,
+ * and {@code console} builtins are removed (runtime.js installs its own {@code console}); the time zone is UTC,
  * as in the QuickJS guest. Unlike that guest, {@code Intl} exists: the sandbox policy does not allow turning it
  * off. The program runs on a thread of its own, whose Java stack is sized from {@link
  * ExecutionLimits#stackBytes()}, so recursion depth does not depend on the caller's thread; host functions are
@@ -96,8 +96,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  */
 public final class GraalJsCodeSandbox implements CodeSandbox {
     public static final String NAME = "graaljs";
-    /** Where hyperlight-jna packages the guest's bootstrap, the program-facing API. */
-    public static final String BOOTSTRAP_RESOURCE = "/dev/codeact/hyperlight/guest/bootstrap.js";
+    /** Where hyperlight-jna packages the guest's program-facing JavaScript. */
+    public static final String RUNTIME_RESOURCE = "/dev/codeact/hyperlight/guest/runtime.js";
 
     private static final String PROGRAM_PREFIX = "(async function () {";
     private static final String PROGRAM_SUFFIX = "\n})";
@@ -164,7 +164,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
     }
 
     private final Engine engine;
-    private final Source bootstrap;
+    private final Source runtime;
     private final Source runner;
     private final int maxProgramBytes;
     private final int maxResultBytes;
@@ -174,7 +174,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
         this.engine = engine;
         this.maxProgramBytes = maxProgramBytes;
         this.maxResultBytes = maxResultBytes;
-        this.bootstrap = Source.newBuilder("js", readBootstrap(), "bootstrap.js").cached(true).buildLiteral();
+        this.runtime = Source.newBuilder("js", readRuntime(), "runtime.js").cached(true).buildLiteral();
         this.runner = Source.newBuilder("js", RUNNER, "runner.js").cached(true).buildLiteral();
     }
 
@@ -299,15 +299,15 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
                 .build();
     }
 
-    private static String readBootstrap() {
-        try (InputStream in = GraalJsCodeSandbox.class.getResourceAsStream(BOOTSTRAP_RESOURCE)) {
+    private static String readRuntime() {
+        try (InputStream in = GraalJsCodeSandbox.class.getResourceAsStream(RUNTIME_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("classpath resource " + BOOTSTRAP_RESOURCE
+                throw new IllegalStateException("classpath resource " + RUNTIME_RESOURCE
                         + " is missing; it comes with the hyperlight-jna jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + BOOTSTRAP_RESOURCE, e);
+            throw new UncheckedIOException("could not read " + RUNTIME_RESOURCE, e);
         }
     }
 
@@ -490,7 +490,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             if (stopReason.get() != null) {
                 return new Outcome(null, stopError());
             }
-            Value encode = c.eval(bootstrap).execute(natives());
+            Value encode = c.eval(runtime).execute(natives());
             Value run = c.eval(runner);
             cpuAtStart = THREADS.getCurrentThreadCpuTime();
             Value program;
@@ -526,7 +526,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             }
         }
 
-        /** The program threw while being compiled or run: its own exception goes through the bootstrap's encoder. */
+        /** The program threw while being compiled or run: its own exception goes through runtime.js's encoder. */
         private Outcome failure(String phase, PolyglotException e, Value encode) {
             if (isStop(e) || isResourceFailure(e) || !e.isGuestException()) {
                 return failure(e);
@@ -593,7 +593,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
             try {
                 outcome = GuestOutcome.decode(bytes);
             } catch (GuestProtocolException e) {
-                return Outcome.of(ErrorType.SANDBOX_FAILURE, "the bootstrap produced an unreadable outcome: " + e.getMessage());
+                return Outcome.of(ErrorType.SANDBOX_FAILURE, "runtime.js produced an unreadable outcome: " + e.getMessage());
             }
             ExecutionError error = outcome.error();
             if (outcome.interrupted()) {

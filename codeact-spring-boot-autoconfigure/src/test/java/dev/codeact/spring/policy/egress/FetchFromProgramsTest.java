@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The program-facing fetch() end to end, on a backend: the bootstrap's fetch, the host call, this policy, a local
+ * The program-facing fetch() end to end, on a backend: runtime.js's fetch, the host call, this policy, a local
  * server, and back. Subclasses name the backend.
  */
 abstract class FetchFromProgramsTest {

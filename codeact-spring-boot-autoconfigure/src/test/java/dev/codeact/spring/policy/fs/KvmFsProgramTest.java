@@ -4,7 +4,7 @@ import dev.codeact.spring.sandbox.TestSandboxes;
 import dev.codeact.hyperlight.RequiresKvm;
 import dev.codeact.spring.sandbox.CodeSandbox;
 
-/** The program-facing fs in a KVM micro-VM (the guest image's bootstrap.js). */
+/** The program-facing fs in a KVM micro-VM (the guest image's runtime.js). */
 @RequiresKvm
 class KvmFsProgramTest extends FsProgramContract {
     @Override

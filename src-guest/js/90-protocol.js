@@ -1,7 +1,5 @@
-// Evaluated once at boot. Installs the program-facing API (console, call_tool, performance) over the
-// native functions it is handed, and returns the encoder that turns an outcome into the JSON the host reads.
-(function install(native) {
-  'use strict';
+// The host protocol: console, call_tool, the host services (fetch, fs, tool discovery) and the encoder that
+// turns an outcome into the JSON the host reads, which this part returns (the last part of runtime.js).
   // What the host receives is built only from what is captured here, before any program runs: a program may replace
   // globals and prototypes (JSON, Object.prototype.toJSON, Array.prototype[Symbol.iterator], Symbol.hasInstance), and
   // none of that may shape a host call or the outcome. Envelopes are concatenated strings, never objects given to
@@ -245,4 +243,3 @@
     }
     return '{"ok":true,"result":' + (json === undefined ? 'null' : json) + '}';
   };
-})
