@@ -1,0 +1,61 @@
+// Intl for the QuickJS guest, which has none: FormatJS's polyfills with the CLDR data build.mjs trimmed and
+// packed. build.mjs bundles this file into target/js/10-intl.js, which installs it only where Intl is missing
+// (GraalJS keeps its own, see the README). Everything is loaded and used once here, at boot, so that the guest's
+// snapshot holds the data and FormatJS's lazily parsed patterns: no execution pays for them.
+import '@formatjs/intl-getcanonicallocales/polyfill-force.js';
+import '@formatjs/intl-locale/polyfill-force.js';
+import '@formatjs/intl-pluralrules/polyfill-force.js';
+import '@formatjs/intl-numberformat/polyfill-force.js';
+import '@formatjs/intl-datetimeformat/polyfill-force.js';
+import '@formatjs/intl-relativetimeformat/polyfill-force.js';
+import '@formatjs/intl-listformat/polyfill-force.js';
+import 'codeact:plural-rules'; // the locales' plural rules are code, imported as FormatJS ships them
+import { LOCALES, NUMBER_FORMAT, DATE_TIME_FORMAT, RELATIVE_TIME_FORMAT, LIST_FORMAT } from 'codeact:intl-data';
+import { zones } from './tz.js';
+
+const T0=Date.now(); const lap=(m)=>globalThis.print&&print(m, Date.now()-T0);
+lap('start');Intl.NumberFormat.__addLocaleData(...NUMBER_FORMAT);
+Intl.DateTimeFormat.__addLocaleData(...DATE_TIME_FORMAT);
+Intl.RelativeTimeFormat.__addLocaleData(...RELATIVE_TIME_FORMAT);
+Intl.ListFormat.__addLocaleData(...LIST_FORMAT);
+// Its keys are the zones DateTimeFormat accepts; the offsets come from zoneOffset (see tz.js).
+Intl.DateTimeFormat.tzData = zones;
+
+// The default locale is Node's (and the JDK's) with LANG=C.UTF-8: en-US, whatever locale data came first.
+for (const constructor of [Intl.NumberFormat, Intl.DateTimeFormat, Intl.PluralRules, Intl.RelativeTimeFormat, Intl.ListFormat]) {
+  constructor.__defaultLocale = 'en-US';
+}
+
+lap('registered');
+if (!globalThis.NOWARM) {
+// Warm-up: what FormatJS builds on first use (parsed date patterns, memoized formatters) goes into the snapshot.
+const date = new Date(Date.UTC(2024, 0, 15, 13, 5, 9));
+for (const locale of LOCALES) {
+  for (const options of [{}, { style: 'currency', currency: 'USD' }, { style: 'currency', currency: 'EUR', currencyDisplay: 'name' },
+    { style: 'percent' }, { notation: 'compact' }, { notation: 'compact', compactDisplay: 'long' }, { style: 'unit', unit: 'kilometer' },
+    { maximumSignificantDigits: 3 }]) {
+    new Intl.NumberFormat(locale, options).format(1234.5);
+  }
+  lap('nf '+locale);(1234.5).toLocaleString(locale);
+  for (const options of [{}, { dateStyle: 'full', timeStyle: 'long' }, { dateStyle: 'short', timeStyle: 'short' },
+    { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }, { hour: '2-digit', minute: '2-digit' },
+    { timeZone: 'America/New_York', timeZoneName: 'short' }]) {
+    new Intl.DateTimeFormat(locale, options).format(date);
+  }
+  lap('dtf '+locale);date.toLocaleString(locale);
+  date.toLocaleDateString(locale);
+  date.toLocaleTimeString(locale);
+  lap('tls '+locale);new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-1, 'day');
+  new Intl.ListFormat(locale).format(['a', 'b', 'c']);
+  new Intl.PluralRules(locale).select(1);
+  new Intl.PluralRules(locale, { type: 'ordinal' }).select(2);
+}
+
+}
+lap('warm');
+const shared = new Map();
+const intern = (value) => { const key = JSON.stringify(value); let v = shared.get(key); if (!v) shared.set(key, v = value); return v; };
+for (const data of new Set(Object.values(Intl.DateTimeFormat.localeData))) {
+  for (const format of data.formats.gregory) { format.rangePatterns = intern(format.rangePatterns); format.rangePatterns12 = intern(format.rangePatterns12); }
+}
+lap('end');
