@@ -87,6 +87,15 @@ const AT_TIME = {
   ja: ['{1} {0}', '{1} {0}', '{1} {0}', '{1} {0}'],
   zh: ['{1} {0}', '{1} {0}', '{1} {0}', '{1} {0}'],
 };
+// The zone-specific names CLDR 48.0 has beside its metazones' (timeZoneNames.json "zone"), which FormatJS's data
+// lacks: summer time in London and Dublin (the metazone, GMT, has none).
+const ZONE_DAYLIGHT = {
+  en: ['British Summer Time', 'Irish Standard Time'], 'en-GB': ['British Summer Time', 'Irish Standard Time', 'BST'],
+  de: ['Britische Sommerzeit', 'Irische Sommerzeit'], fr: ['heure d’été britannique', 'heure d’été irlandaise'],
+  es: ['hora de verano británica', 'hora de verano de Irlanda'], it: ['Ora legale del Regno Unito', 'Ora legale dell’Irlanda'],
+  pt: ['Horário de Verão Britânico', 'Horário Padrão Irlandês'], nl: ['Britse zomertijd', 'Ierse standaardtijd'],
+  ja: ['英国夏時間', 'アイルランド標準時'], zh: ['英国夏令时间', '爱尔兰标准时间'],
+};
 const STYLES = ['full', 'long', 'medium', 'short'];
 const FIELD = {
   G: 'era', y: 'year', Y: 'year', u: 'year', U: 'year', r: 'year', M: 'month', L: 'month', d: 'day', D: 'day', F: 'day',
@@ -149,10 +158,16 @@ function dateTimeFormat(locale) {
   add([...combos].filter(([, [, , fromStyle]]) => !fromStyle).map(([k, [, pattern]]) => [k, pattern]));
   add([...styles].map((k) => [k, all[k]]));
   add([...combos].filter(([, [, , fromStyle]]) => fromStyle).map(([k, [, pattern]]) => [k, pattern]));
+  const [london, dublin, londonShort] = ZONE_DAYLIGHT[locale];
+  const timeZoneName = { ...data.timeZoneName };
+  for (const [zone, daylight, short] of [['Europe/London', london, londonShort], ['Europe/Dublin', dublin]]) {
+    const names = timeZoneName[zone];
+    timeZoneName[zone] = { ...names, long: [names.long[0], daylight], ...(short ? { short: [names.short[0], short] } : {}) };
+  }
   return {
     locale: entry.locale,
     data: {
-      ...data, ca: ['gregory'], nu: ['latn'], formats: { gregory },
+      ...data, ca: ['gregory'], nu: ['latn'], formats: { gregory }, timeZoneName,
       dateTimeFormat: Object.fromEntries(STYLES.map((s, i) => [s, atTime[i]])),
       hourCycle12: ['h11', 'h23'].includes(data.hourCycle) ? 'h11' : 'h12',
       hourCycle24: ['h11', 'h23'].includes(data.hourCycle) ? 'h23' : 'h24',
