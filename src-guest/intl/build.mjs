@@ -315,6 +315,9 @@ const DATE_TIME_FORMAT_PATCHES = [
     '\tconst skeletonFormat = { ...bestFormat };\n\tconst dateProps = ["weekday", "era", "year", "month", "day"];\n'
     + '\tconst exact = (date) => DATE_TIME_PROPS.every((p) => dateProps.includes(p) !== date || bestFormat[p] === options[p]);\n'
     + '\tconst exactDate = exact(true), exactTime = exact(false);\n'],
+  // Node's message for a zone it does not know
+  ['\t\t})) throw new RangeError("Invalid timeZoneName");\n\t\ttimeZone = CanonicalizeTimeZoneName(timeZone, {\n\t\t\tzoneNames: Object.keys(tzData),',
+    '\t\t})) throw new RangeError("Invalid time zone specified: " + timeZone);\n\t\ttimeZone = CanonicalizeTimeZoneName(timeZone, {\n\t\t\tzoneNames: Object.keys(tzData),'],
   ['\t\tif (skeletonValue === requestedValue) continue;\n',
     '\t\tif (skeletonValue === requestedValue && (dateProps.includes(prop) ? exactDate : exactTime)) continue;\n'],
 ];

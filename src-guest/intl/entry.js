@@ -25,6 +25,54 @@ for (const constructor of [Intl.NumberFormat, Intl.DateTimeFormat, Intl.PluralRu
   constructor.__defaultLocale = 'en-US';
 }
 
+// toLocaleString and its kin make a formatter per call, as ECMA-402 says: some milliseconds in QuickJS. Formatters
+// are kept per method, locales and options when those are plain data (what a second call with the same arguments
+// would build is the same formatter), so that formatting a list of values costs one formatter.
+const formatters = new Map();
+const plain = (value) => value === undefined || value === null || typeof value !== 'object'
+  || (Array.isArray(value) ? value.every(plain) : Object.getPrototypeOf(value) === Object.prototype
+    && Object.values(Object.getOwnPropertyDescriptors(value)).every((d) => 'value' in d && plain(d.value)));
+function formatter(kind, locales, options, make) {
+  if (!plain(locales) || !plain(options)) return make();
+  const key = kind + JSON.stringify([locales, options]);
+  let f = formatters.get(key);
+  if (f === undefined) formatters.set(key, f = make());
+  return f;
+}
+// ECMA-402's ToDateTimeOptions: which fields a Date method shows when the options name none
+function dateTimeOptions(options, required, defaults) {
+  const o = Object.create(options === undefined ? null : Object(options));
+  let needDefaults = o.dateStyle === undefined && o.timeStyle === undefined;
+  if (required !== 'time' && ['weekday', 'year', 'month', 'day'].some((p) => o[p] !== undefined)) needDefaults = false;
+  if (required !== 'date' && ['dayPeriod', 'hour', 'minute', 'second', 'fractionalSecondDigits'].some((p) => o[p] !== undefined)) needDefaults = false;
+  if (required === 'date' && o.timeStyle !== undefined) throw new TypeError('Invalid option : timeStyle');
+  if (required === 'time' && o.dateStyle !== undefined) throw new TypeError('Invalid option : dateStyle');
+  if (needDefaults && defaults !== 'time') o.year = o.month = o.day = 'numeric';
+  if (needDefaults && defaults !== 'date') o.hour = o.minute = o.second = 'numeric';
+  return o;
+}
+const timeValue = Function.prototype.call.bind(Date.prototype.getTime);
+for (const [name, required, defaults] of [['toLocaleString', 'any', 'all'], ['toLocaleDateString', 'date', 'date'],
+  ['toLocaleTimeString', 'time', 'time']]) {
+  Object.defineProperty(Date.prototype, name, {
+    value: { [name](locales, options) {
+      const t = timeValue(this);
+      if (Number.isNaN(t)) return 'Invalid Date';
+      return formatter(name, locales, options, () => new Intl.DateTimeFormat(locales, dateTimeOptions(options, required, defaults))).format(t);
+    } }[name],
+    writable: true, configurable: true,
+  });
+}
+for (const type of [Number, BigInt]) {
+  const value = Function.prototype.call.bind(type.prototype.valueOf);
+  Object.defineProperty(type.prototype, 'toLocaleString', {
+    value: { toLocaleString(locales, options) {
+      return formatter('number', locales, options, () => new Intl.NumberFormat(locales, options)).format(value(this));
+    } }.toLocaleString,
+    writable: true, configurable: true,
+  });
+}
+
 // Warm-up: what FormatJS builds on first use (parsed date patterns, memoized formatters) goes into the snapshot.
 const date = new Date(Date.UTC(2024, 0, 15, 13, 5, 9));
 for (const locale of LOCALES) {
@@ -34,6 +82,7 @@ for (const locale of LOCALES) {
     new Intl.NumberFormat(locale, options).format(1234.5);
   }
   (1234.5).toLocaleString(locale);
+  formatters.clear();
   for (const options of [{}, { dateStyle: 'full', timeStyle: 'long' }, { dateStyle: 'short', timeStyle: 'short' },
     { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }, { hour: '2-digit', minute: '2-digit' },
     { timeZone: 'America/New_York', timeZoneName: 'short' }]) {
@@ -42,6 +91,7 @@ for (const locale of LOCALES) {
   date.toLocaleString(locale);
   date.toLocaleDateString(locale);
   date.toLocaleTimeString(locale);
+  formatters.clear(); // the snapshot keeps what FormatJS built, not these
   new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-1, 'day');
   new Intl.ListFormat(locale).format(['a', 'b', 'c']);
   new Intl.PluralRules(locale).select(1);
