@@ -271,11 +271,22 @@ function emitModule(exports) {
   };
   Object.values(exports).forEach(visit);
   const declarations = [], names = new Map();
+  // A subtree that shares nothing is JSON.parse'd from a string: object literals would compile to bytecode several
+  // times their size, all of it live at once while the guest boots.
+  const sharesSomething = new Map();
+  const shares = (v) => {
+    if (v === null || typeof v !== 'object') return false;
+    if (!sharesSomething.has(v)) {
+      sharesSomething.set(v, Object.values(v).some((x) => (x !== null && typeof x === 'object' && counts.get(jsonOf(x)) >= 2) || shares(x)));
+    }
+    return sharesSomething.get(v);
+  };
   const expr = (v) => {
     if (v === null || typeof v !== 'object') return JSON.stringify(v);
     const j = jsonOf(v);
     if (names.has(j)) return names.get(j);
-    const text = Array.isArray(v) ? `[${v.map(expr).join(',')}]`
+    const text = !shares(v) && j.length > 64 ? `JSON.parse(${JSON.stringify(j)})`
+      : Array.isArray(v) ? `[${v.map(expr).join(',')}]`
       : `{${Object.entries(v).map(([k, x]) => (k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)) + ':' + expr(x)).join(',')}}`;
     if (counts.get(j) < 2) return text;
     const name = `$${names.size}`;

@@ -15,6 +15,7 @@ static JSContext *context;
 static JSValue encode_outcome; /* runtime.js's (phase, ok, value) -> outcome JSON string */
 static uint64_t random_state;
 static uint32_t stack_overflows_at_start;
+static size_t boot_bytes; /* what the booted runtime holds (runtime.js, Intl's data): not the program's to spend */
 
 /*
  * Memory. QuickJS is charged what the heap really spends on a block, header included, so the limit bounds the
@@ -197,6 +198,9 @@ void runtime_boot(void) {
     JS_FreeValue(context, natives);
     JS_FreeValue(context, install);
     JS_RunGC(runtime);
+    JSMemoryUsage usage;
+    JS_ComputeMemoryUsage(runtime, &usage);
+    boot_bytes = (size_t)usage.malloc_size;
     heap_seal();
     static const char booted[] = "{\"ok\":true,\"result\":null}";
     hl_finish(booted, sizeof booted - 1);
@@ -261,7 +265,7 @@ void runtime_execute(void) {
     stack_overflows_at_start = JS_StackOverflowCount;
     JS_UpdateStackTop(runtime);
     JS_SetMaxStackSize(runtime, (size_t)mb->stack_limit_bytes);
-    JS_SetMemoryLimit(runtime, (size_t)mb->memory_limit_bytes);
+    JS_SetMemoryLimit(runtime, boot_bytes + (size_t)mb->memory_limit_bytes);
 
     size_t code_length = mb->code_length <= mb->in_capacity ? mb->code_length : mb->in_capacity;
     size_t source_length = sizeof PROGRAM_PREFIX - 1 + code_length + sizeof PROGRAM_SUFFIX - 1;

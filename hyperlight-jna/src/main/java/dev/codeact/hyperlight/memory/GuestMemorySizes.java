@@ -11,13 +11,16 @@ package dev.codeact.hyperlight.memory;
  * @param logBufferBytes console output is batched here and flushed to the host when full
  */
 public record GuestMemorySizes(long heapBytes, long stackBytes, int inBufferBytes, int outBufferBytes, int logBufferBytes) {
-    public static final long DEFAULT_HEAP_BYTES = 72L << 20;
+    public static final long DEFAULT_HEAP_BYTES = 112L << 20;
     public static final long DEFAULT_STACK_BYTES = 1L << 20;
     public static final int DEFAULT_IN_BUFFER_BYTES = 2 << 20;
     public static final int DEFAULT_OUT_BUFFER_BYTES = 2 << 20;
     public static final int DEFAULT_LOG_BUFFER_BYTES = 64 << 10;
-    /** Heap above an execution's memory limit: the booted runtime (~0.2 MiB) and room for the allocator's rounding. */
-    public static final long HEAP_HEADROOM_BYTES = 8L << 20;
+    /**
+     * Heap above an execution's memory limit: what booting the runtime touched (~33 MiB, nearly all of it Intl's
+     * data and what FormatJS builds from it, see the README) and room for the allocator's rounding.
+     */
+    public static final long HEAP_HEADROOM_BYTES = 48L << 20;
 
     public GuestMemorySizes {
         if (heapBytes < (8L << 20)) {

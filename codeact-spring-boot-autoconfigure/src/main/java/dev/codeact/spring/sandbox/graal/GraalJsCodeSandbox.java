@@ -68,8 +68,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * is ever handed to the program, which sees only the proxies of the {@code native} object. There is no IO, thread
  * creation, native access, process, environment or polyglot access; the {@code load}, {@code print}, {@code Graal}
  * and {@code console} builtins are removed (runtime.js installs its own {@code console}); the time zone is UTC,
- * as in the QuickJS guest. Unlike that guest, {@code Intl} exists: the sandbox policy does not allow turning it
- * off. The program runs on a thread of its own, whose Java stack is sized from {@link
+ * as in the QuickJS guest, and the default locale en-US, as there. {@code Intl} is GraalJS's own (ICU4J, the CLDR
+ * version of Node 20's ICU), with runtime.js's changes for V8's ways; the guest carries FormatJS's (see the README). The program runs on a thread of its own, whose Java stack is sized from {@link
  * ExecutionLimits#stackBytes()}, so recursion depth does not depend on the caller's thread; host functions are
  * called on that thread, as the KVM backend calls them on its vCPU thread.
  *
@@ -99,6 +99,8 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
     /** Where hyperlight-jna packages the guest's program-facing JavaScript. */
     public static final String RUNTIME_RESOURCE = "/dev/codeact/hyperlight/guest/runtime.js";
 
+    /** Node's default locale under LANG=C.UTF-8, and the guest's; the JVM's default would be the host's. */
+    private static final String DEFAULT_LOCALE = "en-US";
     private static final String PROGRAM_PREFIX = "(async function () {";
     private static final String PROGRAM_SUFFIX = "\n})";
     /**
@@ -292,6 +294,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
                 .out(DISCARD)
                 .err(DISCARD)
                 .timeZone(ZoneOffset.UTC)
+                .option("js.locale", DEFAULT_LOCALE)
                 .option("js.load", "false")
                 .option("js.print", "false")
                 .option("js.console", "false")
