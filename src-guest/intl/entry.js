@@ -20,10 +20,38 @@ Intl.ListFormat.__addLocaleData(...LIST_FORMAT);
 // Its keys are the zones DateTimeFormat accepts; the offsets come from zoneOffset (see tz.js).
 Intl.DateTimeFormat.tzData = zones;
 
-// The default locale is Node's (and the JDK's) with LANG=C.UTF-8: en-US, whatever locale data came first.
+// The default locale is Node's (and the JDK's) with LANG=C.UTF-8: en-US, whatever locale data came first. CLDR's
+// zh is zh-Hans-CN, which ICU also answers to as zh-CN; ICU's plural rules are per language (de-DE resolves to de),
+// but for en-US.
 for (const constructor of [Intl.NumberFormat, Intl.DateTimeFormat, Intl.PluralRules, Intl.RelativeTimeFormat, Intl.ListFormat]) {
   constructor.__defaultLocale = 'en-US';
+  if (constructor === Intl.PluralRules) {
+    for (const tag of [...constructor.availableLocales]) {
+      if (tag.includes('-') && tag !== 'en-US') {
+        constructor.availableLocales.delete(tag);
+        delete constructor.localeData[tag];
+      }
+    }
+  } else {
+    constructor.localeData['zh-CN'] = constructor.localeData.zh;
+    constructor.availableLocales.add('zh-CN');
+  }
 }
+
+// QuickJS's Array.prototype.toLocaleString passes no locales or options to the elements' toLocaleString.
+Object.defineProperty(Array.prototype, 'toLocaleString', {
+  value: { toLocaleString(locales, options) {
+    const array = Object(this), length = Math.min(Number(array.length) || 0, Number.MAX_SAFE_INTEGER);
+    let text = '';
+    for (let i = 0; i < length; i++) {
+      if (i > 0) text += ',';
+      const element = array[i];
+      if (element !== undefined && element !== null) text += String(element.toLocaleString(locales, options));
+    }
+    return text;
+  } }.toLocaleString,
+  writable: true, configurable: true,
+});
 
 // toLocaleString and its kin make a formatter per call, as ECMA-402 says: some milliseconds in QuickJS. Formatters
 // are kept per method, locales and options when those are plain data (what a second call with the same arguments
