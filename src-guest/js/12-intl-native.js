@@ -30,5 +30,11 @@ if (!intlPolyfilled) {
     wrap(proto, 'formatRange', space);
     wrap(proto, 'formatRangeToParts', spaceParts);
     for (const name of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']) wrap(Date.prototype, name, space);
+    // ICU4C's collation locales are languages, but en-US and Chinese with their region (ICU4J keeps the region)
+    wrap(Intl.Collator.prototype, 'resolvedOptions', (options) => {
+      const [, language, region, rest] = /^([a-z]{2,3})(-[A-Z]{2}|-\d{3})?(.*)$/.exec(options.locale) || [];
+      if (region && language !== 'zh' && options.locale !== 'en-US') options.locale = language + rest;
+      return options;
+    });
   })();
 }

@@ -7,7 +7,6 @@ const bags = [
   { month: 'long', day: 'numeric' }, { month: 'long', year: 'numeric' }, { year: 'numeric', month: '2-digit', day: '2-digit' },
   { weekday: 'long' }, { month: 'short' }, { hour: '2-digit', minute: '2-digit' }, { hour: 'numeric', minute: '2-digit' },
   { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit' },
-  { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
   { dateStyle: 'full' }, { dateStyle: 'medium' }, { dateStyle: 'short' }, { timeStyle: 'short' },
   { dateStyle: 'long', timeStyle: 'short' }, { dateStyle: 'medium', timeStyle: 'medium' },
 ];
