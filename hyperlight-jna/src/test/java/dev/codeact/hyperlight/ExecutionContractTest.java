@@ -236,6 +236,41 @@ public abstract class ExecutionContractTest {
         }
 
         @Test
+        void intlFormatsAndSortsAsNodeDoes() {
+            assertThat(resultOf("""
+                    const d = new Date(Date.UTC(2024, 0, 15, 13, 5));
+                    return [(1234567.891).toLocaleString('en-US', { style: 'currency', currency: 'USD' }),
+                            new Intl.NumberFormat('de-DE', { style: 'percent', minimumFractionDigits: 1 }).format(0.256),
+                            d.toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+                            d.toLocaleTimeString('en-US', { timeZone: 'America/New_York', hour: 'numeric', minute: '2-digit' }),
+                            new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(-3, 'day'),
+                            new Intl.ListFormat('es-ES').format(['uno', 'dos', 'tres']), new Intl.PluralRules('en-US', { type: 'ordinal' }).select(22),
+                            ['b', 'a', 'é', 'e', 'Z'].sort((a, b) => a.localeCompare(b)).join(','),
+                            ['item10', 'item2'].sort(new Intl.Collator('en', { numeric: true }).compare).join(',')];"""))
+                    .isEqualTo("[\"$1,234,567.89\",\"25,6\u00a0%\",\"lundi 15 janvier 2024\",\"8:05 AM\",\"3 days ago\",\"uno, dos y tres\","
+                            + "\"two\",\"a,b,e,é,Z\",\"item2,item10\"]");
+        }
+
+        @Test
+        void intlLeavesNothingForTheNextExecution() {
+            ExecutionResult tamper = run("""
+                    (1).toLocaleString('de-DE', { style: 'currency', currency: 'EUR' }); 'x'.localeCompare('y');
+                    Object.defineProperty(Intl.NumberFormat.prototype, 'format', { get() { return () => 'tampered'; } });
+                    Number.prototype.toLocaleString = () => 'tampered';
+                    String.prototype.localeCompare = () => 0;
+                    if (Intl.DateTimeFormat.tzData) Intl.DateTimeFormat.tzData['Europe/Paris'] = undefined; // the guest's zones
+                    Intl.DateTimeFormat = function () { throw new Error('tampered'); };
+                    globalThis.Intl = undefined;
+                    return 'done';""");
+            assertThat(tamper.resultJson()).isEqualTo("\"done\"");
+            assertThat(resultOf("""
+                    return [(1).toLocaleString('de-DE', { style: 'currency', currency: 'EUR' }), 'x'.localeCompare('y'),
+                            new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeStyle: 'short' }).format(Date.UTC(2024, 6, 1, 12)),
+                            new Intl.NumberFormat('en-US').format(1e6)];"""))
+                    .isEqualTo("[\"1,00\u00a0€\",-1,\"14:00\",\"1,000,000\"]");
+        }
+
+        @Test
         void mathRandomIsUsableAndDiffersBetweenExecutions() {
             String program = "const v = Array.from({ length: 100 }, Math.random); return [v.every((x) => x >= 0 && x < 1), new Set(v).size, v[0]];";
             var first = JSON.readTree(resultOf(program));
