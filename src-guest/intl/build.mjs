@@ -326,6 +326,13 @@ const DATE_TIME_FORMAT_PATCHES = [
     '\tconst skeletonFormat = { ...bestFormat };\n\tconst dateProps = ["weekday", "era", "year", "month", "day"];\n'
     + '\tconst exact = (date) => DATE_TIME_PROPS.every((p) => dateProps.includes(p) !== date || bestFormat[p] === options[p]);\n'
     + '\tconst exactDate = exact(true), exactTime = exact(false);\n'],
+  // with no interval formats every pattern's range patterns are the locale's fallback: one object per fallback,
+  // not ten per pattern (some 50,000 objects, written at boot and held by every sandbox)
+  ['\t\tconst patternParts = splitFallbackRangePattern(intervalFormatFallback);\n\t\tresult.rangePatterns.default = { patternParts };\n'
+    + '\t\tresult.rangePatterns12.default = { patternParts };\n',
+    '\t\tif (!codeactFallbackRanges.has(intervalFormatFallback)) codeactFallbackRanges.set(intervalFormatFallback, '
+    + '{ patternParts: splitFallbackRangePattern(intervalFormatFallback) });\n'
+    + '\t\tresult.rangePatterns.default = result.rangePatterns12.default = codeactFallbackRanges.get(intervalFormatFallback);\n'],
   // Node's message for a zone it does not know
   ['\t\t})) throw new RangeError("Invalid timeZoneName");\n\t\ttimeZone = CanonicalizeTimeZoneName(timeZone, {\n\t\t\tzoneNames: Object.keys(tzData),',
     '\t\t})) throw new RangeError("Invalid time zone specified: " + timeZone);\n\t\ttimeZone = CanonicalizeTimeZoneName(timeZone, {\n\t\t\tzoneNames: Object.keys(tzData),'],
@@ -348,6 +355,7 @@ const plugin = {
     }));
     build.onLoad({ filter: /intl-datetimeformat[\\/]polyfill-force\.js$/ }, (args) => ({
       contents: `import { zoneOffset as codeactZoneOffset } from ${JSON.stringify(path.join(here, 'tz.js'))};\n`
+        + 'const codeactFallbackRanges = new Map();\n'
         + patch(args.path, readFileSync(args.path, 'utf8'), DATE_TIME_FORMAT_PATCHES),
       loader: 'js',
     }));

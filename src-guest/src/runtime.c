@@ -8,7 +8,7 @@
 #include "guest.h"
 #include "quickjs.h"
 
-extern const char runtime_js[], runtime_js_end[];
+extern const uint8_t runtime_bytecode[], runtime_bytecode_end[];
 
 static JSRuntime *runtime;
 static JSContext *context;
@@ -185,8 +185,10 @@ void runtime_boot(void) {
     JS_SetInterruptHandler(runtime, interrupt_requested, NULL);
     context = JS_NewContext(runtime);
     if (!context) hl_abort(HL_ABORT_BOOT_FAILED, "JS_NewContext failed");
-    JSValue install = JS_Eval(context, runtime_js, (size_t)(runtime_js_end - runtime_js), "runtime.js",
-                              JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRICT);
+    /* runtime.js, compiled at build time (tools/compile-runtime.c); evaluating it yields install(native) */
+    JSValue compiled = JS_ReadObject(context, runtime_bytecode, (size_t)(runtime_bytecode_end - runtime_bytecode),
+                                     JS_READ_OBJ_BYTECODE);
+    JSValue install = JS_IsException(compiled) ? JS_EXCEPTION : JS_EvalFunction(context, compiled);
     JSValue natives = JS_NewObject(context);
     JS_SetPropertyFunctionList(context, natives, native_functions, sizeof native_functions / sizeof native_functions[0]);
     encode_outcome = JS_IsException(install) ? JS_EXCEPTION : JS_Call(context, install, JS_UNDEFINED, 1, &natives);

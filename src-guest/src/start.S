@@ -20,11 +20,12 @@ _start:
 mxcsr_default:
     .long 0x1F80 /* all exceptions masked, round to nearest */
 
-/* The program-facing JavaScript (runtime.js), embedded so the guest needs no file system. */
+/* The program-facing JavaScript (runtime.js) as QuickJS bytecode, embedded so the guest needs no file system. */
     .section .rodata
-    .globl runtime_js, runtime_js_end
-runtime_js:
-    .incbin RUNTIME_JS_PATH
-runtime_js_end:
+    .balign 16
+    .globl runtime_bytecode, runtime_bytecode_end
+runtime_bytecode:
+    .incbin RUNTIME_BYTECODE_PATH
+runtime_bytecode_end:
     .byte 0
     .section .note.GNU-stack, "", @progbits
