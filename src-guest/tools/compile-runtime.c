@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
     fclose(in);
 
     JSRuntime *runtime = JS_NewRuntime();
+    JS_SetStripInfo(runtime, JS_STRIP_SOURCE); /* as qjsc does: no source text for Function.prototype.toString */
     JSContext *context = JS_NewContext(runtime);
     /* as the guest evaluated the source: a global script in strict mode, named runtime.js in stack traces */
     JSValue compiled = JS_Eval(context, source, (size_t)length, "runtime.js",
