@@ -199,6 +199,9 @@ void runtime_boot(void) {
     }
     JS_FreeValue(context, natives);
     JS_FreeValue(context, install);
+    /* The program's file name stays an atom from boot: made anew in every execution, it would take a free slot
+       of the atom table and a hash bucket, two pages among the thousands of atoms of Intl's data. */
+    JS_NewAtom(context, "program.js");
     JS_RunGC(runtime);
     JSMemoryUsage usage;
     JS_ComputeMemoryUsage(runtime, &usage);
