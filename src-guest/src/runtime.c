@@ -8,7 +8,7 @@
 #include "guest.h"
 #include "quickjs.h"
 
-extern const uint8_t runtime_bytecode[], runtime_bytecode_end[];
+extern const uint8_t runtime_bytecode[], runtime_bytecode_end[], intl_bytecode[], intl_bytecode_end[];
 
 static JSRuntime *runtime;
 static JSContext *context;
@@ -16,6 +16,7 @@ static JSValue encode_outcome; /* runtime.js's (phase, ok, value) -> outcome JSO
 static uint64_t random_state;
 static uint32_t stack_overflows_at_start;
 static size_t boot_bytes; /* what the booted runtime holds (runtime.js, Intl's data): not the program's to spend */
+static JSValue shapes;    /* objects made at boot so that their shapes stay where they were made (runtime_boot) */
 
 /*
  * Memory. QuickJS is charged what the heap really spends on a block, header included, so the limit bounds the
@@ -185,10 +186,26 @@ void runtime_boot(void) {
     JS_SetInterruptHandler(runtime, interrupt_requested, NULL);
     context = JS_NewContext(runtime);
     if (!context) hl_abort(HL_ABORT_BOOT_FAILED, "JS_NewContext failed");
-    /* runtime.js, compiled at build time (tools/compile-runtime.c); evaluating it yields install(native) */
+    /* runtime.js and the Intl bundle, compiled at build time (tools/compile-runtime.c). runtime.js is read first,
+       so that its functions and strings, which every execution touches (reference counts), lie together at the
+       start of the heap; then the bundle is read and run (the megabytes of Intl's data); then runtime.js runs, its
+       closures together again, and yields install(native). Read the other way round, the strings runtime.js shares
+       with FormatJS would lie among the bundle's and each execution would write some pages more. */
+    /* The shapes of the objects every execution makes (an async function and its promise, closures, arrays,
+       arguments) are made first and kept, so that they lie at the start of the heap with the other things each
+       execution touches, rather than among Intl's data, where FormatJS would first have made them. */
+    static const char shapes_js[] = "(async function f(a, b) { const o = { x: 1 }; const c = () => o; await null; "
+                                    "return [o, [1], c, function g() {}, a, b, arguments]; })(1, 2)";
+    shapes = JS_Eval(context, shapes_js, sizeof shapes_js - 1, "boot.js", JS_EVAL_TYPE_GLOBAL);
+    for (JSContext *job_context; JS_ExecutePendingJob(runtime, &job_context) > 0;) {}
+    if (JS_IsException(shapes)) hl_abort(HL_ABORT_BOOT_FAILED, "the boot shapes failed");
     JSValue compiled = JS_ReadObject(context, runtime_bytecode, (size_t)(runtime_bytecode_end - runtime_bytecode),
                                      JS_READ_OBJ_BYTECODE);
-    JSValue install = JS_IsException(compiled) ? JS_EXCEPTION : JS_EvalFunction(context, compiled);
+    JSValue intl = JS_IsException(compiled) ? JS_EXCEPTION
+        : JS_ReadObject(context, intl_bytecode, (size_t)(intl_bytecode_end - intl_bytecode), JS_READ_OBJ_BYTECODE);
+    JSValue intl_done = JS_IsException(intl) ? JS_EXCEPTION : JS_EvalFunction(context, intl);
+    JSValue install = JS_IsException(intl_done) ? JS_EXCEPTION : JS_EvalFunction(context, compiled);
+    JS_FreeValue(context, intl_done);
     JSValue natives = JS_NewObject(context);
     JS_SetPropertyFunctionList(context, natives, native_functions, sizeof native_functions / sizeof native_functions[0]);
     encode_outcome = JS_IsException(install) ? JS_EXCEPTION : JS_Call(context, install, JS_UNDEFINED, 1, &natives);

@@ -28,4 +28,11 @@ runtime_bytecode:
     .incbin RUNTIME_BYTECODE_PATH
 runtime_bytecode_end:
     .byte 0
+/* Intl's bundle (FormatJS and CLDR data, src-guest/intl), evaluated before runtime.js */
+    .balign 16
+    .globl intl_bytecode, intl_bytecode_end
+intl_bytecode:
+    .incbin INTL_BYTECODE_PATH
+intl_bytecode_end:
+    .byte 0
     .section .note.GNU-stack, "", @progbits
