@@ -11,7 +11,9 @@ import dev.codeact.hyperlight.RequiresKvm;
 import dev.codeact.spring.autoconfigure.CodeActActuatorAutoConfiguration;
 import dev.codeact.spring.autoconfigure.CodeActAutoConfiguration;
 import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.execution.ExecutionListener;
+import dev.codeact.spring.execution.ToolCall;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.graal.GraalJsCodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
@@ -22,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,33 @@ class ObservabilityTest {
         assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "failure", "error.type", "RUNTIME").timer().count()).isEqualTo(1);
         assertThat(meters.get("codeact.tool.call").tags("tool", "stock", "outcome", "success").timer().count()).isEqualTo(2);
         assertThat(meters.get("codeact.tool.call").tags("tool", "stock", "outcome", "failure").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void eachToolCallIsRecordedWithItsArgumentsResultOrErrorAndTiming() {
+        ToolCatalog catalog = new ToolCatalog(() -> ToolInventory.of(List.of(ToolCallbacks.from(new StockTools()))),
+                List.of("*"), List.of(), List.of());
+        List<ExecutionListener.Execution> heard = new ArrayList<>();
+        CodeExecution run;
+        try (CodeSandbox sandbox = GraalJsCodeSandbox.create()) {
+            run = new CodeActExecutor(sandbox, catalog, ExecutionLimits.defaults(), heard::add)
+                    .run("const a = call_tool('stock', {sku: 'a'}); try { call_tool('stock', {sku: 'missing'}); } catch (e) {} return a;");
+        }
+        assertThat(run.calls()).hasSize(2);
+        ToolCall ok = run.calls().get(0);
+        ToolCall failed = run.calls().get(1);
+        assertThat(ok.name()).isEqualTo("stock");
+        assertThat(JSON.readTree(ok.arguments())).isEqualTo(JSON.readTree("{\"sku\": \"a\"}"));
+        assertThat(ok.result()).isEqualTo("7");
+        assertThat(ok.success()).isTrue();
+        assertThat(failed.result()).isNull();
+        assertThat(failed.error()).contains("no such product");
+        assertThat(failed.success()).isFalse();
+        // offsets count from the start of the execution; the second call starts after the first has ended
+        assertThat(ok.startOffset()).isPositive();
+        assertThat(ok.duration()).isPositive();
+        assertThat(failed.startOffset()).isGreaterThanOrEqualTo(ok.startOffset().plus(ok.duration()));
+        assertThat(heard).singleElement().satisfies(e -> assertThat(e.calls()).isEqualTo(run.calls()));
     }
 
     @Test

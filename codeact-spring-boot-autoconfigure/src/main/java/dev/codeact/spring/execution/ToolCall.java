@@ -1,0 +1,22 @@
+package dev.codeact.spring.execution;
+
+import java.time.Duration;
+
+/**
+ * One tool call a program made, as the host saw it: what a debugger, a playground or an audit log shows of a
+ * run. Arguments and result are the JSON text that crossed the sandbox boundary, unparsed.
+ *
+ * @param name the tool (or search_tools / describe_tool)
+ * @param arguments the arguments the program passed, as JSON
+ * @param result what the tool returned to the program, as JSON; null when it failed
+ * @param error why it failed (the message the program's ToolError carries); null when it succeeded
+ * @param startOffset when the call started, counted from the start of the execution
+ * @param duration how long the call took on the host
+ */
+public record ToolCall(String name, String arguments, String result, String error, Duration startOffset,
+        Duration duration) {
+
+    public boolean success() {
+        return error == null;
+    }
+}
