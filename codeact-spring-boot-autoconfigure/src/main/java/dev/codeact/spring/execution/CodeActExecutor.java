@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 
@@ -92,7 +93,7 @@ public final class CodeActExecutor {
     /** As {@link #execute(String, ToolSet, ToolContext)}, with the program's /output files and the tools it called. */
     public CodeExecution run(String code, ToolSet tools, ToolContext context) {
         Instant startedAt = Instant.now();
-        long origin = System.nanoTime();
+        AtomicLong origin = new AtomicLong();   // when the program is handed to the sandbox: tool-call offsets count from there
         List<String> called = Collections.synchronizedList(new ArrayList<>());
         List<ToolCall> calls = Collections.synchronizedList(new ArrayList<>());
         Observation execution = Observation.createNotStarted(EXECUTION_OBSERVATION, observations)
@@ -106,7 +107,9 @@ public final class CodeActExecutor {
                 return observeToolCall(name, function, arguments, deadline, origin, calls);
             });
             session.register(functions);
-            result = sandbox.execute(code, functions.build(), limits);
+            HostFunctions built = functions.build();
+            origin.set(System.nanoTime());
+            result = sandbox.execute(code, built, limits);
             files = session.outputFiles();
         } catch (RuntimeException e) {
             execution.error(e).lowCardinalityKeyValue("outcome", "sandbox-failure").lowCardinalityKeyValue("error.type", "SANDBOX_FAILURE").stop();
@@ -126,7 +129,7 @@ public final class CodeActExecutor {
         return services;
     }
 
-    private String observeToolCall(String name, HostFunction function, String arguments, Deadline deadline, long origin,
+    private String observeToolCall(String name, HostFunction function, String arguments, Deadline deadline, AtomicLong origin,
             List<ToolCall> calls) throws Exception {
         Observation call = Observation.createNotStarted(TOOL_CALL_OBSERVATION, observations)
                 .lowCardinalityKeyValue("tool", name)
@@ -144,7 +147,7 @@ public final class CodeActExecutor {
             throw e;
         } finally {
             call.stop();
-            calls.add(new ToolCall(name, arguments, result, error, Duration.ofNanos(start - origin),
+            calls.add(new ToolCall(name, arguments, result, error, Duration.ofNanos(start - origin.get()),
                     Duration.ofNanos(System.nanoTime() - start)));
         }
     }

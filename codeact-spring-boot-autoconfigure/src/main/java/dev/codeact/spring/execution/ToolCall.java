@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param arguments the arguments the program passed, as JSON
  * @param result what the tool returned to the program, as JSON; null when it failed
  * @param error why it failed (the message the program's ToolError carries); null when it succeeded
- * @param startOffset when the call started, counted from the start of the execution
+ * @param startOffset when the call started, counted from when the program was handed to the sandbox (which
+ *     includes waiting for a free micro-VM, so a call may end a little after the sandbox's own duration)
  * @param duration how long the call took on the host
  */
 public record ToolCall(String name, String arguments, String result, String error, Duration startOffset,
