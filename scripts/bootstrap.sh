@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs on a fresh Debian machine (as root, or through sudo), then builds once.
-# usage: scripts/bootstrap.sh [--build | --test]   (--test: also what the tests need, Node.js and npm for the MCP servers)
+# usage: scripts/bootstrap.sh [--build | --test]   (--test: also what the tests need: Node.js and npm for the MCP
+# servers, headless Chromium and its chromedriver for the sample's playground tests)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -14,6 +15,9 @@ command -v mvn >/dev/null || missing+=(maven)
 if [ "${1:-}" = "--test" ]; then # the MCP tests start MCP servers that the build installs from npm
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
+  # the playground's browser tests drive Debian's Chromium through Debian's chromedriver, at these paths
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 fi
 if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)

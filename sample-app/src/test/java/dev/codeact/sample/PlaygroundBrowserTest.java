@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -43,9 +42,13 @@ class PlaygroundBrowserTest {
         registry.add("spring.ai.openai.max-retries", () -> "0");
     }
 
-    @BeforeAll
-    static void browser() {
-        chromium = Chromium.start();
+    /** One browser for the class, started before the first test (per test, so that a skip is reported per test). */
+    @BeforeEach
+    void browser() {
+        MODEL.reset();
+        if (chromium == null) {
+            chromium = Chromium.start();
+        }
     }
 
     @AfterAll
@@ -58,11 +61,6 @@ class PlaygroundBrowserTest {
 
     @LocalServerPort
     int port;
-
-    @BeforeEach
-    void reset() {
-        MODEL.reset();
-    }
 
     /** A fresh page on one tab (a new document: the same URL with another #tab would only switch tabs). */
     private void open(String tab) {

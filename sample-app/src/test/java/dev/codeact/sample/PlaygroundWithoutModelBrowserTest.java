@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,9 +23,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class PlaygroundWithoutModelBrowserTest {
     static Chromium chromium;
 
-    @BeforeAll
-    static void browser() {
-        chromium = Chromium.start();
+    /** One browser for the class, started before the first test (per test, so that a skip is reported per test). */
+    @BeforeEach
+    void browser() {
+        if (chromium == null) {
+            chromium = Chromium.start();
+        }
     }
 
     @AfterAll
