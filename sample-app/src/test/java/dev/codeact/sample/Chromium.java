@@ -26,7 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code scripts/bootstrap.sh --test} installs both). Both binaries are given to Selenium by path, so Selenium
  * Manager never runs (it would try to download a driver), and Chromium is started with everything that phones home
  * switched off: the machines this runs on reach nothing beyond loopback. Without the binaries the tests are skipped,
- * except under {@code CI=true}, where they fail.
+ * except under {@code CI=true}, where they fail. Selenium warns that it has no CDP implementation for Debian's
+ * Chromium version: harmless, these tests use WebDriver commands only.
  */
 final class Chromium implements AutoCloseable {
     static final Path BROWSER = Path.of("/usr/bin/chromium");
