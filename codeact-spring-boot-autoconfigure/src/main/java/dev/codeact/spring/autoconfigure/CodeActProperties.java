@@ -3,6 +3,7 @@ package dev.codeact.spring.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import dev.codeact.hyperlight.VcpuThreading;
+import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.spring.policy.egress.EgressRule;
 import dev.codeact.spring.policy.fs.Mount;
 import dev.codeact.spring.tools.ToolDiscovery;
@@ -71,10 +72,12 @@ public record CodeActProperties(
 
         public Sandbox {
             if (poolSize < 1 || poolSize > 256) {
-                throw new IllegalArgumentException("codeact.sandbox.pool-size must be between 1 and 256, was " + poolSize);
+                throw new InvalidPropertyException("codeact.sandbox.pool-size", poolSize, "must be between 1 and 256",
+                        "Set codeact.sandbox.pool-size to how many micro-VMs to keep booted, e.g. 4.");
             }
             if (acquireTimeout.isNegative() || acquireTimeout.isZero()) {
-                throw new IllegalArgumentException("codeact.sandbox.acquire-timeout must be positive, was " + acquireTimeout);
+                throw new InvalidPropertyException("codeact.sandbox.acquire-timeout", acquireTimeout, "must be positive",
+                        "Set codeact.sandbox.acquire-timeout to how long a request may wait for a free sandbox, e.g. 10s.");
             }
         }
     }
@@ -108,22 +111,30 @@ public record CodeActProperties(
             @DefaultValue("1000") int maxToolCalls) {
 
         public Limits {
-            requirePositive(timeout, "codeact.limits.timeout");
-            requirePositive(cpuTime, "codeact.limits.cpu-time");
+            requirePositive(timeout, "codeact.limits.timeout", "30s");
+            requirePositive(cpuTime, "codeact.limits.cpu-time", "30s");
             if (memory.toBytes() < DataSize.ofMegabytes(4).toBytes() || memory.toBytes() > DataSize.ofMegabytes(400).toBytes()) {
-                throw new IllegalArgumentException("codeact.limits.memory must be between 4MB and 400MB, was " + memory);
+                throw new InvalidPropertyException("codeact.limits.memory", memory, "must be between 4MB and 400MB",
+                        "Set codeact.limits.memory to the JavaScript heap one program may use, e.g. 64MB.");
             }
-            if (outputPerStream.toBytes() < 1 || maxAnswer.toBytes() < 256) {
-                throw new IllegalArgumentException("codeact.limits.output-per-stream must be positive and codeact.limits.max-answer at least 256B");
+            if (outputPerStream.toBytes() < 1) {
+                throw new InvalidPropertyException("codeact.limits.output-per-stream", outputPerStream, "must be positive",
+                        "Set codeact.limits.output-per-stream to what a program may print to each stream, e.g. 1MB.");
+            }
+            if (maxAnswer.toBytes() < 256) {
+                throw new InvalidPropertyException("codeact.limits.max-answer", maxAnswer, "must be at least 256B",
+                        "Set codeact.limits.max-answer to the size of execute_code's answer to the model, e.g. 16KB.");
             }
             if (maxToolCalls < 0) {
-                throw new IllegalArgumentException("codeact.limits.max-tool-calls must not be negative, was " + maxToolCalls);
+                throw new InvalidPropertyException("codeact.limits.max-tool-calls", maxToolCalls, "must not be negative",
+                        "Set codeact.limits.max-tool-calls to how many tool calls one program may make, e.g. 1000.");
             }
         }
 
-        private static void requirePositive(Duration d, String name) {
+        private static void requirePositive(Duration d, String name, String example) {
             if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
+                throw new InvalidPropertyException(name, d, "must be positive", "Set " + name + " to a duration such as "
+                        + example + " (units: ms, s, m).");
             }
         }
     }
@@ -182,8 +193,9 @@ public record CodeActProperties(
             @DefaultValue("20") int recentExecutions) {
         public Actuator {
             if (recentExecutions < 0 || recentExecutions > 1000) {
-                throw new IllegalArgumentException("codeact.actuator.recent-executions must be between 0 and 1000, was "
-                        + recentExecutions);
+                throw new InvalidPropertyException("codeact.actuator.recent-executions", recentExecutions,
+                        "must be between 0 and 1000", "Set codeact.actuator.recent-executions to how many executions"
+                        + " the endpoint keeps, e.g. 20.");
             }
         }
     }
