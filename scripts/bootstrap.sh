@@ -36,7 +36,8 @@ fi
 
 if [ "${1:-}" = "--build" ]; then
   jar_dir="$root/hyperlight-jna/target"
-  if [ ! -f "$jar_dir/runtime-classpath.txt" ] || [ ! -f "$jar_dir/classes/dev/codeact/hyperlight/guest/quickjs-guest.elf" ]; then
+  if [ ! -f "$jar_dir/runtime-classpath.txt" ] || [ ! -f "$jar_dir/hyperlight-jna-0.1.0-SNAPSHOT.jar" ] \
+      || [ ! -f "$jar_dir/classes/dev/codeact/hyperlight/guest/quickjs-guest.elf" ]; then
     echo "building (mvn package -DskipTests)..." >&2
     (cd "$root" && mvn -q -B package -DskipTests >&2)
   fi

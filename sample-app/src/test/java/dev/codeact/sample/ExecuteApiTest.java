@@ -274,6 +274,11 @@ class ExecuteApiTest {
         Response health = api.get("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("status").asString()).isEqualTo("UP");
+        // the README's name for it
+        Response codeact = api.get("/actuator/health/codeact");
+        assertThat(codeact.status()).isEqualTo(200);
+        assertThat(codeact.json().path("status").asString()).isEqualTo("UP");
+        assertThat(codeact.json().path("details").path("backend").asString()).isIn("kvm", "graaljs");
 
         Response info = api.get("/actuator/info");
         assertThat(info.json().path("chatModel").path("configured").asBoolean(true)).isFalse();

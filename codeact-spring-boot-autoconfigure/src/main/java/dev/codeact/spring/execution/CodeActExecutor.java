@@ -7,6 +7,7 @@ import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.Deadline;
+import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.SandboxServices;
@@ -112,17 +113,25 @@ public final class CodeActExecutor {
             result = sandbox.execute(code, built, limits);
             files = session.outputFiles();
         } catch (RuntimeException e) {
-            execution.error(e).lowCardinalityKeyValue("outcome", "sandbox-failure").lowCardinalityKeyValue("error.type", "SANDBOX_FAILURE").stop();
+            execution.error(e).lowCardinalityKeyValue("outcome", outcome(ErrorType.SANDBOX_FAILURE)).stop();
             throw e;
         }
-        execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : "failure")
-                .lowCardinalityKeyValue("error.type", result.success() ? "none" : result.error().type().name())
-                .stop();
+        // One error tag, as Micrometer makes it from the observation's error (ExecutionFailedException, or "none");
+        // the kind of failure is the outcome, as http.server.requests has its status next to its error.
+        if (!result.success()) {
+            execution.error(new ExecutionFailedException(result.error()));
+        }
+        execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : outcome(result.error().type())).stop();
         List<ToolCall> inOrder = new ArrayList<>(calls);   // recorded as each call ends: put them in the order they started
         inOrder.sort(Comparator.comparing(ToolCall::startOffset));
         listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt,
                 sandbox.backend(), files, inOrder));
         return new CodeExecution(result, files, called, inOrder);
+    }
+
+    /** The outcome tag of a failed execution: its error type in lower case ({@code timeout}, {@code out_of_memory}). */
+    static String outcome(ErrorType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public SandboxServices services() {

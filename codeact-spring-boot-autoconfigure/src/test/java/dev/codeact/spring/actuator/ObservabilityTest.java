@@ -78,6 +78,7 @@ class ObservabilityTest {
     @Test
     void executionsAndToolCallsAreObservedAsTimersWithTheirKeys() {
         MeterRegistry meters = new SimpleMeterRegistry();
+        meters.config().meterFilter(CodeActMeters.DESCRIPTIONS); // as the actuator auto-configuration registers it
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
         ToolCatalog catalog = new ToolCatalog(() -> ToolInventory.of(List.of(ToolCallbacks.from(new StockTools()))),
@@ -87,8 +88,14 @@ class ObservabilityTest {
             executor.execute("call_tool('stock', {sku: 'a'}); call_tool('stock', {sku: 'b'}); try { call_tool('stock', {sku: 'missing'}); } catch (e) {} return 1;");
             executor.execute("throw new Error('boom')");
         }
-        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "success", "error.type", "none").timer().count()).isEqualTo(1);
-        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "failure", "error.type", "RUNTIME").timer().count()).isEqualTo(1);
+        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "success", "error", "none").timer().count()).isEqualTo(1);
+        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "runtime", "error", "ExecutionFailedException").timer().count()).isEqualTo(1);
+        // one error tag, Micrometer's own, and a description on every meter
+        assertThat(meters.find("codeact.execution").meters()).allSatisfy(m -> {
+            assertThat(m.getId().getTags()).extracting(io.micrometer.core.instrument.Tag::getKey).containsOnlyOnce("error").doesNotContain("error.type");
+        });
+        assertThat(meters.getMeters()).filteredOn(m -> m.getId().getName().startsWith("codeact."))
+                .isNotEmpty().allSatisfy(m -> assertThat(m.getId().getDescription()).as(m.getId().getName()).isNotBlank().endsWith("."));
         assertThat(meters.get("codeact.tool.call").tags("tool", "stock", "outcome", "success").timer().count()).isEqualTo(2);
         assertThat(meters.get("codeact.tool.call").tags("tool", "stock", "outcome", "failure").timer().count()).isEqualTo(1);
     }
@@ -175,6 +182,15 @@ class ObservabilityTest {
                     assertThat(meters.get("codeact.pool.idle").gauge().value()).isEqualTo(2.0);
                     assertThat(meters.get("codeact.pool.waiting").gauge().value()).isZero();
                 });
+    }
+
+    @Test
+    void theHealthIndicatorIsNamedCodeactAsTheReadmeSays() {
+        runner.withBean(CodeSandbox.class, () -> new ScriptedSandbox(ok("42"))).run(context -> {
+            // a health indicator bean's name, less "HealthIndicator", is its path: /actuator/health/codeact
+            assertThat(context.getBeansOfType(CodeActHealthIndicator.class)).containsOnlyKeys("codeactHealthIndicator");
+            assertThat(context.getBean(io.micrometer.core.instrument.config.MeterFilter.class)).isSameAs(CodeActMeters.DESCRIPTIONS);
+        });
     }
 
     @Test
