@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs on a fresh Debian machine (as root, or through sudo), then builds once.
-# usage: scripts/bootstrap.sh [--build | --test]   (--test: also what the tests need, Node.js and npm for the MCP servers)
+# usage: scripts/bootstrap.sh [--build | --test]   (Node.js and npm: the guest build bundles npm packages, and the
+# tests start MCP servers from npm and compare programs with Node)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -10,11 +11,9 @@ command -v make >/dev/null || missing+=(make)
 command -v objdump >/dev/null || missing+=(binutils)
 command -v xz >/dev/null || missing+=(xz-utils)
 command -v patch >/dev/null || missing+=(patch)
+command -v node >/dev/null || missing+=(nodejs) # the guest build bundles npm packages (src-guest/web)
+command -v npm >/dev/null || missing+=(npm)
 command -v mvn >/dev/null || missing+=(maven)
-if [ "${1:-}" = "--test" ]; then # the MCP tests start MCP servers that the build installs from npm
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
-fi
 if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)
 fi
