@@ -127,9 +127,7 @@ const { DOMException, abortDeadline, abortNow, tick, reportUncaught, vendorLibra
         throw argTypeError('The "event" argument must be an instance of Event. ' + received(event), 'ERR_INVALID_ARG_TYPE');
       }
       dispatching(event, this);
-      const handler = 'on' + event.type;
       const listeners = [...(this.#listeners.get(event.type) || [])];
-      if (typeof this[handler] === 'function' && this instanceof AbortSignal) listeners.unshift({ listener: this[handler], once: false });
       for (const entry of listeners) {
         if (entry.removed) continue;
         if (entry.once) this.removeEventListener(event.type, entry.listener);
@@ -153,8 +151,18 @@ const { DOMException, abortDeadline, abortNow, tick, reportUncaught, vendorLibra
     constructor(key) {
       if (key !== ILLEGAL) throw argTypeError('Illegal constructor', 'ERR_ILLEGAL_CONSTRUCTOR');
       super();
-      signalState.set(this, { aborted: false, reason: undefined, dependents: [], deadline: Infinity });
-      this.onabort = null;
+      signalState.set(this, { aborted: false, reason: undefined, dependents: [], deadline: Infinity, onabort: null });
+    }
+    /** An event handler attribute: a listener in the place where it was first set, its function replaceable. */
+    get onabort() { return state(this).onabort; }
+    set onabort(handler) {
+      const s = state(this);
+      if (s.onabort === null && typeof handler === 'function') {
+        this.addEventListener('abort', function (event) {
+          if (typeof s.onabort === 'function') return apply(s.onabort, this, [event]);
+        });
+      }
+      s.onabort = typeof handler === 'function' ? handler : null;
     }
     get aborted() { return state(this).aborted; }
     get reason() { return state(this).reason; }
@@ -174,7 +182,7 @@ const { DOMException, abortDeadline, abortNow, tick, reportUncaught, vendorLibra
       const signal = new AbortSignal(ILLEGAL);
       state(signal).deadline = now() + delay;
       addTimer(() => abortSignal(signal, new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-               delay, [], false, false);
+               delay, [], false, true); // kept alive (Node unrefs it, but a program awaiting it waits for it)
       return signal;
     }
     static any(signals) {

@@ -25,7 +25,7 @@ const { formatLogLine, formatForMessage } = (() => {
     const proto = getPrototypeOf(value), keys = ownKeys(value);
     if (isArray(value)) {
       if (proto !== arrayPrototype || keys.length !== value.length + 1) return false; // holes or extra properties
-    } else if (proto !== objectPrototype && proto !== null) {
+    } else if (proto !== objectPrototype) { // a null prototype too: Node says so
       return false;
     }
     apply(setAdd, ancestors, [value]);
@@ -34,10 +34,7 @@ const { formatLogLine, formatForMessage } = (() => {
         if (typeof key !== 'string') return false;
         const d = getOwnPropertyDescriptor(value, key);
         if (!('value' in d)) return false; // a getter: JSON would call it, Node shows [Getter]
-        if (!d.enumerable) {
-          if (key === 'length' && isArray(value)) continue;
-          continue; // neither JSON nor Node shows it
-        }
+        if (!d.enumerable) continue; // neither JSON nor Node shows it (an array's length included)
         if (!plainData(d.value, ancestors)) return false;
       }
       return true;
