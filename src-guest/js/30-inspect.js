@@ -65,9 +65,19 @@ const { formatLogLine, formatForMessage } = (() => {
     return parts.join(' ') + '\n';
   }
 
-  /** A thrown value that is not an Error, for the outcome's message: a string quoted, plain data as JSON. */
+  /**
+   * A thrown value that is not an Error, for the outcome's message: a string quoted, an object as its JSON (its own
+   * toJSON included: it is the program's value, and runs under the program's limits), else as console.log shows it.
+   */
   function formatForMessage(value) {
-    return typeof value === 'string' ? stringify(value) : formatArgument(value);
+    if (typeof value === 'string') return stringify(value);
+    if (value === null || typeof value !== 'object') return formatArgument(value);
+    try {
+      const json = stringify(value, (k, v) => (typeof v === 'bigint' ? v.toString() + 'n' : v));
+      return json === undefined ? String(value) : json;
+    } catch (e) {
+      return '[object ' + (value.constructor && value.constructor.name || 'Object') + ']';
+    }
   }
   return Object.freeze({ formatLogLine, formatForMessage });
 })();
