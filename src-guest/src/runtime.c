@@ -229,8 +229,12 @@ void runtime_boot(void) {
     JS_SetInterruptHandler(runtime, interrupt_requested, NULL);
     context = JS_NewContext(runtime);
     if (!context) hl_abort(HL_ABORT_BOOT_FAILED, "JS_NewContext failed");
+    /* runtime.js's functions keep no copy of their source text (each nested function would hold its own, some
+       megabytes in all, in every snapshot); programs' functions keep theirs */
+    JS_SetStripInfo(runtime, JS_STRIP_SOURCE);
     JSValue install = JS_Eval(context, runtime_js, (size_t)(runtime_js_end - runtime_js), "runtime.js",
                               JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRICT);
+    JS_SetStripInfo(runtime, 0);
     JSValue natives = JS_NewObject(context);
     JS_SetPropertyFunctionList(context, natives, native_functions, sizeof native_functions / sizeof native_functions[0]);
     /* everything runtime.js would make on first use is made now, into the snapshot every execution starts from */
