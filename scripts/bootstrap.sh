@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build needs on a fresh Debian machine (as root, or through sudo), then builds once.
-# usage: scripts/bootstrap.sh [--build | --test]   (--test: also what the tests need: Node.js and npm for the MCP
-# servers, headless Chromium and its chromedriver for the sample's playground tests)
+# usage: scripts/bootstrap.sh [--build | --test]   (Node.js and npm: the guest build bundles npm packages, and the
+# tests start MCP servers from npm and compare programs with Node; --test: also headless Chromium and its
+# chromedriver for the sample's playground tests)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -11,10 +12,10 @@ command -v make >/dev/null || missing+=(make)
 command -v objdump >/dev/null || missing+=(binutils)
 command -v xz >/dev/null || missing+=(xz-utils)
 command -v patch >/dev/null || missing+=(patch)
+command -v node >/dev/null || missing+=(nodejs) # the guest build bundles npm packages (src-guest/web)
+command -v npm >/dev/null || missing+=(npm)
 command -v mvn >/dev/null || missing+=(maven)
-if [ "${1:-}" = "--test" ]; then # the MCP tests start MCP servers that the build installs from npm
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
+if [ "${1:-}" = "--test" ]; then
   # the playground's browser tests drive Debian's Chromium through Debian's chromedriver, at these paths
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)

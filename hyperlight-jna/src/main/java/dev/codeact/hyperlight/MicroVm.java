@@ -419,6 +419,9 @@ public final class MicroVm implements AutoCloseable {
         mailbox.setLong(Mailbox.OFF_STACK_LIMIT, control.limits.stackBytes());
         mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
         mailbox.setLong(Mailbox.OFF_RNG_SEED, SEEDS.nextLong()); // unpredictable from anything another execution saw
+        byte[] entropy = new byte[Mailbox.ENTROPY_BYTES]; // keys the guest's crypto.getRandomValues, likewise
+        SEEDS.nextBytes(entropy);
+        mailbox.write(Mailbox.OFF_ENTROPY, entropy, 0, entropy.length);
         mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
         mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxToolRequestBytes());
         dirty = true;
@@ -508,6 +511,7 @@ public final class MicroVm implements AutoCloseable {
                     switch (port) {
                         case Mailbox.PORT_HOSTCALL -> hostCall(control);
                         case Mailbox.PORT_LOG_FLUSH -> drainLog(control, console);
+                        case Mailbox.PORT_SLEEP -> sleep(control);
                         case Mailbox.PORT_DONE -> {
                             drainLog(control, console);
                             return readOutcome();
@@ -578,6 +582,20 @@ public final class MicroVm implements AutoCloseable {
         hostWrittenInBytes = Math.max(hostWrittenInBytes, reply.bytes().length);
         mailbox.setInt(Mailbox.OFF_REPLY_LENGTH, reply.bytes().length);
         mailbox.setInt(Mailbox.OFF_REPLY_STATUS, reply.ok() ? Mailbox.REPLY_OK : Mailbox.REPLY_ERROR);
+    }
+
+    /**
+     * The guest has nothing to run before its next timer: this thread parks until then, or the deadline, or a stop
+     * (which unparks it). Parked, it uses no CPU time, so the wait counts as wall time only.
+     */
+    private void sleep(RunControl control) {
+        long requested = mailbox.getLong(Mailbox.OFF_SLEEP_US);
+        long now = System.nanoTime();
+        long until = now + Math.min(Math.max(0, control.deadlineNanos - now),
+                requested < 0 || requested > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : requested * 1000);
+        while (control.stopReason.get() == null && !control.killRequested && until - (now = System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, until - now);
+        }
     }
 
     private void drainLog(RunControl control, ConsoleCapture console) throws GuestFault {
@@ -673,6 +691,10 @@ public final class MicroVm implements AutoCloseable {
             return;
         }
         mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 1);
+        Thread runner = control.runner;
+        if (runner != null) {
+            java.util.concurrent.locks.LockSupport.unpark(runner); // a guest asleep until its next timer wakes to stop
+        }
         Watchdog.after(HARD_KILL_GRACE_NANOS, () -> kill(control));
     }
 

@@ -266,14 +266,18 @@ public final class EgressPolicy {
     }
 
     private String call(String argumentsJson, Deadline deadline) {
-        FetchClock clock = new FetchClock(timeout, deadline);
+        JsonNode args = parseArguments(argumentsJson);
+        // an AbortSignal.timeout() the program passed: the call ends then, and the program rejects with the signal's reason
+        JsonNode signalTimeout = args.get("timeoutMs");
+        Duration limit = signalTimeout != null && signalTimeout.canConvertToLong() && signalTimeout.asLong() >= 0
+                && signalTimeout.asLong() < timeout.toMillis() ? Duration.ofMillis(signalTimeout.asLong()) : timeout;
+        FetchClock clock = new FetchClock(limit, deadline);
         try (clock) {
-            return call(argumentsJson, clock);
+            return call(args, clock);
         }
     }
 
-    private String call(String argumentsJson, FetchClock clock) {
-        JsonNode args = parseArguments(argumentsJson);
+    private String call(JsonNode args, FetchClock clock) {
         String method = textField(args, "method", "GET").toUpperCase(Locale.ROOT);
         if (!TOKEN.matcher(method).matches()) {
             throw new HostFunctionException("fetch: '" + shorten(method) + "' is not a valid HTTP method");
