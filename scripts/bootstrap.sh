@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build needs on a fresh Debian machine (as root, or through sudo), then builds once.
-# usage: scripts/bootstrap.sh [--build | --test]   (--test: also what only the tests need)
+# usage: scripts/bootstrap.sh [--build | --test]   (Node.js and npm: the guest build bundles npm packages, and the
+# tests start MCP servers from npm and compare programs with Node; --test: also headless Chromium and its
+# chromedriver for the sample's playground tests)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -10,10 +12,14 @@ command -v make >/dev/null || missing+=(make)
 command -v objdump >/dev/null || missing+=(binutils)
 command -v xz >/dev/null || missing+=(xz-utils)
 command -v patch >/dev/null || missing+=(patch)
-command -v mvn >/dev/null || missing+=(maven)
-# the guest's Intl is installed from npm and bundled with Node.js (src-guest/intl); the MCP tests' servers come from npm too
-command -v node >/dev/null || missing+=(nodejs)
+command -v node >/dev/null || missing+=(nodejs) # the guest build bundles npm packages (src-guest/web, src-guest/intl)
 command -v npm >/dev/null || missing+=(npm)
+command -v mvn >/dev/null || missing+=(maven)
+if [ "${1:-}" = "--test" ]; then
+  # the playground's browser tests drive Debian's Chromium through Debian's chromedriver, at these paths
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+fi
 if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)
 fi
@@ -31,7 +37,8 @@ fi
 
 if [ "${1:-}" = "--build" ]; then
   jar_dir="$root/hyperlight-jna/target"
-  if [ ! -f "$jar_dir/runtime-classpath.txt" ] || [ ! -f "$jar_dir/classes/dev/codeact/hyperlight/guest/quickjs-guest.elf" ]; then
+  if [ ! -f "$jar_dir/runtime-classpath.txt" ] || [ ! -f "$jar_dir/hyperlight-jna-0.1.0-SNAPSHOT.jar" ] \
+      || [ ! -f "$jar_dir/classes/dev/codeact/hyperlight/guest/quickjs-guest.elf" ]; then
     echo "building (mvn package -DskipTests)..." >&2
     (cd "$root" && mvn -q -B package -DskipTests >&2)
   fi

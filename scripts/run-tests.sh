@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Builds everything and runs the whole test suite, then says how many tests were skipped and why.
+# Builds everything and runs the whole test suite, then says how many tests passed, failed and were skipped (and
+# why), and which modules did not run at all: a module Maven skipped after an earlier failure has no reports, and
+# its tests must not read as passed.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-mvn -B -ntp verify
-status=$?
-reports=$(find . \( -path '*/surefire-reports/TEST-*.xml' -o -path '*/failsafe-reports/TEST-*.xml' \) 2>/dev/null)
-if [ -n "$reports" ] && command -v python3 >/dev/null; then
-  python3 - $reports <<'PY' || true
-import sys, xml.etree.ElementTree as ET
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+mvn -B -ntp verify 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+reports=$(find . \( -path '*/surefire-reports/TEST-*.xml' -o -path '*/failsafe-reports/TEST-*.xml' \) -newer "$log" 2>/dev/null)
+python3 - "$log" $reports <<'PY' || status=1
+import re, sys, xml.etree.ElementTree as ET
+log, paths = sys.argv[1], sys.argv[2:]
 run = failed = skipped = 0
 reasons = {}
-for path in sys.argv[1:]:
-    suite = ET.parse(path).getroot()
-    for case in suite.iter('testcase'):
+for path in paths:
+    for case in ET.parse(path).getroot().iter('testcase'):
         run += 1
         if case.find('failure') is not None or case.find('error') is not None:
             failed += 1
@@ -22,9 +25,19 @@ for path in sys.argv[1:]:
             skipped += 1
             reason = s.get('message') or 'no reason given'
             reasons[reason] = reasons.get(reason, 0) + 1
+# Maven's reactor summary: "[INFO] <module name> ..... SUCCESS|FAILURE|SKIPPED [time]"
+modules = re.findall(r'^\[INFO\] (\S.*?) \.{2,} ?(SUCCESS|FAILURE|SKIPPED)', open(log, errors='replace').read(), re.M)
 print(f"tests: {run - failed - skipped} passed, {failed} failed, {skipped} skipped")
 for reason, n in reasons.items():
     print(f"  skipped {n}: {reason}")
+not_run = [name for name, result in modules if result == 'SKIPPED']
+for name, result in modules:
+    if result == 'FAILURE':
+        print(f"  {name}: failed")
+for name in not_run:
+    print(f"  {name}: not run, an earlier module failed")
+if not modules:
+    print("  no module ran (see the build output above)")
+sys.exit(1 if failed or not_run or not modules else 0)
 PY
-fi
 exit $status

@@ -8,7 +8,7 @@
 #define CODEACT_HOSTABI_H
 
 #define HL_MAILBOX_MAGIC 0x4C484143u /* "CAHL" */
-#define HL_ABI_VERSION 2u
+#define HL_ABI_VERSION 3u
 
 /* I/O ports: an `out` to one of these is the only way the guest leaves the VM. */
 #define HL_PORT_HOSTCALL 0xE0 /* a {name,args} JSON request waits in OUT */
@@ -17,6 +17,7 @@
 #define HL_PORT_LOG_FLUSH 0xE3 /* the console log buffer is full */
 #define HL_PORT_EXCEPTION 0xE4 /* a CPU exception: vector in EAX, error code in RCX, faulting RIP in RBX */
 #define HL_PORT_OUT_OF_MEMORY 0xE5 /* an allocation would cross the memory limit: the execution ends there */
+#define HL_PORT_SLEEP 0xE6 /* nothing to run before the next timer: the host waits sleep_us (bounded by the deadline) */
 
 #define HL_COMMAND_BOOT 1u
 #define HL_COMMAND_EXECUTE 2u
@@ -75,11 +76,16 @@ struct hl_mailbox {
     uint64_t tsc_at_entry;             /* 280 */
     uint64_t heap_high_water_bytes;    /* 288 */
     uint64_t tsc_at_exit;              /* 296 */
+    uint64_t sleep_us;                 /* 304: before a SLEEP exit */
+    uint8_t reserved5[8];              /* 312 */
+    /* written by the host before each entry */
+    uint8_t entropy[32];               /* 320: fresh from the host's CSPRNG, keys crypto.getRandomValues */
 };
 
 _Static_assert(__builtin_offsetof(struct hl_mailbox, command) == 128, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, cancel_requested) == 192, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, call_length) == 256, "mailbox layout");
 _Static_assert(__builtin_offsetof(struct hl_mailbox, heap_high_water_bytes) == 288, "mailbox layout");
+_Static_assert(__builtin_offsetof(struct hl_mailbox, entropy) == 320, "mailbox layout");
 #endif
 #endif

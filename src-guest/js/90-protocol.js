@@ -1,5 +1,6 @@
-// The host protocol: console, call_tool, the host services (fetch, fs, tool discovery) and the encoder that
-// turns an outcome into the JSON the host reads, which this part returns (the last part of runtime.js).
+// The host protocol: console, call_tool, the host services (fs, tool discovery; fetch is 40-fetch.js) and the
+// encoder that turns an outcome into the JSON the host reads, which this part returns with the event loop's tick
+// (the last part of runtime.js).
   // What the host receives is built only from what is captured here, before any program runs: a program may replace
   // globals and prototypes (JSON, Object.prototype.toJSON, Array.prototype[Symbol.iterator], Symbol.hasInstance), and
   // none of that may shape a host call or the outcome. Envelopes are concatenated strings, never objects given to
@@ -10,28 +11,8 @@
   const STDOUT = 1, STDERR = 2;
   const MAX_TEXT_CHARS = 16384; // of an error's name, message or stack in the outcome
 
-  function formatValue(value, nested) {
-    switch (typeof value) {
-      case 'string': return nested ? stringify(value) : value;
-      case 'bigint': return value + 'n';
-      case 'symbol': return value.toString();
-      case 'function': return '[Function: ' + (value.name || 'anonymous') + ']';
-      case 'undefined': return 'undefined';
-      case 'object':
-        if (value === null) return 'null';
-        if (value instanceof Error) return value.stack ? value.name + ': ' + value.message + '\n' + value.stack : String(value);
-        try {
-          const json = stringify(value, (k, v) => typeof v === 'bigint' ? v.toString() + 'n' : v);
-          return json === undefined ? String(value) : json;
-        } catch (e) {
-          return '[object ' + (value.constructor && value.constructor.name || 'Object') + ']';
-        }
-      default: return String(value);
-    }
-  }
-  const formatLine = (args) => args.map((a) => formatValue(a, false)).join(' ') + '\n';
-  const toStdout = (...args) => native.write(STDOUT, formatLine(args));
-  const toStderr = (...args) => native.write(STDERR, formatLine(args));
+  const toStdout = (...args) => native.write(STDOUT, formatLogLine(args));
+  const toStderr = (...args) => native.write(STDERR, formatLogLine(args));
   const console = Object.freeze({ log: toStdout, info: toStdout, debug: toStdout, warn: toStderr, error: toStderr });
 
   const ownField = (object, key, value) =>
@@ -109,48 +90,6 @@
     return reply[1].length === 0 ? null : parse(reply[1]);
   }
 
-  class Headers {
-    constructor(init) {
-      this._values = new Map();
-      const pairs = init instanceof Headers ? [...init] : Array.isArray(init) ? init : Object.entries(init || {});
-      for (const [name, value] of pairs) this._values.set(String(name).toLowerCase(), String(value));
-    }
-    get(name) {
-      const value = this._values.get(String(name).toLowerCase());
-      return value === undefined ? null : value;
-    }
-    has(name) { return this._values.has(String(name).toLowerCase()); }
-    forEach(callback) { this._values.forEach((value, name) => callback(value, name, this)); }
-    entries() { return this._values.entries(); }
-    [Symbol.iterator]() { return this._values.entries(); }
-  }
-
-  class Response {
-    constructor(reply) {
-      this.status = reply.status;
-      this.ok = reply.status >= 200 && reply.status < 300;
-      this.url = reply.url;
-      this.redirected = Boolean(reply.redirected);
-      this.headers = new Headers(reply.headers);
-      this._body = reply.body;
-    }
-    async text() { return this._body; }
-    async json() { return parse(this._body); }
-  }
-
-  async function fetch(resource, init) {
-    const options = init || {};
-    const body = options.body === undefined || options.body === null ? null
-      : typeof options.body === 'string' ? options.body : stringify(options.body);
-    return new Response(hostService('codeact.fetch', {
-      __proto__: null,
-      url: String(resource),
-      method: String(options.method || 'GET').toUpperCase(),
-      headers: Object.fromEntries(new Headers(options.headers)),
-      body,
-    }, TypeError));
-  }
-
   const fs = Object.freeze({
     readFile: (path) => hostService('codeact.fs.readFile', { __proto__: null, path: String(path) }, FileSystemError),
     writeFile: (path, content) => {
@@ -164,11 +103,11 @@
 
   const performance = freeze({ now: native.now_ms, get timeOrigin() { return native.time_origin(); } });
   for (const [key, value] of [['console', console], ['call_tool', call_tool], ['performance', performance],
-                               ['ToolError', ToolError], ['fetch', fetch], ['Headers', Headers], ['Response', Response],
-                               ['fs', fs], ['FileSystemError', FileSystemError], ['search_tools', search_tools],
-                               ['describe_tool', describe_tool]]) {
+                               ['ToolError', ToolError], ['fetch', fetch], ['fs', fs], ['FileSystemError', FileSystemError],
+                               ['search_tools', search_tools], ['describe_tool', describe_tool]]) {
     Object.defineProperty(globalThis, key, { value, writable: false, enumerable: false, configurable: false });
   }
+  webGlobals([['Headers', Headers], ['Request', Request], ['Response', Response]]);
   Object.defineProperty(Math, 'random', { value: native.random, writable: false, configurable: false });
 
   // ---- the outcome: what the host reads when the program has ended
@@ -221,7 +160,7 @@
     if (!isError) {
       let shown;
       try {
-        shown = formatValue(error, true);
+        shown = formatForMessage(error);
       } catch (e) {
         shown = 'a value that cannot be shown';
       }
@@ -231,7 +170,7 @@
                    type === 'TOOL_ERROR' ? textOf(error, 'tool', null) : null);
   }
 
-  return function encodeOutcome(phase, ok, value) {
+  function encodeOutcome(phase, ok, value) {
     if (!ok) return describeFailure(phase, value);
     let json;
     try {
@@ -242,4 +181,8 @@
       return failure(type, 'TypeError', 'the returned value is not JSON-serialisable: ' + thrownMessage(e), null, null);
     }
     return '{"ok":true,"result":' + (json === undefined ? 'null' : json) + '}';
-  };
+  }
+
+  // What the engine calls: the outcome encoder, and tick() for its event loop (20-web.js): run one due timer and
+  // return 0, or return the milliseconds to sleep until the next one, or -1 when none is pending.
+  return freeze({ __proto__: null, encode: encodeOutcome, tick });

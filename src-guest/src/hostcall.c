@@ -61,6 +61,12 @@ int hl_host_call(const char *request, size_t length, const char **reply, size_t 
     return hl_mailbox->reply_status == HL_REPLY_OK ? HL_REPLY_OK : HL_REPLY_ERROR;
 }
 
+/* Waits on the host: the vCPU leaves, so the wait costs no guest CPU time. */
+void hl_sleep(uint64_t microseconds) {
+    hl_mailbox->sleep_us = microseconds;
+    hl_out(HL_PORT_SLEEP, 0);
+}
+
 void hl_finish(const char *outcome, size_t length) {
     copy_to_out(outcome, length);
 }

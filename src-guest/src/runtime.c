@@ -13,7 +13,9 @@ extern const uint8_t runtime_bytecode[], runtime_bytecode_end[], intl_bytecode[]
 static JSRuntime *runtime;
 static JSContext *context;
 static JSValue encode_outcome; /* runtime.js's (phase, ok, value) -> outcome JSON string */
+static JSValue tick; /* runtime.js's event-loop step: runs a due timer (0), or the ms to the next one, or -1 */
 static uint64_t random_state;
+static uint32_t chacha_key[8], chacha_counter;
 static uint32_t stack_overflows_at_start;
 static size_t boot_bytes; /* what the booted runtime holds (runtime.js, Intl's data): not the program's to spend */
 static JSValue shapes;    /* objects made at boot so that their shapes stay where they were made (runtime_boot) */
@@ -144,6 +146,48 @@ static JSValue native_random(JSContext *ctx, JSValueConst this_val, int argc, JS
     return JS_NewFloat64(ctx, (double)bits / 9007199254740992.0);
 }
 
+/*
+ * crypto.getRandomValues: ChaCha20 keyed with the 32 bytes of entropy the host puts in the mailbox for every
+ * execution (from its CSPRNG), so the bytes are as unpredictable as the host's, and no execution's tell another's.
+ */
+#define ROTL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
+#define QUARTER(a, b, c, d) (a += b, d ^= a, d = ROTL(d, 16), c += d, b ^= c, b = ROTL(b, 12), \
+                             a += b, d ^= a, d = ROTL(d, 8), c += d, b ^= c, b = ROTL(b, 7))
+static void chacha20_block(uint8_t out[64]) {
+    uint32_t in[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
+    memcpy(in + 4, chacha_key, sizeof chacha_key);
+    in[12] = chacha_counter++;
+    uint32_t x[16];
+    memcpy(x, in, sizeof x);
+    for (int i = 0; i < 10; i++) {
+        QUARTER(x[0], x[4], x[8], x[12]); QUARTER(x[1], x[5], x[9], x[13]);
+        QUARTER(x[2], x[6], x[10], x[14]); QUARTER(x[3], x[7], x[11], x[15]);
+        QUARTER(x[0], x[5], x[10], x[15]); QUARTER(x[1], x[6], x[11], x[12]);
+        QUARTER(x[2], x[7], x[8], x[13]); QUARTER(x[3], x[4], x[9], x[14]);
+    }
+    for (int i = 0; i < 16; i++) x[i] += in[i];
+    memcpy(out, x, 64);
+}
+
+/* random_fill(uint8Array): fills the array's bytes in place. */
+static JSValue native_random_fill(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc;
+    size_t offset, length, element_size, buffer_size;
+    JSValue buffer = JS_GetTypedArrayBuffer(ctx, argv[0], &offset, &length, &element_size);
+    if (JS_IsException(buffer)) return JS_EXCEPTION;
+    uint8_t *bytes = JS_GetArrayBuffer(ctx, &buffer_size, buffer);
+    JS_FreeValue(ctx, buffer);
+    if (!bytes || offset > buffer_size || length > buffer_size - offset) return JS_ThrowTypeError(ctx, "random_fill: no bytes");
+    uint8_t block[64];
+    for (size_t done = 0; done < length; done += sizeof block) {
+        chacha20_block(block);
+        size_t n = length - done < sizeof block ? length - done : sizeof block;
+        memcpy(bytes + offset + done, block, n);
+    }
+    memset(block, 0, sizeof block);
+    return JS_UNDEFINED;
+}
+
 static JSValue native_now_ms(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc; (void)argv;
     uint64_t per_ms = hl_mailbox->tsc_per_ms;
@@ -177,6 +221,7 @@ static const JSCFunctionListEntry native_functions[] = {
     JS_CFUNC_DEF("time_origin", 0, native_time_origin),
     JS_CFUNC_DEF("is_error", 1, native_is_error),
     JS_CFUNC_DEF("stack_overflowed", 0, native_stack_overflowed),
+    JS_CFUNC_DEF("random_fill", 1, native_random_fill),
 };
 
 void runtime_boot(void) {
@@ -186,11 +231,6 @@ void runtime_boot(void) {
     JS_SetInterruptHandler(runtime, interrupt_requested, NULL);
     context = JS_NewContext(runtime);
     if (!context) hl_abort(HL_ABORT_BOOT_FAILED, "JS_NewContext failed");
-    /* runtime.js and the Intl bundle, compiled at build time (tools/compile-runtime.c). runtime.js is read first,
-       so that its functions and strings, which every execution touches (reference counts), lie together at the
-       start of the heap; then the bundle is read and run (the megabytes of Intl's data); then runtime.js runs, its
-       closures together again, and yields install(native). Read the other way round, the strings runtime.js shares
-       with FormatJS would lie among the bundle's and each execution would write some pages more. */
     /* The shapes of the objects every execution makes (an async function and its promise, closures, arrays,
        arguments) are made first and kept, so that they lie at the start of the heap with the other things each
        execution touches, rather than among Intl's data, where FormatJS would first have made them. */
@@ -199,6 +239,11 @@ void runtime_boot(void) {
     shapes = JS_Eval(context, shapes_js, sizeof shapes_js - 1, "boot.js", JS_EVAL_TYPE_GLOBAL);
     for (JSContext *job_context; JS_ExecutePendingJob(runtime, &job_context) > 0;) {}
     if (JS_IsException(shapes)) hl_abort(HL_ABORT_BOOT_FAILED, "the boot shapes failed");
+    /* runtime.js and the Intl bundle, compiled at build time (tools/compile-runtime.c). runtime.js is read first,
+       so that its functions and strings, which every execution touches (reference counts), lie together at the
+       start of the heap; then the bundle is read and run (the megabytes of Intl's data); then runtime.js runs, its
+       closures together again, and yields install(native). Read the other way round, the strings runtime.js shares
+       with FormatJS would lie among the bundle's and each execution would write some pages more. */
     JSValue compiled = JS_ReadObject(context, runtime_bytecode, (size_t)(runtime_bytecode_end - runtime_bytecode),
                                      JS_READ_OBJ_BYTECODE);
     JSValue intl = JS_IsException(compiled) ? JS_EXCEPTION
@@ -208,8 +253,13 @@ void runtime_boot(void) {
     JS_FreeValue(context, intl_done);
     JSValue natives = JS_NewObject(context);
     JS_SetPropertyFunctionList(context, natives, native_functions, sizeof native_functions / sizeof native_functions[0]);
-    encode_outcome = JS_IsException(install) ? JS_EXCEPTION : JS_Call(context, install, JS_UNDEFINED, 1, &natives);
-    if (JS_IsException(encode_outcome)) {
+    /* everything runtime.js would make on first use is made now, into the snapshot every execution starts from */
+    JS_SetPropertyStr(context, natives, "eager", JS_TRUE);
+    JSValue hooks = JS_IsException(install) ? JS_EXCEPTION : JS_Call(context, install, JS_UNDEFINED, 1, &natives);
+    encode_outcome = JS_IsException(hooks) ? JS_EXCEPTION : JS_GetPropertyStr(context, hooks, "encode");
+    tick = JS_IsException(hooks) ? JS_EXCEPTION : JS_GetPropertyStr(context, hooks, "tick");
+    JS_FreeValue(context, hooks);
+    if (JS_IsException(encode_outcome) || !JS_IsFunction(context, encode_outcome) || !JS_IsFunction(context, tick)) {
         JSValue error = JS_GetException(context);
         const char *message = JS_ToCString(context, error);
         hl_abort(HL_ABORT_BOOT_FAILED, message ? message : "runtime.js failed");
@@ -234,6 +284,30 @@ static void drain_jobs(void) {
     int status;
     while (!stop_requested() && (status = JS_ExecutePendingJob(runtime, &job_context)) != 0) {
         if (status < 0) JS_FreeValue(context, JS_GetException(context));
+    }
+}
+
+/*
+ * The event loop: promise jobs, then one due timer at a time (with the jobs it queued after it, as in Node), until
+ * the program's promise settles, nothing is left to wait for, or the program must stop. With nothing to run before
+ * the next timer the guest sleeps on the host, which bounds the sleep by the deadline and wakes it for a stop.
+ * Returns 0, or -1 with *thrown set when a timer, microtask or listener threw: that ends the program, as an
+ * uncaught exception ends Node.
+ */
+static int run_event_loop(JSValueConst promise, JSValue *thrown) {
+    for (;;) {
+        drain_jobs();
+        if (stop_requested() || JS_PromiseState(context, promise) != JS_PROMISE_PENDING) return 0;
+        JSValue next = JS_Call(context, tick, JS_UNDEFINED, 0, NULL);
+        if (JS_IsException(next)) {
+            *thrown = JS_GetException(context);
+            return -1;
+        }
+        double wait_ms;
+        int bad = JS_ToFloat64(context, &wait_ms, next);
+        JS_FreeValue(context, next);
+        if (bad || !(wait_ms >= 0)) return 0;
+        if (wait_ms > 0) hl_sleep(wait_ms < 1e12 ? (uint64_t)(wait_ms * 1000.0) + 1 : (uint64_t)1e15);
     }
 }
 
@@ -284,6 +358,8 @@ static void finish(const char *phase, int ok, JSValue value) {
 void runtime_execute(void) {
     struct hl_mailbox *mb = hl_mailbox;
     random_state = mb->rng_seed | 1;
+    memcpy(chacha_key, (const void *)mb->entropy, sizeof chacha_key);
+    chacha_counter = 0;
     stack_overflows_at_start = JS_StackOverflowCount;
     JS_UpdateStackTop(runtime);
     JS_SetMaxStackSize(runtime, (size_t)mb->stack_limit_bytes);
@@ -311,7 +387,14 @@ void runtime_execute(void) {
         finish("run", 0, JS_GetException(context));
         return;
     }
-    drain_jobs();
+    JSValue thrown = JS_UNDEFINED;
+    int failed = run_event_loop(promise, &thrown);
+    if (failed && !stop_requested()) {
+        JS_FreeValue(context, promise);
+        finish("run", 0, thrown);
+        return;
+    }
+    JS_FreeValue(context, thrown);
     if (stop_requested()) {
         finish("interrupted", 0, JS_UNDEFINED);
     } else {

@@ -1,5 +1,6 @@
 package dev.codeact.hyperlight;
 
+import dev.codeact.hyperlight.memory.BootedImage;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import dev.codeact.hyperlight.memory.LowRegionTemplate;
 import dev.codeact.hyperlight.elf.ElfImage;
@@ -18,12 +19,30 @@ public final class GuestImage {
     private final ElfImage elf;
     /** One per memory layout VMs of this image were started with; their memfds close with the image. */
     private final java.util.Map<GuestLayout, LowRegionTemplate> lowRegions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The guest as booted, per layout, once a VM of that layout has booted it. */
+    private final java.util.Map<GuestLayout, BootedImage> booted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private GuestImage(String name, ElfImage elf) {
         this.name = name;
         this.elf = elf;
         java.util.Map<GuestLayout, LowRegionTemplate> templates = lowRegions;
-        CLEANER.register(this, () -> templates.values().forEach(LowRegionTemplate::close));
+        java.util.Map<GuestLayout, BootedImage> boots = booted;
+        CLEANER.register(this, () -> {
+            templates.values().forEach(LowRegionTemplate::close);
+            boots.values().forEach(BootedImage::close);
+        });
+    }
+
+    /** The guest as a VM of {@code layout} booted it, if one has; new VMs of that layout start from it. */
+    public java.util.Optional<BootedImage> booted(GuestLayout layout) {
+        return java.util.Optional.ofNullable(booted.get(layout));
+    }
+
+    /** Keeps {@code image} as the booted state for {@code layout}, unless another VM got there first (then closes it). */
+    public void offerBooted(GuestLayout layout, BootedImage image) {
+        if (booted.putIfAbsent(layout, image) != null) {
+            image.close();
+        }
     }
 
     /** The read-only low region of guest memory for this image in {@code layout}, built on first use. */

@@ -12,6 +12,7 @@ import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.hyperlight.kvm.KvmVcpu;
 import dev.codeact.hyperlight.kvm.KvmVm;
 import dev.codeact.hyperlight.kvm.LibC;
+import dev.codeact.hyperlight.memory.BootedImage;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import dev.codeact.hyperlight.memory.LowRegionTemplate;
@@ -283,15 +284,18 @@ public final class MicroVm implements AutoCloseable {
         mailbox = memory.share(layout.mailboxAddress());
         LowRegionTemplate lowRegion = image.lowRegion(layout);
         lowRegion.mapInto(memory);
-        for (ElfImage.Segment s : elf.segments()) {
-            if (s.writable()) {
-                memory.write(s.address(), s.fileBytes(), 0, s.fileBytes().length);
+        java.util.Optional<BootedImage> booted = image.booted(layout);
+        if (booted.isEmpty()) {
+            for (ElfImage.Segment s : elf.segments()) {
+                if (s.writable()) {
+                    memory.write(s.address(), s.fileBytes(), 0, s.fileBytes().length);
+                }
             }
+            writeStaticMailbox();
+            memory.setLong(layout.tlsAddress(), layout.tlsAddress()); // musl's thread pointer points at itself
         }
         long cr3 = lowRegion.cr3();
         int idtLimit = lowRegion.idtLimit();
-        writeStaticMailbox();
-        memory.setLong(layout.tlsAddress(), layout.tlsAddress()); // musl's thread pointer points at itself
 
         vm = new KvmVm();
         vm.enableManualDirtyLogProtect();
@@ -304,6 +308,11 @@ public final class MicroVm implements AutoCloseable {
                 memory.share(layout.stackBottom()));
         vcpu = vm.createVcpu(0);
         prepareSregs(cr3, idtLimit);
+        if (booted.isPresent()) {
+            startFrom(booted.get());
+            bootDuration = Duration.ofNanos(System.nanoTime() - started);
+            return null;
+        }
         dataSnapshot = new SlotSnapshot(GuestLayout.SLOT_DATA, memory.share(layout.rwStart()), layout.dataSlotBytes(),
                 restoreStrategy);
         stackSnapshot = new SlotSnapshot(GuestLayout.SLOT_STACK, memory.share(layout.stackBottom()), layout.stackSlotBytes(),
@@ -334,8 +343,30 @@ public final class MicroVm implements AutoCloseable {
         hostWritten[i++] = GuestLayout.MAILBOX_BYTES + GuestLayout.TLS_BYTES;
         dataSnapshot.capture(vm, java.util.Arrays.copyOf(hostWritten, i));
         stackSnapshot.capture(vm, new long[0]);
+        if (restoreStrategy == RestoreStrategy.DIRTY_PAGE_COPY) {
+            // (a copy-on-write VM's memory maps its golden file, which its guest's reads of holes would grow)
+            image.offerBooted(layout, new BootedImage(dataSnapshot.image(), stackSnapshot.image(), bootHeapHighWaterBytes,
+                    tscPerMs));
+        }
         bootDuration = Duration.ofNanos(System.nanoTime() - started);
         return null;
+    }
+
+    /**
+     * Starts from the state another VM of this image and layout had right after its boot, instead of booting the
+     * guest: the same memory, the same snapshot. Registers are set at every entry and the segments and FPU at the
+     * first, as after an abnormal exit.
+     */
+    private void startFrom(BootedImage booted) {
+        dataSnapshot = SlotSnapshot.fromImage(GuestLayout.SLOT_DATA, memory.share(layout.rwStart()), restoreStrategy,
+                booted.data(), vm);
+        stackSnapshot = SlotSnapshot.fromImage(GuestLayout.SLOT_STACK, memory.share(layout.stackBottom()), restoreStrategy,
+                booted.stack(), vm);
+        long khz = vcpu.tscKhz();
+        tscPerMs = khz > 0 ? khz : booted.tscPerMs();
+        bootHeapHighWaterBytes = booted.heapHighWaterBytes();
+        segmentsAndFpuTrusted = false;
+        dirty = false;
     }
 
     private void writeStaticMailbox() {
@@ -419,6 +450,9 @@ public final class MicroVm implements AutoCloseable {
         mailbox.setLong(Mailbox.OFF_STACK_LIMIT, control.limits.stackBytes());
         mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
         mailbox.setLong(Mailbox.OFF_RNG_SEED, SEEDS.nextLong()); // unpredictable from anything another execution saw
+        byte[] entropy = new byte[Mailbox.ENTROPY_BYTES]; // keys the guest's crypto.getRandomValues, likewise
+        SEEDS.nextBytes(entropy);
+        mailbox.write(Mailbox.OFF_ENTROPY, entropy, 0, entropy.length);
         mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
         mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxToolRequestBytes());
         dirty = true;
@@ -508,6 +542,7 @@ public final class MicroVm implements AutoCloseable {
                     switch (port) {
                         case Mailbox.PORT_HOSTCALL -> hostCall(control);
                         case Mailbox.PORT_LOG_FLUSH -> drainLog(control, console);
+                        case Mailbox.PORT_SLEEP -> sleep(control);
                         case Mailbox.PORT_DONE -> {
                             drainLog(control, console);
                             return readOutcome();
@@ -578,6 +613,20 @@ public final class MicroVm implements AutoCloseable {
         hostWrittenInBytes = Math.max(hostWrittenInBytes, reply.bytes().length);
         mailbox.setInt(Mailbox.OFF_REPLY_LENGTH, reply.bytes().length);
         mailbox.setInt(Mailbox.OFF_REPLY_STATUS, reply.ok() ? Mailbox.REPLY_OK : Mailbox.REPLY_ERROR);
+    }
+
+    /**
+     * The guest has nothing to run before its next timer: this thread parks until then, or the deadline, or a stop
+     * (which unparks it). Parked, it uses no CPU time, so the wait counts as wall time only.
+     */
+    private void sleep(RunControl control) {
+        long requested = mailbox.getLong(Mailbox.OFF_SLEEP_US);
+        long now = System.nanoTime();
+        long until = now + Math.min(Math.max(0, control.deadlineNanos - now),
+                requested < 0 || requested > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : requested * 1000);
+        while (control.stopReason.get() == null && !control.killRequested && until - (now = System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, until - now);
+        }
     }
 
     private void drainLog(RunControl control, ConsoleCapture console) throws GuestFault {
@@ -673,6 +722,10 @@ public final class MicroVm implements AutoCloseable {
             return;
         }
         mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 1);
+        Thread runner = control.runner;
+        if (runner != null) {
+            java.util.concurrent.locks.LockSupport.unpark(runner); // a guest asleep until its next timer wakes to stop
+        }
         Watchdog.after(HARD_KILL_GRACE_NANOS, () -> kill(control));
     }
 

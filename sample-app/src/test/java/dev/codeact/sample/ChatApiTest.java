@@ -83,6 +83,18 @@ class ChatApiTest {
                 .isEqualTo("[\"find_customer\",\"orders_for_customer\",\"exchange_rate\"]");
         assertThat(execution.path("durationMs").asDouble()).isPositive();
         assertThat(execution.path("error").isNull()).isTrue();
+        JsonNode calls = execution.path("calls");
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0).path("name").asString()).isEqualTo("find_customer");
+        assertThat(calls.get(0).path("arguments").path("email").asString()).isEqualTo("ada.lovelace@example.com");
+        assertThat(calls.get(0).path("result").path("id").asInt()).isEqualTo(1);
+        assertThat(calls.get(1).path("arguments").path("customerId").asInt()).isEqualTo(1);
+        assertThat(calls.get(2).path("result").path("rate").asDouble()).isEqualTo(1.085);
+        assertThat(calls).allSatisfy(call -> {
+            assertThat(call.path("error").isNull()).isTrue();
+            assertThat(call.path("startMs").asDouble()).isNotNegative();
+            assertThat(call.path("durationMs").asDouble()).isPositive();
+        });
         JsonNode result = execution.path("result");
         assertThat(result.path("name").asString()).isEqualTo("Ada Lovelace");
         assertThat(result.path("orders").toString()).isEqualTo("[5150,5226]");
@@ -140,6 +152,9 @@ class ChatApiTest {
         assertThat(execution.path("success").asBoolean()).isFalse();
         assertThat(execution.path("error").path("type").asString()).isEqualTo("TOOL_ERROR");
         assertThat(execution.path("error").path("message").asString()).contains("no order with id 42");
+        JsonNode call = execution.path("calls").get(0);
+        assertThat(call.path("arguments").path("orderId").asInt()).isEqualTo(42);
+        assertThat(call.path("error").asString()).contains("no order with id 42");
     }
 
     @Test

@@ -88,6 +88,24 @@ class ExecuteApiTest {
         assertThat(body.path("stdout").asString()).isEqualTo("Ada Lovelace: 2 of 4 orders delivered\n");
         assertThat(body.path("stderr").asString()).isEmpty();
 
+        // each call with what it was given, what came back and when (the playground's timeline)
+        JsonNode calls = body.path("calls");
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0).path("name").asString()).isEqualTo("find_customer");
+        assertThat(calls.get(0).path("arguments").toString()).isEqualTo("{\"email\":\"ada.lovelace@example.com\"}");
+        assertThat(calls.get(0).path("result").path("name").asString()).isEqualTo("Ada Lovelace");
+        assertThat(calls.get(1).path("arguments").toString()).isEqualTo("{\"customerId\":1}");
+        assertThat(calls.get(1).path("result")).hasSize(4);
+        assertThat(calls.get(2).path("arguments").toString()).isEqualTo("{\"from\":\"EUR\",\"to\":\"USD\"}");
+        assertThat(calls.get(2).path("result").path("rate").asDouble()).isEqualTo(1.085);
+        double previousEnd = 0;
+        for (JsonNode call : calls) {
+            assertThat(call.path("error").isNull()).as(call.toString()).isTrue();
+            assertThat(call.path("startMs").asDouble()).as("calls run one after the other").isGreaterThanOrEqualTo(previousEnd);
+            assertThat(call.path("durationMs").asDouble()).isPositive();
+            previousEnd = call.path("startMs").asDouble() + call.path("durationMs").asDouble();
+        }
+
         JsonNode result = body.path("result");
         assertThat(result.isObject()).as("result is JSON, not a string").isTrue();
         assertThat(result.path("customer").asString()).isEqualTo("Ada Lovelace");
@@ -195,6 +213,10 @@ class ExecuteApiTest {
         assertThat(body.path("success").asBoolean()).as(response.text()).isTrue();
         assertThat(body.path("result").path("caught").asString()).isEqualTo("ToolError");
         assertThat(body.path("stderr").asString()).contains("no customer with e-mail nobody@example.com");
+        JsonNode call = body.path("calls").get(0);
+        assertThat(call.path("name").asString()).isEqualTo("find_customer");
+        assertThat(call.path("result").isNull()).isTrue();
+        assertThat(call.path("error").asString()).contains("no customer with e-mail nobody@example.com");
     }
 
     @Test
@@ -205,6 +227,8 @@ class ExecuteApiTest {
         JsonNode error = response.json().path("error");
         assertThat(error.path("type").asString()).isEqualTo("TOOL_ERROR");
         assertThat(error.path("message").asString()).contains("exchange_rate", "unknown currency 'XYZ'");
+        assertThat(response.json().path("calls")).singleElement()
+                .satisfies(call -> assertThat(call.path("error").asString()).contains("unknown currency 'XYZ'"));
     }
 
     @Test
@@ -214,6 +238,8 @@ class ExecuteApiTest {
         assertThat(response.json().path("success").asBoolean()).isFalse();
         assertThat(error.path("type").asString()).isEqualTo("RUNTIME");
         assertThat(error.path("name").asString()).isEqualTo("TypeError");
+        assertThat(response.json().path("calls").isArray()).isTrue();
+        assertThat(response.json().path("calls")).isEmpty();
     }
 
     // ------------------------------------------------------------------------------------- the rest of the API
@@ -248,6 +274,11 @@ class ExecuteApiTest {
         Response health = api.get("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("status").asString()).isEqualTo("UP");
+        // the README's name for it
+        Response codeact = api.get("/actuator/health/codeact");
+        assertThat(codeact.status()).isEqualTo(200);
+        assertThat(codeact.json().path("status").asString()).isEqualTo("UP");
+        assertThat(codeact.json().path("details").path("backend").asString()).isIn("kvm", "graaljs");
 
         Response info = api.get("/actuator/info");
         assertThat(info.json().path("chatModel").path("configured").asBoolean(true)).isFalse();

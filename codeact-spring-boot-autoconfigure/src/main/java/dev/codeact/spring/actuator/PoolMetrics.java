@@ -16,10 +16,10 @@ public final class PoolMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        gauge(registry, "codeact.pool.size", "micro-VMs the pool keeps", s -> s.stats().size());
-        gauge(registry, "codeact.pool.idle", "micro-VMs ready to be acquired", s -> s.stats().idle());
-        gauge(registry, "codeact.pool.busy", "micro-VMs running a program or being restored", s -> s.stats().busy());
-        gauge(registry, "codeact.pool.waiting", "callers waiting for a micro-VM", s -> s.stats().waiting());
+        gauge(registry, "codeact.pool.size", "Micro-VMs the pool keeps.", s -> s.stats().size());
+        gauge(registry, "codeact.pool.idle", "Micro-VMs ready to be acquired.", s -> s.stats().idle());
+        gauge(registry, "codeact.pool.busy", "Micro-VMs running a program or being restored.", s -> s.stats().busy());
+        gauge(registry, "codeact.pool.waiting", "Callers waiting for a micro-VM.", s -> s.stats().waiting());
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<SandboxPool> value) {

@@ -23,6 +23,7 @@ public final class CodeActInstructions {
             - It is the body of an async function: `return` a JSON value or console.log it; await works; every run \
             starts fresh.
             - call_tool(name, args) is synchronous and returns the tool's parsed result; a failing tool throws ToolError.
+            - Web APIs: URL, timers, crypto.
             """;
     private static final String SEARCH_DECLARATIONS = """
             declare function search_tools(query: string, limit?: number): { name: string; description: string; \

@@ -9,6 +9,8 @@ import dev.codeact.spring.sandbox.SandboxBackendSelector;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
+import dev.codeact.spring.actuator.CodeActMeters;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -46,10 +48,11 @@ public class CodeActActuatorAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(AbstractHealthIndicator.class)
     static class Health {
+        /** The bean's name makes the indicator {@code codeact}: /actuator/health/codeact, management.health.codeact.*. */
         @Bean
         @ConditionalOnEnabledHealthIndicator("codeact")
-        @ConditionalOnMissingBean(name = "codeActHealthIndicator")
-        CodeActHealthIndicator codeActHealthIndicator(CodeSandbox sandbox) {
+        @ConditionalOnMissingBean(name = "codeactHealthIndicator")
+        CodeActHealthIndicator codeactHealthIndicator(CodeSandbox sandbox) {
             return new CodeActHealthIndicator(sandbox);
         }
     }
@@ -57,6 +60,11 @@ public class CodeActActuatorAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
     static class Metrics {
+        @Bean
+        MeterFilter codeActMeterDescriptions() {
+            return CodeActMeters.DESCRIPTIONS;
+        }
+
         @Bean
         MeterBinder codeActPoolMetrics(CodeSandbox sandbox) {
             return sandbox instanceof KvmCodeSandbox kvm ? new PoolMetrics(kvm.pool()) : registry -> {

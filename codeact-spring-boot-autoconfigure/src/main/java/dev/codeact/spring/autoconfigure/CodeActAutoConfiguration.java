@@ -50,9 +50,17 @@ public class CodeActAutoConfiguration {
     private static final String GRAALJS_CLASS = "org.graalvm.polyglot.Context";
     private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
 
+    /** What this machine's KVM offers, probed once at start-up (a bean, so that tests can stand in for another machine). */
+    @Bean
+    @ConditionalOnMissingBean
+    KvmAvailability codeActKvmAvailability() {
+        return KvmAvailability.probe();
+    }
+
     @Bean
     @ConditionalOnMissingBean(CodeSandbox.class)
-    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources) {
+    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources,
+            KvmAvailability kvmAvailability) {
         CodeActProperties.Sandbox sandbox = properties.sandbox();
         long memory = properties.limits().memory().toBytes();
         Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
@@ -61,7 +69,7 @@ public class CodeActAutoConfiguration {
         Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, resources.getClassLoader())
                 ? GraalJsBackend::create : null;
         return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(sandbox.backend().name()),
-                KvmAvailability.probe(), kvm, graalJs);
+                kvmAvailability, kvm, graalJs);
     }
 
     @Bean(destroyMethod = "close")

@@ -3,6 +3,7 @@ package dev.codeact.spring.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import dev.codeact.hyperlight.VcpuThreading;
+import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.spring.policy.egress.EgressRule;
 import dev.codeact.spring.policy.fs.Mount;
 import dev.codeact.spring.tools.ToolDiscovery;
@@ -15,18 +16,18 @@ import org.springframework.util.unit.DataSize;
  * CodeAct: the model gets one tool, {@code execute_code}, and answers with a JavaScript program that calls the
  * application's tools through {@code call_tool} inside a sandbox.
  *
- * @param enabled whether CodeAct rewrites chat requests at all
- * @param advisorOrder order of the CodeAct advisor; it must run before Spring AI's ToolCallingAdvisor
- *     (HIGHEST_PRECEDENCE + 300), so the default is HIGHEST_PRECEDENCE + 250
- * @param instructions extra text appended to the instructions the model gets about execute_code
- * @param sandbox where programs run
- * @param limits what one program may use
- * @param tools which tools programs can call
- * @param egress which HTTP requests programs may make with fetch (none by default)
- * @param mounts host directories programs see through fs, read-only unless marked writable; each with a quota
- *     (bytes of file content, default 10MB) and max-entries (files and directories, default 1000) that writes keep to
- * @param output the per-execution /output directory whose files come back with the result
- * @param actuator what the codeact actuator endpoint shows
+ * @param enabled Whether CodeAct rewrites chat requests at all.
+ * @param advisorOrder Order of the CodeAct advisor; it must run before Spring AI's ToolCallingAdvisor
+ *     (HIGHEST_PRECEDENCE + 300), so the default is HIGHEST_PRECEDENCE + 250.
+ * @param instructions Extra text appended to the instructions the model gets about execute_code.
+ * @param sandbox Where programs run.
+ * @param limits What one program may use.
+ * @param tools Which tools programs can call.
+ * @param egress Which HTTP requests programs may make with fetch (none by default).
+ * @param mounts Host directories programs see through fs, read-only unless marked writable; each with a quota
+ *     (bytes of file content, default 10MB) and max-entries (files and directories, default 1000) that writes keep to.
+ * @param output The per-execution /output directory whose files come back with the result.
+ * @param actuator What the codeact actuator endpoint shows.
  */
 @ConfigurationProperties(prefix = "codeact")
 public record CodeActProperties(
@@ -52,16 +53,16 @@ public record CodeActProperties(
     /**
      * Where programs run.
      *
-     * @param backend "auto" picks "kvm" when /dev/kvm is usable, else "graaljs"; "kvm" runs each program in a
-     *     hardware-isolated micro-VM and fails at start-up without KVM; "graaljs" runs programs in-process
-     *     (portable, weaker isolation: no memory cap, same JVM)
-     * @param poolSize micro-VMs kept booted and ready (kvm backend)
-     * @param acquireTimeout how long a request waits for a free sandbox before failing with POOL_EXHAUSTED
-     * @param vcpuThreading which thread enters the micro-VM (kvm backend): "caller" runs the program and its tool
+     * @param backend Which sandbox runs programs: "auto" picks "kvm" when /dev/kvm is usable, else "graaljs"; "kvm"
+     *     runs each program in a hardware-isolated micro-VM and fails at start-up without KVM; "graaljs" runs programs
+     *     in-process (portable, weaker isolation: no memory cap, same JVM).
+     * @param poolSize Micro-VMs kept booted and ready (kvm backend).
+     * @param acquireTimeout How long a request waits for a free sandbox before failing with POOL_EXHAUSTED.
+     * @param vcpuThreading Which thread enters the micro-VM (kvm backend): "caller" runs the program and its tool
      *     calls on the requesting thread (fastest; tools see its security context, transaction and MDC), "dedicated"
      *     on each VM's own thread (a tool that never returns costs its VM, not the request); "auto" is "caller" for
      *     platform threads where the kernel moves a vCPU between threads cheaply (Linux 6.12+), else "dedicated";
-     *     "caller" on an older kernel costs milliseconds whenever a VM is used from another thread than last time
+     *     "caller" on an older kernel costs milliseconds whenever a VM is used from another thread than last time.
      */
     public record Sandbox(
             @DefaultValue("auto") Backend backend,
@@ -71,10 +72,12 @@ public record CodeActProperties(
 
         public Sandbox {
             if (poolSize < 1 || poolSize > 256) {
-                throw new IllegalArgumentException("codeact.sandbox.pool-size must be between 1 and 256, was " + poolSize);
+                throw new InvalidPropertyException("codeact.sandbox.pool-size", poolSize, "must be between 1 and 256",
+                        "Set codeact.sandbox.pool-size to how many micro-VMs to keep booted, e.g. 4.");
             }
             if (acquireTimeout.isNegative() || acquireTimeout.isZero()) {
-                throw new IllegalArgumentException("codeact.sandbox.acquire-timeout must be positive, was " + acquireTimeout);
+                throw new InvalidPropertyException("codeact.sandbox.acquire-timeout", acquireTimeout, "must be positive",
+                        "Set codeact.sandbox.acquire-timeout to how long a request may wait for a free sandbox, e.g. 10s.");
             }
         }
     }
@@ -92,12 +95,12 @@ public record CodeActProperties(
     /**
      * What one program may use. Each limit, when hit, ends the program with its own error type.
      *
-     * @param timeout wall-clock time per program
-     * @param cpuTime CPU time per program, time spent in tools excluded
-     * @param memory JavaScript heap per program (enforced by the kvm backend)
-     * @param outputPerStream cap on what a program prints to stdout and to stderr each
-     * @param maxAnswer cap on the JSON answer execute_code returns to the model; longer output is cut with a note
-     * @param maxToolCalls tool calls one program may make
+     * @param timeout Wall-clock time per program.
+     * @param cpuTime CPU time per program, time spent in tools excluded.
+     * @param memory JavaScript heap per program (enforced by the kvm backend).
+     * @param outputPerStream Cap on what a program prints to stdout and to stderr each.
+     * @param maxAnswer Cap on the JSON answer execute_code returns to the model; longer output is cut with a note.
+     * @param maxToolCalls Tool calls one program may make.
      */
     public record Limits(
             @DefaultValue("30s") Duration timeout,
@@ -108,22 +111,30 @@ public record CodeActProperties(
             @DefaultValue("1000") int maxToolCalls) {
 
         public Limits {
-            requirePositive(timeout, "codeact.limits.timeout");
-            requirePositive(cpuTime, "codeact.limits.cpu-time");
+            requirePositive(timeout, "codeact.limits.timeout", "30s");
+            requirePositive(cpuTime, "codeact.limits.cpu-time", "30s");
             if (memory.toBytes() < DataSize.ofMegabytes(4).toBytes() || memory.toBytes() > DataSize.ofMegabytes(400).toBytes()) {
-                throw new IllegalArgumentException("codeact.limits.memory must be between 4MB and 400MB, was " + memory);
+                throw new InvalidPropertyException("codeact.limits.memory", memory, "must be between 4MB and 400MB",
+                        "Set codeact.limits.memory to the JavaScript heap one program may use, e.g. 64MB.");
             }
-            if (outputPerStream.toBytes() < 1 || maxAnswer.toBytes() < 256) {
-                throw new IllegalArgumentException("codeact.limits.output-per-stream must be positive and codeact.limits.max-answer at least 256B");
+            if (outputPerStream.toBytes() < 1) {
+                throw new InvalidPropertyException("codeact.limits.output-per-stream", outputPerStream, "must be positive",
+                        "Set codeact.limits.output-per-stream to what a program may print to each stream, e.g. 1MB.");
+            }
+            if (maxAnswer.toBytes() < 256) {
+                throw new InvalidPropertyException("codeact.limits.max-answer", maxAnswer, "must be at least 256B",
+                        "Set codeact.limits.max-answer to the size of execute_code's answer to the model, e.g. 16KB.");
             }
             if (maxToolCalls < 0) {
-                throw new IllegalArgumentException("codeact.limits.max-tool-calls must not be negative, was " + maxToolCalls);
+                throw new InvalidPropertyException("codeact.limits.max-tool-calls", maxToolCalls, "must not be negative",
+                        "Set codeact.limits.max-tool-calls to how many tool calls one program may make, e.g. 1000.");
             }
         }
 
-        private static void requirePositive(Duration d, String name) {
+        private static void requirePositive(Duration d, String name, String example) {
             if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
+                throw new InvalidPropertyException(name, d, "must be positive", "Set " + name + " to a duration such as "
+                        + example + " (units: ms, s, m).");
             }
         }
     }
@@ -131,15 +142,15 @@ public record CodeActProperties(
     /**
      * Which tools programs can call. Patterns are tool names with {@code *} and {@code ?} wildcards.
      *
-     * @param include tools offered inside the sandbox (every @Tool method, ToolCallback and ToolCallbackProvider
-     *     bean, and tools given per request)
-     * @param exclude tools never offered inside the sandbox, even when included
-     * @param direct tools the model keeps as ordinary tool calls, next to execute_code
-     * @param approvalRequired tools whose every call from a program must be approved by the ApprovalHandler bean
-     * @param discovery how the model learns the tools: "all" declares every tool in the instructions; "search" puts a
+     * @param include Tools offered inside the sandbox (every @Tool method, ToolCallback and ToolCallbackProvider
+     *     bean, and tools given per request).
+     * @param exclude Tools never offered inside the sandbox, even when included.
+     * @param direct Tools the model keeps as ordinary tool calls, next to execute_code.
+     * @param approvalRequired Tools whose every call from a program must be approved by the ApprovalHandler bean.
+     * @param discovery How the model learns the tools: "all" declares every tool in the instructions; "search" puts a
      *     compact index there (names by prefix, each with its first sentence) and programs find declarations with
-     *     search_tools(query) and describe_tool(name); "auto" searches when the declarations would pass the threshold
-     * @param discoveryThreshold size of the tools' declarations above which "auto" switches to search
+     *     search_tools(query) and describe_tool(name); "auto" searches when the declarations would pass the threshold.
+     * @param discoveryThreshold Size of the tools' declarations above which "auto" switches to search.
      */
     public record Tools(
             @DefaultValue("*") List<String> include,
@@ -158,11 +169,11 @@ public record CodeActProperties(
     /**
      * Network egress for fetch(). Denied unless a rule allows the request.
      *
-     * @param rules allowed requests: scheme, host (exact or *.domain), port, path prefix, methods, injected headers
-     * @param timeout per fetch call: lookup, connections, redirects and response together (the execution's
-     *     deadline ends a call sooner when it comes first)
-     * @param maxResponseSize responses larger than this fail
-     * @param maxRedirects redirects followed, each checked against the rules
+     * @param rules Allowed requests: scheme, host (exact or *.domain), port, path prefix, methods, injected headers.
+     * @param timeout Per fetch call: lookup, connections, redirects and response together (the execution's
+     *     deadline ends a call sooner when it comes first).
+     * @param maxResponseSize Responses larger than this fail.
+     * @param maxRedirects Redirects followed, each checked against the rules.
      */
     public record Egress(
             @DefaultValue List<EgressRule> rules,
@@ -174,16 +185,17 @@ public record CodeActProperties(
     /**
      * The codeact actuator endpoint.
      *
-     * @param includeCode whether recent executions show their program text (programs can carry data)
-     * @param recentExecutions how many recent executions the endpoint keeps
+     * @param includeCode Whether recent executions show their program text (programs can carry data).
+     * @param recentExecutions How many recent executions the endpoint keeps.
      */
     public record Actuator(
             @DefaultValue("false") boolean includeCode,
             @DefaultValue("20") int recentExecutions) {
         public Actuator {
             if (recentExecutions < 0 || recentExecutions > 1000) {
-                throw new IllegalArgumentException("codeact.actuator.recent-executions must be between 0 and 1000, was "
-                        + recentExecutions);
+                throw new InvalidPropertyException("codeact.actuator.recent-executions", recentExecutions,
+                        "must be between 0 and 1000", "Set codeact.actuator.recent-executions to how many executions"
+                        + " the endpoint keeps, e.g. 20.");
             }
         }
     }
@@ -191,10 +203,10 @@ public record CodeActProperties(
     /**
      * The writable /output directory every execution gets; its files come back with the result.
      *
-     * @param quota the most a program may write to /output, in bytes of file content
-     * @param maxEntries the most files and directories a program may create in /output (directories and empty files
-     *     take no quota bytes; this bounds them)
-     * @param inlineText text files up to this size come back with their content
+     * @param quota The most a program may write to /output, in bytes of file content.
+     * @param maxEntries The most files and directories a program may create in /output (directories and empty files
+     *     take no quota bytes; this bounds them).
+     * @param inlineText Text files up to this size come back with their content.
      */
     public record Output(
             @DefaultValue("10MB") DataSize quota,

@@ -7,17 +7,21 @@ import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.Deadline;
+import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.policy.fs.OutputFile;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 
@@ -90,7 +94,9 @@ public final class CodeActExecutor {
     /** As {@link #execute(String, ToolSet, ToolContext)}, with the program's /output files and the tools it called. */
     public CodeExecution run(String code, ToolSet tools, ToolContext context) {
         Instant startedAt = Instant.now();
+        AtomicLong origin = new AtomicLong();   // when the program is handed to the sandbox: tool-call offsets count from there
         List<String> called = Collections.synchronizedList(new ArrayList<>());
+        List<ToolCall> calls = Collections.synchronizedList(new ArrayList<>());
         Observation execution = Observation.createNotStarted(EXECUTION_OBSERVATION, observations)
                 .lowCardinalityKeyValue("backend", sandbox.backend())
                 .start();
@@ -99,40 +105,59 @@ public final class CodeActExecutor {
         try (Observation.Scope scope = execution.openScope(); SandboxServices.Session session = services.open()) {
             HostFunctions.Builder functions = tools.hostFunctionsBuilder(context, (name, function) -> (BoundedHostFunction) (arguments, deadline) -> {
                 called.add(name);
-                return observeToolCall(name, function, arguments, deadline);
+                return observeToolCall(name, function, arguments, deadline, origin, calls);
             });
             session.register(functions);
-            result = sandbox.execute(code, functions.build(), limits);
+            HostFunctions built = functions.build();
+            origin.set(System.nanoTime());
+            result = sandbox.execute(code, built, limits);
             files = session.outputFiles();
         } catch (RuntimeException e) {
-            execution.error(e).lowCardinalityKeyValue("outcome", "sandbox-failure").lowCardinalityKeyValue("error.type", "SANDBOX_FAILURE").stop();
+            execution.error(e).lowCardinalityKeyValue("outcome", outcome(ErrorType.SANDBOX_FAILURE)).stop();
             throw e;
         }
-        execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : "failure")
-                .lowCardinalityKeyValue("error.type", result.success() ? "none" : result.error().type().name())
-                .stop();
+        // One error tag, as Micrometer makes it from the observation's error (ExecutionFailedException, or "none");
+        // the kind of failure is the outcome, as http.server.requests has its status next to its error.
+        if (!result.success()) {
+            execution.error(new ExecutionFailedException(result.error()));
+        }
+        execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : outcome(result.error().type())).stop();
+        List<ToolCall> inOrder = new ArrayList<>(calls);   // recorded as each call ends: put them in the order they started
+        inOrder.sort(Comparator.comparing(ToolCall::startOffset));
         listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt,
-                sandbox.backend(), files));
-        return new CodeExecution(result, files, called);
+                sandbox.backend(), files, inOrder));
+        return new CodeExecution(result, files, called, inOrder);
+    }
+
+    /** The outcome tag of a failed execution: its error type in lower case ({@code timeout}, {@code out_of_memory}). */
+    static String outcome(ErrorType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public SandboxServices services() {
         return services;
     }
 
-    private String observeToolCall(String name, HostFunction function, String arguments, Deadline deadline) throws Exception {
+    private String observeToolCall(String name, HostFunction function, String arguments, Deadline deadline, AtomicLong origin,
+            List<ToolCall> calls) throws Exception {
         Observation call = Observation.createNotStarted(TOOL_CALL_OBSERVATION, observations)
                 .lowCardinalityKeyValue("tool", name)
                 .start();
+        long start = System.nanoTime();
+        String result = null;
+        String error = null;
         try (Observation.Scope scope = call.openScope()) {
-            String result = function.call(arguments, deadline);
+            result = function.call(arguments, deadline);
             call.lowCardinalityKeyValue("outcome", "success");
             return result;
-        } catch (Exception e) {
+        } catch (Throwable e) {   // precise rethrow: still only what function.call throws
+            error = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
             call.lowCardinalityKeyValue("outcome", "failure").error(e);
             throw e;
         } finally {
             call.stop();
+            calls.add(new ToolCall(name, arguments, result, error, Duration.ofNanos(start - origin.get()),
+                    Duration.ofNanos(System.nanoTime() - start)));
         }
     }
 

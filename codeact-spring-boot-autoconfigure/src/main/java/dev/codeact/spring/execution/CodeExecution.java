@@ -10,10 +10,17 @@ import java.util.List;
  * @param result what the sandbox reported
  * @param files the files the program left in /output
  * @param toolsCalled the tools it called, in order
+ * @param calls each tool call with its arguments, result or error and timing, in the order they started
  */
-public record CodeExecution(ExecutionResult result, List<OutputFile> files, List<String> toolsCalled) {
+public record CodeExecution(ExecutionResult result, List<OutputFile> files, List<String> toolsCalled, List<ToolCall> calls) {
     public CodeExecution {
         files = List.copyOf(files);
         toolsCalled = List.copyOf(toolsCalled);
+        calls = List.copyOf(calls);
+    }
+
+    /** An execution without per-call records. */
+    public CodeExecution(ExecutionResult result, List<OutputFile> files, List<String> toolsCalled) {
+        this(result, files, toolsCalled, List.of());
     }
 }

@@ -27,12 +27,20 @@ public interface ExecutionListener {
      * @param startedAt when the execution started
      * @param backend the sandbox backend that ran it
      * @param files the files the program left in /output
+     * @param calls each tool call with its arguments, result or error and timing, in the order they started
      */
     record Execution(String code, ExecutionResult result, Map<String, Object> toolContext, List<String> toolsCalled,
-            Instant startedAt, String backend, List<OutputFile> files) {
+            Instant startedAt, String backend, List<OutputFile> files, List<ToolCall> calls) {
         public Execution {
             toolsCalled = List.copyOf(toolsCalled);
             files = List.copyOf(files);
+            calls = List.copyOf(calls);
+        }
+
+        /** An execution without per-call records. */
+        public Execution(String code, ExecutionResult result, Map<String, Object> toolContext, List<String> toolsCalled,
+                Instant startedAt, String backend, List<OutputFile> files) {
+            this(code, result, toolContext, toolsCalled, startedAt, backend, files, List.of());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.codeact.spring.sandbox;
 
 import dev.codeact.hyperlight.kvm.KvmAvailability;
+import dev.codeact.spring.config.InvalidPropertyException;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,15 +38,18 @@ public final class SandboxBackendSelector {
         Selection selection = switch (requested) {
             case KVM -> {
                 if (!availability.usable()) {
-                    throw new IllegalStateException("codeact.sandbox.backend=kvm, but KVM cannot be used here: "
-                            + availability.reason() + ". Use codeact.sandbox.backend=auto or graaljs on machines without KVM.");
+                    throw new InvalidPropertyException("codeact.sandbox.backend", "kvm", "KVM cannot be used here: "
+                            + availability.reason(), "Run the application where /dev/kvm is usable (a Linux host or VM"
+                            + " with KVM, or a container given --device /dev/kvm), or set codeact.sandbox.backend=auto or"
+                            + " graaljs and add codeact-spring-boot-starter-graaljs.");
                 }
                 yield new Selection(kvm.get(), "configured: kvm (" + availability.reason() + ")");
             }
             case GRAALJS -> {
                 if (graalJs == null) {
-                    throw new IllegalStateException("codeact.sandbox.backend=graaljs, but GraalJS is not on the classpath: "
-                            + "add org.graalvm.polyglot:polyglot and org.graalvm.polyglot:js");
+                    throw new InvalidPropertyException("codeact.sandbox.backend", "graaljs",
+                            "GraalJS is not on the classpath", "Add dev.codeact:codeact-spring-boot-starter-graaljs"
+                            + " (it brings org.graalvm.polyglot:polyglot and js), or set codeact.sandbox.backend=auto.");
                 }
                 yield new Selection(graalJs.get(), "configured: graaljs (in-process, weaker isolation than kvm)");
             }
@@ -54,8 +58,10 @@ public final class SandboxBackendSelector {
                     yield new Selection(kvm.get(), "auto: " + availability.reason());
                 }
                 if (graalJs == null) {
-                    throw new IllegalStateException("no sandbox backend can run here: KVM is unavailable ("
-                            + availability.reason() + ") and GraalJS is not on the classpath");
+                    throw new InvalidPropertyException("codeact.sandbox.backend", "auto", "no sandbox backend can run"
+                            + " here: KVM is unavailable (" + availability.reason() + ") and GraalJS is not on the classpath",
+                            "Run the application where /dev/kvm is usable, or add"
+                            + " dev.codeact:codeact-spring-boot-starter-graaljs for an in-process fallback.");
                 }
                 yield new Selection(graalJs.get(), "auto: KVM unavailable (" + availability.reason()
                         + "), using graaljs (in-process, weaker isolation)");

@@ -18,7 +18,8 @@ public record ToolDiscovery(Mode mode, long thresholdBytes) {
 
     public ToolDiscovery {
         if (thresholdBytes < 0) {
-            throw new IllegalArgumentException("codeact.tools.discovery-threshold must not be negative, was " + thresholdBytes);
+            throw new dev.codeact.spring.config.InvalidPropertyException("codeact.tools.discovery-threshold",
+                    thresholdBytes + "B", "must not be negative", "Set codeact.tools.discovery-threshold to a size such as 12KB.");
         }
     }
 

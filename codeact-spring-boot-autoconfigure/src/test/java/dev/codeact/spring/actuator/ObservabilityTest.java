@@ -11,7 +11,9 @@ import dev.codeact.hyperlight.RequiresKvm;
 import dev.codeact.spring.autoconfigure.CodeActActuatorAutoConfiguration;
 import dev.codeact.spring.autoconfigure.CodeActAutoConfiguration;
 import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.execution.ExecutionListener;
+import dev.codeact.spring.execution.ToolCall;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.graal.GraalJsCodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
@@ -22,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,7 @@ class ObservabilityTest {
     @Test
     void executionsAndToolCallsAreObservedAsTimersWithTheirKeys() {
         MeterRegistry meters = new SimpleMeterRegistry();
+        meters.config().meterFilter(CodeActMeters.DESCRIPTIONS); // as the actuator auto-configuration registers it
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
         ToolCatalog catalog = new ToolCatalog(() -> ToolInventory.of(List.of(ToolCallbacks.from(new StockTools()))),
@@ -84,10 +88,43 @@ class ObservabilityTest {
             executor.execute("call_tool('stock', {sku: 'a'}); call_tool('stock', {sku: 'b'}); try { call_tool('stock', {sku: 'missing'}); } catch (e) {} return 1;");
             executor.execute("throw new Error('boom')");
         }
-        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "success", "error.type", "none").timer().count()).isEqualTo(1);
-        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "failure", "error.type", "RUNTIME").timer().count()).isEqualTo(1);
+        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "success", "error", "none").timer().count()).isEqualTo(1);
+        assertThat(meters.get("codeact.execution").tags("backend", "graaljs", "outcome", "runtime", "error", "ExecutionFailedException").timer().count()).isEqualTo(1);
+        // one error tag, Micrometer's own, and a description on every meter
+        assertThat(meters.find("codeact.execution").meters()).allSatisfy(m -> {
+            assertThat(m.getId().getTags()).extracting(io.micrometer.core.instrument.Tag::getKey).containsOnlyOnce("error").doesNotContain("error.type");
+        });
+        assertThat(meters.getMeters()).filteredOn(m -> m.getId().getName().startsWith("codeact."))
+                .isNotEmpty().allSatisfy(m -> assertThat(m.getId().getDescription()).as(m.getId().getName()).isNotBlank().endsWith("."));
         assertThat(meters.get("codeact.tool.call").tags("tool", "stock", "outcome", "success").timer().count()).isEqualTo(2);
         assertThat(meters.get("codeact.tool.call").tags("tool", "stock", "outcome", "failure").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void eachToolCallIsRecordedWithItsArgumentsResultOrErrorAndTiming() {
+        ToolCatalog catalog = new ToolCatalog(() -> ToolInventory.of(List.of(ToolCallbacks.from(new StockTools()))),
+                List.of("*"), List.of(), List.of());
+        List<ExecutionListener.Execution> heard = new ArrayList<>();
+        CodeExecution run;
+        try (CodeSandbox sandbox = GraalJsCodeSandbox.create()) {
+            run = new CodeActExecutor(sandbox, catalog, ExecutionLimits.defaults(), heard::add)
+                    .run("const a = call_tool('stock', {sku: 'a'}); try { call_tool('stock', {sku: 'missing'}); } catch (e) {} return a;");
+        }
+        assertThat(run.calls()).hasSize(2);
+        ToolCall ok = run.calls().get(0);
+        ToolCall failed = run.calls().get(1);
+        assertThat(ok.name()).isEqualTo("stock");
+        assertThat(JSON.readTree(ok.arguments())).isEqualTo(JSON.readTree("{\"sku\": \"a\"}"));
+        assertThat(ok.result()).isEqualTo("7");
+        assertThat(ok.success()).isTrue();
+        assertThat(failed.result()).isNull();
+        assertThat(failed.error()).contains("no such product");
+        assertThat(failed.success()).isFalse();
+        // offsets count from the start of the execution; the second call starts after the first has ended
+        assertThat(ok.startOffset()).isPositive();
+        assertThat(ok.duration()).isPositive();
+        assertThat(failed.startOffset()).isGreaterThanOrEqualTo(ok.startOffset().plus(ok.duration()));
+        assertThat(heard).singleElement().satisfies(e -> assertThat(e.calls()).isEqualTo(run.calls()));
     }
 
     @Test
@@ -145,6 +182,15 @@ class ObservabilityTest {
                     assertThat(meters.get("codeact.pool.idle").gauge().value()).isEqualTo(2.0);
                     assertThat(meters.get("codeact.pool.waiting").gauge().value()).isZero();
                 });
+    }
+
+    @Test
+    void theHealthIndicatorIsNamedCodeactAsTheReadmeSays() {
+        runner.withBean(CodeSandbox.class, () -> new ScriptedSandbox(ok("42"))).run(context -> {
+            // a health indicator bean's name, less "HealthIndicator", is its path: /actuator/health/codeact
+            assertThat(context.getBeansOfType(CodeActHealthIndicator.class)).containsOnlyKeys("codeactHealthIndicator");
+            assertThat(context.getBean(io.micrometer.core.instrument.config.MeterFilter.class)).isSameAs(CodeActMeters.DESCRIPTIONS);
+        });
     }
 
     @Test

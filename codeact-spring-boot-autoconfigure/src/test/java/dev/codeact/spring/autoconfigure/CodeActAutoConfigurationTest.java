@@ -133,11 +133,11 @@ class CodeActAutoConfigurationTest {
     @Test
     void propertiesAreValidatedAtStartUp() {
         runner.withPropertyValues("codeact.sandbox.pool-size=0").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("codeact.sandbox.pool-size must be between 1 and 256, was 0"));
+                .getFailure().rootCause().hasMessageContaining("codeact.sandbox.pool-size=0: must be between 1 and 256"));
         runner.withPropertyValues("codeact.limits.timeout=0s").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("codeact.limits.timeout must be positive"));
+                .getFailure().rootCause().hasMessageContaining("codeact.limits.timeout=0s: must be positive"));
         runner.withPropertyValues("codeact.limits.memory=2GB").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("codeact.limits.memory must be between 4MB and 400MB"));
+                .getFailure().rootCause().hasMessageContaining("codeact.limits.memory=2048MB: must be between 4MB and 400MB"));
     }
 
     @Test

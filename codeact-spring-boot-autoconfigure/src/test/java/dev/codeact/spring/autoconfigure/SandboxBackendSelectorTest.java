@@ -3,6 +3,8 @@ package dev.codeact.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.codeact.spring.config.InvalidPropertyException;
+
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
@@ -40,9 +42,10 @@ class SandboxBackendSelectorTest {
     @Test
     void explicitKvmWithoutKvmFailsAtStartUpWithTheReason() {
         assertThatThrownBy(() -> SandboxBackendSelector.select(Requested.KVM, NO_KVM, named("kvm"), named("graaljs")))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("codeact.sandbox.backend=kvm, but KVM cannot be used here: /dev/kvm does not exist. "
-                        + "Use codeact.sandbox.backend=auto or graaljs on machines without KVM.");
+                .isInstanceOfSatisfying(InvalidPropertyException.class, e -> {
+                    assertThat(e).hasMessage("codeact.sandbox.backend=kvm: KVM cannot be used here: /dev/kvm does not exist");
+                    assertThat(e.action()).contains("codeact.sandbox.backend=auto or graaljs");
+                });
     }
 
     @Test

@@ -297,19 +297,9 @@ class RequestSizeBenchmark {
 
     /** The results of the tool calls in the request's messages, by tool name, in order. */
     private static Map<String, List<JsonNode>> toolResults(RecordedRequest request) {
-        Map<String, String> toolOfCall = new LinkedHashMap<>();
         Map<String, List<JsonNode>> results = new LinkedHashMap<>();
-        for (JsonNode m : request.messages()) {
-            for (JsonNode call : m.path("tool_calls")) {
-                toolOfCall.put(call.path("id").asString(), call.path("function").path("name").asString());
-            }
-            if ("tool".equals(m.path("role").asString())) {
-                String tool = toolOfCall.get(m.path("tool_call_id").asString());
-                if (tool == null) {
-                    throw new IllegalStateException("a tool message for an unknown call: " + m);
-                }
-                results.computeIfAbsent(tool, t -> new ArrayList<>()).add(JSON.readTree(RecordedRequest.text(m)));
-            }
+        for (RecordedRequest.ToolResult r : request.toolResults()) {
+            results.computeIfAbsent(r.tool(), t -> new ArrayList<>()).add(JSON.readTree(r.text()));
         }
         return results;
     }

@@ -88,4 +88,27 @@ public record RecordedRequest(String path, Map<String, String> headers, byte[] r
         }
         return "";
     }
+
+    /** One tool result in the conversation: the tool the model called, and the text of the tool message. */
+    public record ToolResult(String tool, String text) {
+    }
+
+    /** The results of the tool calls in the request's messages, in order, each matched to its call by id. */
+    public List<ToolResult> toolResults() {
+        java.util.Map<String, String> toolOfCall = new java.util.HashMap<>();
+        List<ToolResult> results = new java.util.ArrayList<>();
+        for (JsonNode m : messages()) {
+            for (JsonNode call : m.path("tool_calls")) {
+                toolOfCall.put(call.path("id").asString(), call.path("function").path("name").asString());
+            }
+            if ("tool".equals(m.path("role").asString())) {
+                String tool = toolOfCall.get(m.path("tool_call_id").asString());
+                if (tool == null) {
+                    throw new IllegalStateException("a tool message for an unknown call: " + m);
+                }
+                results.add(new ToolResult(tool, text(m)));
+            }
+        }
+        return results;
+    }
 }

@@ -6,7 +6,7 @@ public final class Mailbox {
     }
 
     public static final int MAGIC = 0x4C484143;
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     public static final int PORT_HOSTCALL = 0xE0;
     public static final int PORT_DONE = 0xE1;
@@ -14,6 +14,7 @@ public final class Mailbox {
     public static final int PORT_LOG_FLUSH = 0xE3;
     public static final int PORT_EXCEPTION = 0xE4;
     public static final int PORT_OUT_OF_MEMORY = 0xE5;
+    public static final int PORT_SLEEP = 0xE6;
 
     public static final int COMMAND_BOOT = 1;
     public static final int COMMAND_EXECUTE = 2;
@@ -52,4 +53,7 @@ public final class Mailbox {
     public static final int OFF_TSC_AT_ENTRY = 280;
     public static final int OFF_HEAP_HIGH_WATER = 288;
     public static final int OFF_TSC_AT_EXIT = 296;
+    public static final int OFF_SLEEP_US = 304;
+    public static final int OFF_ENTROPY = 320;
+    public static final int ENTROPY_BYTES = 32;
 }

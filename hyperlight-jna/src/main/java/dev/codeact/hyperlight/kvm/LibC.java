@@ -39,6 +39,8 @@ public final class LibC {
 
     public static native int close(int fd) throws LastErrorException;
 
+    public static native int dup(int fd) throws LastErrorException;
+
     public static native int ioctl(int fd, long request, long argument) throws LastErrorException;
 
     public static native int ioctl(int fd, long request, Pointer argument) throws LastErrorException;
@@ -108,7 +110,12 @@ public final class LibC {
 
     /** Maps {@code fd} at exactly {@code address}, replacing what was mapped there. */
     public static void mmapFixed(Pointer address, long length, int prot, int flags, int fd) {
-        Pointer p = mmap(address, length, prot, flags | MAP_FIXED, fd, 0);
+        mmapFixed(address, length, prot, flags, fd, 0);
+    }
+
+    /** Maps {@code length} bytes of {@code fd} from {@code offset} at exactly {@code address}. */
+    public static void mmapFixed(Pointer address, long length, int prot, int flags, int fd, long offset) {
+        Pointer p = mmap(address, length, prot, flags | MAP_FIXED, fd, offset);
         if (Pointer.nativeValue(p) != Pointer.nativeValue(address)) {
             throw new IllegalStateException("mmap MAP_FIXED of " + length + " bytes failed: errno " + Native.getLastError());
         }

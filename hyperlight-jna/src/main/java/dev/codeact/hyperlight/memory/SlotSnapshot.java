@@ -35,8 +35,16 @@ public final class SlotSnapshot implements AutoCloseable {
     private final long[] protectWords;
     private final Pointer golden;
     private final RestoreStrategy strategy;
-    /** The memfd behind the golden copy (copy-on-write strategy), or -1. */
+    /** The memfd behind the golden copy, which other VMs of the same image can map as theirs ({@link #image()}). */
     private final int goldenFd;
+    /** Page runs (offset, length, ...) the golden copy holds; everything else of the slot is zero. */
+    private long[] goldenRuns = new long[0];
+    /**
+     * The pages those runs cover, one bit each. Restores and checks read the golden copy only there and write or
+     * expect zeros elsewhere: reading a hole of a memfd would allocate a page for it, and grow every VM's shared
+     * golden copy to the largest heap any execution ever used.
+     */
+    private long[] goldenPages = new long[0];
     private boolean copyOnWrite;
     private int restores;
     private int writablePages;
@@ -57,15 +65,118 @@ public final class SlotSnapshot implements AutoCloseable {
         this.dirtyWords = new long[words];
         this.protectBitmap = new Memory(words * 8L);
         this.protectWords = new long[words];
-        if (strategy == RestoreStrategy.COPY_ON_WRITE) {
-            goldenFd = LibC.memfdCreate("codeact-golden-slot-" + slot);
-            LibC.ftruncate(goldenFd, slotBytes);
-            golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, goldenFd);
-        } else {
-            goldenFd = -1;
-            golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ | LibC.PROT_WRITE,
-                    LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1);
+        goldenFd = LibC.memfdCreate("codeact-golden-slot-" + slot);
+        LibC.ftruncate(goldenFd, slotBytes);
+        golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, goldenFd);
+    }
+
+    /**
+     * The golden contents of a slot, to start another VM of the same image and layout from without booting its
+     * guest: a memfd (sparse: only the runs it lists were ever written) that each such VM maps as its own golden
+     * copy, so the pages are shared by all of them.
+     *
+     * @param fd the memfd; owned by whoever holds the image
+     * @param runs page runs as (offset, length) pairs
+     */
+    public record Image(int fd, long slotBytes, long[] runs) implements AutoCloseable {
+        @Override
+        public void close() {
+            LibC.close(fd);
         }
+    }
+
+    private void setGoldenRuns(long[] runs) {
+        goldenRuns = runs;
+        goldenPages = new long[words];
+        for (int i = 0; i + 1 < runs.length; i += 2) {
+            for (long page = runs[i] / GuestLayout.PAGE_BYTES; page < (runs[i] + runs[i + 1]) / GuestLayout.PAGE_BYTES; page++) {
+                goldenPages[(int) (page >>> 6)] |= 1L << (page & 63);
+            }
+        }
+    }
+
+    private boolean inGolden(long page) {
+        return (goldenPages[(int) (page >>> 6)] & (1L << (page & 63))) != 0;
+    }
+
+    /**
+     * Brings {@code [offset, offset + length)} back to the golden state: copied from the golden copy where it holds
+     * pages, zeroed where it does not (it never reads the golden copy's holes).
+     */
+    private void copyBack(long slotAddress, long goldenAddress, long offset, long length) {
+        long page = offset / GuestLayout.PAGE_BYTES;
+        long end = (offset + length) / GuestLayout.PAGE_BYTES;
+        while (page < end) {
+            boolean golden = inGolden(page);
+            long runEnd = page + 1;
+            while (runEnd < end && inGolden(runEnd) == golden) {
+                runEnd++;
+            }
+            long from = page * GuestLayout.PAGE_BYTES;
+            long bytes = (runEnd - page) * GuestLayout.PAGE_BYTES;
+            if (golden) {
+                LibC.memcpy(slotAddress + from, goldenAddress + from, bytes);
+            } else {
+                LibC.memset(new Pointer(slotAddress + from), 0, bytes);
+            }
+            page = runEnd;
+        }
+    }
+
+    /** This slot's golden contents as an {@link Image} with a descriptor of its own; call after {@link #capture}. */
+    public Image image() {
+        return new Image(LibC.dup(goldenFd), slotBytes, goldenRuns.clone());
+    }
+
+    /**
+     * A slot that starts from {@code image} instead of a booted guest: the image's runs are copied into the slot's
+     * memory (or, copy-on-write, the memory maps the image), and the image itself, mapped read-only, is the golden
+     * copy. KVM has logged nothing yet, so the first restore copies only what the first execution wrote.
+     */
+    public static SlotSnapshot fromImage(int slot, Pointer slotMemory, RestoreStrategy strategy, Image image, KvmVm vm) {
+        if (strategy == RestoreStrategy.COPY_ON_WRITE) {
+            // The guest's memory maps the golden file itself, and a guest reading a hole would allocate a page in it:
+            // such a VM gets a file of its own, filled from the image, as after a boot of its own.
+            SlotSnapshot s = new SlotSnapshot(slot, slotMemory, image.slotBytes(), strategy);
+            Pointer source = LibC.mmapOrThrow(image.slotBytes(), LibC.PROT_READ, LibC.MAP_SHARED, image.fd());
+            try {
+                for (int i = 0; i + 1 < image.runs().length; i += 2) {
+                    LibC.memcpy(s.golden.share(image.runs()[i]), source.share(image.runs()[i]), image.runs()[i + 1]);
+                }
+            } finally {
+                LibC.munmap(source, image.slotBytes());
+            }
+            LibC.mmapFixed(slotMemory, image.slotBytes(), LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE, s.goldenFd);
+            s.copyOnWrite = true;
+            s.setGoldenRuns(image.runs().clone());
+            return s;
+        }
+        SlotSnapshot s = new SlotSnapshot(slot, slotMemory, image.slotBytes(), strategy, image);
+        // The image's pages mapped copy-on-write, not copied: nothing is touched now, the guest reads the image's own
+        // pages, and a page is copied the first time the guest writes it (the holes stay anonymous: reading one never
+        // reaches the image's file).
+        for (int i = 0; i + 1 < image.runs().length; i += 2) {
+            LibC.mmapFixed(slotMemory.share(image.runs()[i]), image.runs()[i + 1], LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_PRIVATE, s.goldenFd, image.runs()[i]);
+        }
+        s.setGoldenRuns(image.runs().clone());
+        return s;
+    }
+
+    /** Shares {@code image} as its golden copy, read-only; the slot's memory is filled by {@link #fromImage}. */
+    private SlotSnapshot(int slot, Pointer slotMemory, long slotBytes, RestoreStrategy strategy, Image image) {
+        this.slot = slot;
+        this.slotMemory = slotMemory;
+        this.slotBytes = slotBytes;
+        this.strategy = strategy;
+        this.pages = (int) (slotBytes / GuestLayout.PAGE_BYTES);
+        this.words = (pages + 63) / 64;
+        this.dirtyBitmap = new Memory(words * 8L);
+        this.dirtyWords = new long[words];
+        this.protectBitmap = new Memory(words * 8L);
+        this.protectWords = new long[words];
+        this.goldenFd = LibC.dup(image.fd());
+        this.golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ, LibC.MAP_SHARED, goldenFd);
     }
 
     /**
@@ -74,14 +185,20 @@ public final class SlotSnapshot implements AutoCloseable {
      */
     public void capture(KvmVm vm, long[] hostWrittenRanges) {
         fetchDirtyPages(vm);
-        forEachDirtyRun((offset, length) -> LibC.memcpy(golden.share(offset), slotMemory.share(offset), length));
+        java.util.List<long[]> runs = new java.util.ArrayList<>();
+        forEachDirtyRun((offset, length) -> {
+            LibC.memcpy(golden.share(offset), slotMemory.share(offset), length);
+            runs.add(new long[] {offset, length});
+        });
         for (int i = 0; i + 1 < hostWrittenRanges.length; i += 2) {
             long offset = GuestLayout.alignDown(hostWrittenRanges[i]);
             long end = Math.min(slotBytes, GuestLayout.alignUp(hostWrittenRanges[i] + hostWrittenRanges[i + 1]));
             if (offset >= 0 && offset < end) {
                 LibC.memcpy(golden.share(offset), slotMemory.share(offset), end - offset);
+                runs.add(new long[] {offset, end - offset});
             }
         }
+        setGoldenRuns(runs.stream().flatMapToLong(java.util.Arrays::stream).toArray());
         if (strategy == RestoreStrategy.COPY_ON_WRITE) {
             // From now on the guest sees a private copy-on-write view of the golden file.
             LibC.mmapFixed(slotMemory, slotBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE, goldenFd);
@@ -100,7 +217,7 @@ public final class SlotSnapshot implements AutoCloseable {
             if (copyOnWrite) {
                 LibC.madvise(slotMemory.share(offset), length, LibC.MADV_DONTNEED);
             } else {
-                LibC.memcpy(slotAddress + offset, goldenAddress + offset, length);
+                copyBack(slotAddress, goldenAddress, offset, length);
             }
             restoredPages[0] += (int) (length / GuestLayout.PAGE_BYTES);
         });
@@ -122,22 +239,23 @@ public final class SlotSnapshot implements AutoCloseable {
             if (copyOnWrite) {
                 LibC.madvise(slotMemory.share(start), end - start, LibC.MADV_DONTNEED);
             } else {
-                LibC.memcpy(slotMemory.share(start), golden.share(start), end - start);
+                copyBack(Pointer.nativeValue(slotMemory), Pointer.nativeValue(golden), start, end - start);
             }
         }
     }
 
-    /** Offset of the first page whose contents differ from the golden copy, if any: a self-check for tests. */
+    /**
+     * Offset of the first page whose contents differ from the golden state (the golden copy where it holds pages,
+     * zeros elsewhere), if any: a self-check for tests. It reads every page of the slot's memory.
+     */
     public OptionalLong firstDifferenceFromGolden() {
-        long chunk = 256L * GuestLayout.PAGE_BYTES;
-        for (long offset = 0; offset < slotBytes; offset += chunk) {
-            long length = Math.min(chunk, slotBytes - offset);
-            if (LibC.memcmp(slotMemory.share(offset), golden.share(offset), length) != 0) {
-                for (long page = offset; page < offset + length; page += GuestLayout.PAGE_BYTES) {
-                    if (LibC.memcmp(slotMemory.share(page), golden.share(page), GuestLayout.PAGE_BYTES) != 0) {
-                        return OptionalLong.of(page);
-                    }
-                }
+        Memory zeros = new Memory(GuestLayout.PAGE_BYTES);
+        zeros.clear();
+        for (long page = 0; page < pages; page++) {
+            long offset = page * GuestLayout.PAGE_BYTES;
+            Pointer expected = inGolden(page) ? golden.share(offset) : zeros;
+            if (LibC.memcmp(slotMemory.share(offset), expected, GuestLayout.PAGE_BYTES) != 0) {
+                return OptionalLong.of(offset);
             }
         }
         return OptionalLong.empty();
@@ -223,9 +341,7 @@ public final class SlotSnapshot implements AutoCloseable {
         if (!closed) {
             closed = true;
             LibC.munmap(golden, slotBytes);
-            if (goldenFd >= 0) {
-                LibC.close(goldenFd);
-            }
+            LibC.close(goldenFd);
         }
     }
 }

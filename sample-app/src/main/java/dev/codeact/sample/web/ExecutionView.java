@@ -5,8 +5,11 @@ import dev.codeact.hyperlight.ExecutionError;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.execution.ExecutionListener;
+import dev.codeact.spring.execution.ToolCall;
 import dev.codeact.spring.policy.fs.OutputFile;
+import java.time.Duration;
 import java.util.List;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param durationMs wall-clock time of the execution in milliseconds
  * @param toolCalls how many times the program called a tool
  * @param toolsCalled the tools it called, in order
+ * @param calls each tool call with its arguments, result or error and timing, in order (the playground's timeline)
  * @param files the files it left in /output, in /api/execute answers
  */
 public record ExecutionView(
@@ -36,6 +40,7 @@ public record ExecutionView(
         double durationMs,
         int toolCalls,
         List<String> toolsCalled,
+        List<Call> calls,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<OutputFile> files) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -51,21 +56,55 @@ public record ExecutionView(
     public record Error(String type, String message, @JsonInclude(JsonInclude.Include.NON_NULL) String name) {
     }
 
+    /**
+     * One tool call made by the program.
+     *
+     * @param name the tool
+     * @param arguments what the program passed, as JSON
+     * @param result what the tool returned, as JSON; null when it failed
+     * @param error why it failed (what the program's ToolError says); null when it succeeded
+     * @param startMs when the call started, in milliseconds from the start of the execution
+     * @param durationMs how long the call took, in milliseconds
+     */
+    public record Call(String name, JsonNode arguments, JsonNode result, String error, double startMs, double durationMs) {
+        static Call of(ToolCall c) {
+            return new Call(c.name(), json(c.arguments()), c.success() ? json(c.result()) : null, c.error(),
+                    millis(c.startOffset()), millis(c.duration()));
+        }
+    }
+
     /** A direct execution ({@code /api/execute}). */
     public static ExecutionView of(CodeExecution execution) {
-        return of(null, execution.result(), execution.toolsCalled(), execution.files());
+        return of(null, execution.result(), execution.toolsCalled(), execution.calls(), execution.files());
     }
 
     /** An execution the model asked for, as an {@code ExecutionListener} saw it. */
     public static ExecutionView of(ExecutionListener.Execution execution) {
-        return of(execution.code(), execution.result(), execution.toolsCalled(), null);
+        return of(execution.code(), execution.result(), execution.toolsCalled(), execution.calls(), null);
     }
 
-    private static ExecutionView of(String code, ExecutionResult r, List<String> toolsCalled, List<OutputFile> files) {
+    private static ExecutionView of(String code, ExecutionResult r, List<String> toolsCalled, List<ToolCall> calls,
+            List<OutputFile> files) {
         ExecutionError e = r.error();
         return new ExecutionView(code, r.success(), r.stdout(), r.stderr(),
                 r.resultJson() == null ? null : JSON.readTree(r.resultJson()),
                 e == null ? null : new Error(e.type().name(), e.message(), e.name()),
-                Math.round(r.duration().toNanos() / 1_000.0) / 1_000.0, r.toolCalls(), toolsCalled, files);
+                millis(r.duration()), r.toolCalls(), toolsCalled, calls.stream().map(Call::of).toList(), files);
+    }
+
+    private static double millis(Duration d) {
+        return Math.round(d.toNanos() / 1_000.0) / 1_000.0;
+    }
+
+    /** JSON as a tree; text that is not JSON (a tool may answer plain text) stays a string. */
+    private static JsonNode json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (JacksonException notJson) {
+            return JSON.getNodeFactory().stringNode(text);
+        }
     }
 }

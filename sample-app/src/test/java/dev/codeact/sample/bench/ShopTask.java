@@ -218,19 +218,9 @@ final class ShopTask {
 
     /** The results of the tool calls in the request's messages, by tool name, parsed from the tool messages. */
     private static Map<String, JsonNode> toolResults(RecordedRequest request) {
-        Map<String, String> toolOfCall = new LinkedHashMap<>();
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        for (JsonNode m : request.messages()) {
-            for (JsonNode call : m.path("tool_calls")) {
-                toolOfCall.put(call.path("id").asString(), call.path("function").path("name").asString());
-            }
-            if ("tool".equals(m.path("role").asString())) {
-                String tool = toolOfCall.get(m.path("tool_call_id").asString());
-                if (tool == null) {
-                    throw new IllegalStateException("a tool message for an unknown call: " + m);
-                }
-                results.put(tool, readResult(tool, RecordedRequest.text(m)));
-            }
+        for (RecordedRequest.ToolResult r : request.toolResults()) {
+            results.put(r.tool(), readResult(r.tool(), r.text()));
         }
         return results;
     }

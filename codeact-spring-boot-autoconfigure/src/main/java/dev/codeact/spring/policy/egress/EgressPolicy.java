@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.egress;
 
+import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.HostFunctionException;
@@ -166,16 +167,20 @@ public final class EgressPolicy {
     EgressPolicy(List<EgressRule> rules, Duration timeout, long maxResponseBytes, int maxRedirects, Resolver resolver,
             SocketFactory sockets, SSLSocketFactory tls) {
         this.rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
-        this.rules.forEach(EgressPolicy::validate);
+        for (int i = 0; i < this.rules.size(); i++) {
+            validate(this.rules.get(i), "codeact.egress.rules[" + i + "]");
+        }
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("codeact.egress.timeout must be positive, was " + timeout);
+            throw new InvalidPropertyException("codeact.egress.timeout", timeout, "must be positive",
+                    "Set codeact.egress.timeout to a duration such as 10s.");
         }
         if (maxResponseBytes < 1 || maxResponseBytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("codeact.egress.max-response-size must be 1 byte to 2 GB, was "
-                    + maxResponseBytes);
+            throw new InvalidPropertyException("codeact.egress.max-response-size", maxResponseBytes + "B",
+                    "must be 1 byte to 2 GB", "Set codeact.egress.max-response-size to a size such as 1MB.");
         }
         if (maxRedirects < 0) {
-            throw new IllegalArgumentException("codeact.egress.max-redirects must not be negative, was " + maxRedirects);
+            throw new InvalidPropertyException("codeact.egress.max-redirects", maxRedirects, "must not be negative",
+                    "Set codeact.egress.max-redirects to 0 (no redirects) or more.");
         }
         this.timeout = timeout;
         this.maxResponseBytes = maxResponseBytes;
@@ -186,26 +191,30 @@ public final class EgressPolicy {
     }
 
     /** Fails fast on rules that could never match or would send a broken header; never shows header values. */
-    private static void validate(EgressRule rule) {
-        String where = "codeact.egress rule for " + rule.scheme() + "://" + rule.host();
+    private static void validate(EgressRule rule, String where) {
         String host = rule.host();
         if (host.startsWith("*.") ? host.length() == 2 || host.indexOf('*', 1) >= 0 : host.indexOf('*') >= 0) {
-            throw new IllegalArgumentException(where + ": the host must be exact or *.domain");
+            throw new InvalidPropertyException(where + ".host", host, "must be exact or *.domain",
+                    "Name one host (api.example.com), or *.example.com for any of its subdomains.");
         }
         if (host.indexOf('/') >= 0 || host.indexOf('@') >= 0 || host.indexOf(' ') >= 0) {
-            throw new IllegalArgumentException(where + ": the host must be a host name or IP address, not a URL");
+            throw new InvalidPropertyException(where + ".host", host, "must be a host name or IP address, not a URL",
+                    "Put the scheme, port and path in the rule's scheme, port and path-prefix.");
         }
         if (!rule.pathPrefix().startsWith("/")) {
-            throw new IllegalArgumentException(where + ": path-prefix must start with /, was " + rule.pathPrefix());
+            throw new InvalidPropertyException(where + ".path-prefix", rule.pathPrefix(), "must start with /",
+                    "Write the path prefix as the URL path starts, e.g. /v1/.");
         }
         rule.headers().forEach((name, value) -> {
+            // the value is never shown: headers carry credentials
             if (name == null || !TOKEN.matcher(name).matches() || value == null || !validValue(value)) {
-                throw new IllegalArgumentException(where + ": one of its headers is not a valid HTTP header"
-                        + " (names are tokens; values have no line breaks, control or non-Latin-1 characters)");
+                throw new InvalidPropertyException(where + ".headers", "(not shown)", "has a header that is not a valid"
+                        + " HTTP header (names are tokens; values have no line breaks, control or non-Latin-1 characters)",
+                        "Fix the header's name or value.");
             }
             if (HOST_CONTROLLED.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException(where + ": the " + name + " header cannot be configured; the host"
-                        + " sets it for each request");
+                throw new InvalidPropertyException(where + ".headers", name, "cannot set the " + name
+                        + " header: the host sets it for each request", "Remove the " + name + " header from the rule.");
             }
         });
     }
@@ -257,14 +266,18 @@ public final class EgressPolicy {
     }
 
     private String call(String argumentsJson, Deadline deadline) {
-        FetchClock clock = new FetchClock(timeout, deadline);
+        JsonNode args = parseArguments(argumentsJson);
+        // an AbortSignal.timeout() the program passed: the call ends then, and the program rejects with the signal's reason
+        JsonNode signalTimeout = args.get("timeoutMs");
+        Duration limit = signalTimeout != null && signalTimeout.canConvertToLong() && signalTimeout.asLong() >= 0
+                && signalTimeout.asLong() < timeout.toMillis() ? Duration.ofMillis(signalTimeout.asLong()) : timeout;
+        FetchClock clock = new FetchClock(limit, deadline);
         try (clock) {
-            return call(argumentsJson, clock);
+            return call(args, clock);
         }
     }
 
-    private String call(String argumentsJson, FetchClock clock) {
-        JsonNode args = parseArguments(argumentsJson);
+    private String call(JsonNode args, FetchClock clock) {
         String method = textField(args, "method", "GET").toUpperCase(Locale.ROOT);
         if (!TOKEN.matcher(method).matches()) {
             throw new HostFunctionException("fetch: '" + shorten(method) + "' is not a valid HTTP method");

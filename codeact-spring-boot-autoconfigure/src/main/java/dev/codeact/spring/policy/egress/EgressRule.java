@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.egress;
 
+import dev.codeact.spring.config.InvalidPropertyException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,25 +19,31 @@ import java.util.Map;
  */
 public record EgressRule(String scheme, String host, Integer port, String pathPrefix, List<String> methods,
         Map<String, String> headers) {
+    /** A rule's property prefix; "[]" stands for its index, which the failure analyzer fills in. */
+    static final String ENTRY = "codeact.egress.rules[]";
 
     public EgressRule {
         scheme = scheme == null || scheme.isBlank() ? "https" : scheme.toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("codeact.egress rule scheme must be http or https, was " + scheme);
+            throw new InvalidPropertyException(ENTRY + ".scheme", scheme, "must be http or https",
+                    "Set the rule's scheme to https (or http).");
         }
         if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("codeact.egress rule needs a host (exact, or *.domain)");
+            throw new InvalidPropertyException(ENTRY + ".host", "", "is missing",
+                    "Give the rule a host: an exact name or address (api.example.com), or *.example.com for any subdomain.");
         }
         host = host.toLowerCase(Locale.ROOT);
         if (port != null && (port < 1 || port > 65535)) {
-            throw new IllegalArgumentException("codeact.egress rule port must be 1-65535, was " + port);
+            throw new InvalidPropertyException(ENTRY + ".port", port, "must be 1-65535",
+                    "Set the rule's port, or leave it out for the scheme's default.");
         }
         pathPrefix = pathPrefix == null || pathPrefix.isBlank() ? "/" : pathPrefix;
         methods = methods == null || methods.isEmpty() ? List.of("GET")
                 : methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
         for (String m : methods) {
             if (m.equals("CONNECT") || m.equals("TRACE")) {
-                throw new IllegalArgumentException("codeact.egress rules can never allow " + m);
+                throw new InvalidPropertyException(ENTRY + ".methods", m, "can never be allowed",
+                        "Remove " + m + " from the rule's methods.");
             }
         }
         headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.fs;
 
+import dev.codeact.spring.config.InvalidPropertyException;
 import java.nio.file.Path;
 import org.springframework.util.unit.DataSize;
 
@@ -17,18 +18,21 @@ import org.springframework.util.unit.DataSize;
 public record Mount(String guestPath, Path hostPath, boolean writable, DataSize quota, Integer maxEntries) {
     /** The entry limit of a mount, and of /output, when none is set. */
     public static final int DEFAULT_MAX_ENTRIES = 1000;
+    /** A mount's property prefix; "[]" stands for its index, which the failure analyzer fills in. */
+    public static final String ENTRY = "codeact.mounts[]";
 
     public Mount {
         if (guestPath == null || !guestPath.startsWith("/") || guestPath.equals("/") || guestPath.equals("/output")
                 || guestPath.contains("..")) {
-            throw new IllegalArgumentException("codeact.mounts guest-path must be an absolute path other than / and /output, was "
-                    + guestPath);
+            throw new InvalidPropertyException(ENTRY + ".guest-path", guestPath,
+                    "must be an absolute path other than / and /output", "Name the directory programs see, e.g. /data.");
         }
         if (guestPath.endsWith("/")) {
             guestPath = guestPath.substring(0, guestPath.length() - 1);
         }
         if (hostPath == null) {
-            throw new IllegalArgumentException("codeact.mounts entry " + guestPath + " needs a host-path");
+            throw new InvalidPropertyException(ENTRY + ".host-path", "", "is missing",
+                    "Give the mount of " + guestPath + " the host directory it shows, e.g. /srv/reports.");
         }
         quota = quota == null ? DataSize.ofMegabytes(10) : quota;
         maxEntries = maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;

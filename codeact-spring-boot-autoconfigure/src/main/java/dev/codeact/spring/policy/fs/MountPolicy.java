@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.fs;
 
+import dev.codeact.spring.config.InvalidPropertyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,21 +58,24 @@ public final class MountPolicy {
     MountPolicy(List<Mount> mounts, long outputQuotaBytes, int outputMaxEntries, int inlineTextBytes, Beneath beneath) {
         this.mounts = mounts == null ? List.of() : List.copyOf(mounts);
         if (outputQuotaBytes < 0) {
-            throw new IllegalArgumentException("codeact.output.quota must not be negative, was " + outputQuotaBytes);
+            throw new InvalidPropertyException("codeact.output.quota", outputQuotaBytes + "B", "must not be negative",
+                    "Set codeact.output.quota to a size such as 10MB.");
         }
         if (outputMaxEntries < 0) {
-            throw new IllegalArgumentException("codeact.output.max-entries must not be negative, was " + outputMaxEntries);
+            throw new InvalidPropertyException("codeact.output.max-entries", outputMaxEntries, "must not be negative",
+                    "Set codeact.output.max-entries to how many files and directories a program may create, e.g. 1000.");
         }
         if (inlineTextBytes < 0) {
-            throw new IllegalArgumentException("codeact.output.inline-text must not be negative, was " + inlineTextBytes);
+            throw new InvalidPropertyException("codeact.output.inline-text", inlineTextBytes + "B", "must not be negative",
+                    "Set codeact.output.inline-text to a size such as 16KB.");
         }
         this.outputQuotaBytes = outputQuotaBytes;
         this.outputMaxEntries = outputMaxEntries;
         this.inlineTextBytes = inlineTextBytes;
         this.beneath = beneath;
         List<Area> list = new ArrayList<>();
-        for (Mount mount : this.mounts) {
-            list.add(area(mount));
+        for (int i = 0; i < this.mounts.size(); i++) {
+            list.add(area(this.mounts.get(i), "codeact.mounts[" + i + "]"));
         }
         checkDisjoint(list);
         list.sort(Comparator.comparing(Area::guestPath));
@@ -189,43 +193,45 @@ public final class MountPolicy {
         return bytes + " bytes";
     }
 
-    private static Area area(Mount mount) {
+    private static Area area(Mount mount, String where) {
         String guest = mount.guestPath();
         List<String> segments = List.of(guest.substring(1).split("/", -1));
         for (String segment : segments) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || GuestPaths.invalidCharacter(segment) != null
                     || GuestPaths.hasPercentEscape(segment)) {
-                throw new IllegalArgumentException("codeact.mounts guest-path " + guest
-                        + " must be a plain absolute path (no empty, '.' or '..' segments, backslashes,"
-                        + " control characters or %-escapes)");
+                throw new InvalidPropertyException(where + ".guest-path", guest, "must be a plain absolute path (no"
+                        + " empty, '.' or '..' segments, backslashes, control characters or %-escapes)",
+                        "Name the directory programs see plainly, e.g. /data/reports.");
             }
         }
         if (guest.equals(OUTPUT) || guest.startsWith(OUTPUT + "/")) {
-            throw new IllegalArgumentException("codeact.mounts guest-path " + guest + " is " + OUTPUT + " or inside it: " + OUTPUT
-                    + " is the directory every execution gets for its own files");
+            throw new InvalidPropertyException(where + ".guest-path", guest, "is " + OUTPUT + " or inside it: " + OUTPUT
+                    + " is the directory every execution gets for its own files", "Choose another guest path, e.g. /data.");
         }
         Path host = mount.hostPath();
         if (!Files.exists(host)) {
-            throw new IllegalArgumentException("codeact.mounts entry " + guest + ": host-path " + host + " does not exist");
+            throw new InvalidPropertyException(where + ".host-path", host, "does not exist",
+                    "Create the directory, or point the mount of " + guest + " at one that exists.");
         }
         if (!Files.isDirectory(host)) {
-            throw new IllegalArgumentException("codeact.mounts entry " + guest + ": host-path " + host + " is not a directory");
+            throw new InvalidPropertyException(where + ".host-path", host, "is not a directory",
+                    "Point the mount of " + guest + " at a directory.");
         }
         long quota = mount.quota().toBytes();
         if (quota < 0) {
-            throw new IllegalArgumentException("codeact.mounts entry " + guest + ": quota must not be negative, was "
-                    + mount.quota());
+            throw new InvalidPropertyException(where + ".quota", mount.quota(), "must not be negative",
+                    "Set the mount's quota to a size such as 10MB.");
         }
         if (mount.maxEntries() < 0) {
-            throw new IllegalArgumentException("codeact.mounts entry " + guest + ": max-entries must not be negative, was "
-                    + mount.maxEntries());
+            throw new InvalidPropertyException(where + ".max-entries", mount.maxEntries(), "must not be negative",
+                    "Set the mount's max-entries to how many files and directories programs may create, e.g. 1000.");
         }
         Path real;
         try {
             real = host.toRealPath();
         } catch (IOException e) {
-            throw new IllegalArgumentException("codeact.mounts entry " + guest + ": host-path " + host
-                    + " cannot be resolved: " + e, e);
+            throw new InvalidPropertyException(where + ".host-path", host, "cannot be resolved: " + e.getMessage(),
+                    "Check the directory's permissions.");
         }
         List<List<String>> hostRoots = new ArrayList<>(List.of(names(real)));
         if (!names(host.toAbsolutePath().normalize()).equals(names(real))) {
@@ -240,13 +246,15 @@ public final class MountPolicy {
                 Area a = areas.get(i);
                 Area b = areas.get(j);
                 if (a.guestPath().equals(b.guestPath())) {
-                    throw new IllegalArgumentException("codeact.mounts guest-path " + a.guestPath() + " is mounted twice");
+                    throw new InvalidPropertyException("codeact.mounts[" + j + "].guest-path", b.guestPath(),
+                            "is mounted twice", "Give each mount its own guest path.");
                 }
                 Area outer = a.segments().size() < b.segments().size() ? a : b;
                 Area inner = outer == a ? b : a;
                 if (inner.segments().subList(0, outer.segments().size()).equals(outer.segments())) {
-                    throw new IllegalArgumentException("codeact.mounts guest-path " + inner.guestPath() + " is inside "
-                            + outer.guestPath() + "; mounts may not be nested in each other");
+                    throw new InvalidPropertyException("codeact.mounts[" + (inner == a ? i : j) + "].guest-path",
+                            inner.guestPath(), "is inside " + outer.guestPath() + ": mounts may not be nested in each other",
+                            "Mount the directories at separate guest paths.");
                 }
             }
         }

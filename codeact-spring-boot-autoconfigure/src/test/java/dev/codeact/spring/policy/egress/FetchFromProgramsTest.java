@@ -108,6 +108,23 @@ abstract class FetchFromProgramsTest {
         stoppedAtTheDeadline(trickling);
     }
 
+    @Test
+    void anAbortSignalTimeoutEndsTheFetchWithItsTimeoutError() {
+        long start = System.nanoTime();
+        ExecutionResult result = execute("""
+                const out = [];
+                try { await fetch('%s', { signal: AbortSignal.timeout(300) }); } catch (e) { out.push(e.name, e.code); }
+                const aborted = new AbortController();
+                aborted.abort();
+                try { await fetch('%s', { signal: aborted.signal }); } catch (e) { out.push(e.name); }
+                return out;""".formatted(silent.url("/slow"), silent.url("/slow")), slowServers,
+                ExecutionLimits.defaults().withTimeout(Duration.ofSeconds(10)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(result.error()).as("%s", result.error()).isNull();
+        assertThat(result.resultJson()).isEqualTo("[\"TimeoutError\",23,\"AbortError\"]");
+        assertThat(took).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3)); // the egress timeout is 20 s
+    }
+
     /** The egress timeout is 20 s, the program has 2 s: the fetch must give the sandbox back at 2 s. */
     private void stoppedAtTheDeadline(HostileServer slow) throws Exception {
         long start = System.nanoTime();

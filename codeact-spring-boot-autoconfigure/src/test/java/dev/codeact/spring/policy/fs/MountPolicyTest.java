@@ -39,12 +39,12 @@ class MountPolicyTest {
         Path file = Files.writeString(tmp.resolve("file.txt"), "x");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", tmp.resolve("missing"), false, null, null)), 1, 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("codeact.mounts entry /data: host-path ")
-                .hasMessageEndingWith("missing does not exist");
+                .hasMessageStartingWith("codeact.mounts[0].host-path=")
+                .hasMessageEndingWith("missing: does not exist");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", file, false, null, null)), 1, 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("codeact.mounts entry /data: host-path ")
-                .hasMessageEndingWith("is not a directory");
+                .hasMessageStartingWith("codeact.mounts[0].host-path=")
+                .hasMessageEndingWith("file.txt: is not a directory");
     }
 
     @Test
@@ -52,23 +52,23 @@ class MountPolicyTest {
         Path dir = tmp;
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", dir, false, null, null),
                 new Mount("/data/", dir, true, null, null)), 1, 1))
-                .hasMessage("codeact.mounts guest-path /data is mounted twice");
+                .hasMessage("codeact.mounts[1].guest-path=/data: is mounted twice");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/data", dir, false, null, null),
                 new Mount("/data/in", dir, true, null, null)), 1, 1))
-                .hasMessage("codeact.mounts guest-path /data/in is inside /data; mounts may not be nested in each other");
+                .hasMessage("codeact.mounts[1].guest-path=/data/in: is inside /data: mounts may not be nested in each other");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a/b/c", dir, false, null, null),
                 new Mount("/a", dir, true, null, null)), 1, 1))
-                .hasMessage("codeact.mounts guest-path /a/b/c is inside /a; mounts may not be nested in each other");
+                .hasMessage("codeact.mounts[0].guest-path=/a/b/c: is inside /a: mounts may not be nested in each other");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/output/x", dir, false, null, null)), 1, 1))
-                .hasMessageStartingWith("codeact.mounts guest-path /output/x is /output or inside it");
+                .hasMessageStartingWith("codeact.mounts[0].guest-path=/output/x: is /output or inside it");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/output/", dir, false, null, null)), 1, 1))
-                .hasMessageStartingWith("codeact.mounts guest-path /output is /output or inside it");
+                .hasMessageStartingWith("codeact.mounts[0].guest-path=/output: is /output or inside it");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a//b", dir, false, null, null)), 1, 1))
-                .hasMessageStartingWith("codeact.mounts guest-path /a//b must be a plain absolute path");
+                .hasMessageStartingWith("codeact.mounts[0].guest-path=/a//b: must be a plain absolute path");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a/%2e", dir, false, null, null)), 1, 1))
-                .hasMessageStartingWith("codeact.mounts guest-path /a/%2e must be a plain absolute path");
+                .hasMessageStartingWith("codeact.mounts[0].guest-path=/a/%2e: must be a plain absolute path");
         assertThatThrownBy(() -> new MountPolicy(List.of(new Mount("/a\\b", dir, false, null, null)), 1, 1))
-                .hasMessageStartingWith("codeact.mounts guest-path /a\\b must be a plain absolute path");
+                .hasMessageStartingWith("codeact.mounts[0].guest-path=/a\\b: must be a plain absolute path");
         // siblings that share a prefix are fine
         assertThat(new MountPolicy(List.of(new Mount("/data", dir, false, null, null), new Mount("/data2", dir, false, null, null),
                 new Mount("/outputs", dir, false, null, null)), 1, 1).mounts()).hasSize(3);
