@@ -124,7 +124,7 @@ class PoolTest {
         try (SandboxPool pool = SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(5))) {
             long booted = pool.residentBytes();
             // a booted VM holds the heap its boot wrote twice, in guest memory and in its snapshot: ~17 MiB of it is
-            // Intl's data and the date patterns FormatJS parses at boot (README, Intl), ~37 MiB per VM in all
+            // Intl's data and the date patterns FormatJS parses at boot (README, Intl), ~39 MiB per VM in all
             assertThat(booted).isBetween(2L * 64 * 4096, 2L * 48 * 1024 * 1024);
             pool.execute("const a = []; for (let i = 0; i < 200000; i++) a.push({i}); return a.length", HostFunctions.none(),
                     ExecutionLimits.defaults());
