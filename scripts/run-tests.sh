@@ -6,10 +6,11 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+started=$(mktemp) # its time is the start of this run (the log's changes with every line written to it)
+trap 'rm -f "$log" "$started"' EXIT
 mvn -B -ntp verify 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-reports=$(find . \( -path '*/surefire-reports/TEST-*.xml' -o -path '*/failsafe-reports/TEST-*.xml' \) -newer "$log" 2>/dev/null)
+reports=$(find . \( -path '*/surefire-reports/TEST-*.xml' -o -path '*/failsafe-reports/TEST-*.xml' \) -newer "$started" 2>/dev/null)
 python3 - "$log" $reports <<'PY' || status=1
 import re, sys, xml.etree.ElementTree as ET
 log, paths = sys.argv[1], sys.argv[2:]
@@ -38,6 +39,8 @@ for name in not_run:
     print(f"  {name}: not run, an earlier module failed")
 if not modules:
     print("  no module ran (see the build output above)")
-sys.exit(1 if failed or not_run or not modules else 0)
+elif run == 0:
+    print("  no test reports were written (see the build output above)")
+sys.exit(1 if failed or not_run or not modules or run == 0 else 0)
 PY
 exit $status

@@ -1,6 +1,7 @@
 package dev.codeact.hyperlight;
 
 import dev.codeact.hyperlight.memory.BootedImage;
+import dev.codeact.hyperlight.memory.BootedImageStore;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import dev.codeact.hyperlight.memory.LowRegionTemplate;
 import dev.codeact.hyperlight.elf.ElfImage;
@@ -17,14 +18,20 @@ public final class GuestImage {
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
     private final String name;
     private final ElfImage elf;
+    /** Names the image's contents: its size and CRC32C. */
+    private final String contentKey;
+    private volatile BootedImageStore bootStore;
     /** One per memory layout VMs of this image were started with; their memfds close with the image. */
     private final java.util.Map<GuestLayout, LowRegionTemplate> lowRegions = new java.util.concurrent.ConcurrentHashMap<>();
     /** The guest as booted, per layout, once a VM of that layout has booted it. */
     private final java.util.Map<GuestLayout, BootedImage> booted = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private GuestImage(String name, ElfImage elf) {
+    private GuestImage(String name, byte[] file) {
         this.name = name;
-        this.elf = elf;
+        this.elf = ElfImage.parse(file);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(file);
+        this.contentKey = Long.toHexString(file.length) + "-" + Long.toHexString(crc.getValue());
         java.util.Map<GuestLayout, LowRegionTemplate> templates = lowRegions;
         java.util.Map<GuestLayout, BootedImage> boots = booted;
         CLEANER.register(this, () -> {
@@ -35,14 +42,42 @@ public final class GuestImage {
 
     /** The guest as a VM of {@code layout} booted it, if one has; new VMs of that layout start from it. */
     public java.util.Optional<BootedImage> booted(GuestLayout layout) {
-        return java.util.Optional.ofNullable(booted.get(layout));
+        BootedImage image = booted.get(layout);
+        BootedImageStore store = bootStore;
+        if (image == null && store != null) {
+            store.load(layout).ifPresent(stored -> {
+                if (booted.putIfAbsent(layout, stored) != null) {
+                    stored.close();
+                }
+            });
+            image = booted.get(layout);
+        }
+        return java.util.Optional.ofNullable(image);
     }
 
-    /** Keeps {@code image} as the booted state for {@code layout}, unless another VM got there first (then closes it). */
+    /**
+     * Keeps {@code image} as the booted state for {@code layout}, unless another VM got there first (then closes it);
+     * with {@link #keepBootsIn} also writes it to disk.
+     */
     public void offerBooted(GuestLayout layout, BootedImage image) {
         if (booted.putIfAbsent(layout, image) != null) {
             image.close();
+            return;
         }
+        BootedImageStore store = bootStore;
+        if (store != null) {
+            store.save(layout, image);
+        }
+    }
+
+    /**
+     * Keeps this image's booted states in {@code directory} too, and starts VMs from those found there: for a process
+     * that starts one VM and exits, such as a command line, which then boots the guest once per build instead of once
+     * per run. A server needs none of this: its VMs after the first start from the booted state in memory.
+     */
+    public GuestImage keepBootsIn(java.nio.file.Path directory) {
+        bootStore = new BootedImageStore(directory, contentKey);
+        return this;
     }
 
     /** The read-only low region of guest memory for this image in {@code layout}, built on first use. */
@@ -65,14 +100,14 @@ public final class GuestImage {
             if (in == null) {
                 throw new IllegalStateException("guest image " + resource + " is not on the classpath; build src-guest first");
             }
-            return new GuestImage(resource, ElfImage.parse(in.readAllBytes()));
+            return new GuestImage(resource, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static GuestImage fromFile(Path path) throws IOException {
-        return new GuestImage(path.toString(), ElfImage.parse(Files.readAllBytes(path)));
+        return new GuestImage(path.toString(), Files.readAllBytes(path));
     }
 
     public String name() {

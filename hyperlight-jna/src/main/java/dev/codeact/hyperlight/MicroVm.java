@@ -163,11 +163,27 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Memory this VM holds resident now: guest pages touched so far plus its golden snapshot. Pages are only
-     * resident once written, so this is the VM's real cost, not its configured size.
+     * Memory this VM holds resident now: {@link #privateResidentBytes()} and {@link #sharedResidentBytes()}. Pages are
+     * only resident once written, so this is the VM's real cost, not its configured size.
      */
     public long residentBytes() {
-        return onOwnerThread(() -> LibC.residentBytes(memory, layout.totalBytes()) + dataSnapshot.residentBytes()
+        return privateResidentBytes() + sharedResidentBytes();
+    }
+
+    /**
+     * Memory only this VM holds: the guest pages it wrote since it started (copies of the booted image's pages, the
+     * heap an execution grew), what one more VM of this image costs.
+     */
+    public long privateResidentBytes() {
+        return onOwnerThread(() -> LibC.privateResidentBytes(memory, layout.totalBytes()), BOOT_TIMEOUT.toNanos());
+    }
+
+    /**
+     * Memory this VM shares with the other VMs of its image and layout: the booted image, which is their golden
+     * snapshot and the pages they read but have not written, and the read-only low region.
+     */
+    public long sharedResidentBytes() {
+        return onOwnerThread(() -> LibC.residentBytes(memory, layout.rwStart()) + dataSnapshot.residentBytes()
                 + stackSnapshot.residentBytes(), BOOT_TIMEOUT.toNanos());
     }
 

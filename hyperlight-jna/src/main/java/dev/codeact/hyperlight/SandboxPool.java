@@ -127,9 +127,22 @@ public final class SandboxPool implements AutoCloseable {
         return new Lease(vm);
     }
 
-    /** Memory the pool's VMs hold resident now (see {@link MicroVm#residentBytes()}). */
+    /**
+     * Memory the pool's VMs hold resident now: each one's {@linkplain MicroVm#privateResidentBytes() own pages}, and
+     * the booted image they all share once.
+     */
     public long residentBytes() {
-        return all.stream().mapToLong(MicroVm::residentBytes).sum();
+        return privateResidentBytes() + sharedResidentBytes();
+    }
+
+    /** The pages the pool's VMs hold each for itself (see {@link MicroVm#privateResidentBytes()}), summed. */
+    public long privateResidentBytes() {
+        return all.stream().mapToLong(MicroVm::privateResidentBytes).sum();
+    }
+
+    /** The booted image and low region the pool's VMs share (see {@link MicroVm#sharedResidentBytes()}), once. */
+    public long sharedResidentBytes() {
+        return all.stream().mapToLong(MicroVm::sharedResidentBytes).max().orElse(0);
     }
 
     /** How this pool's VMs choose the thread that enters the guest. */

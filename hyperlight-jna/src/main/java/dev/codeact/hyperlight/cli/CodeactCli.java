@@ -23,6 +23,8 @@ public final class CodeactCli {
     static final int EXIT_LIMIT = 2;
     static final int EXIT_SANDBOX_FAILED = 3;
     static final int EXIT_USAGE = 64;
+    /** A directory where `run` keeps the booted guest between runs (the codeact script names one under target/). */
+    static final String BOOT_CACHE_PROPERTY = "codeact.boot-cache";
 
     private static final String USAGE = """
             usage: codeact run FILE.js [--timeout-ms N] [--memory-mib N] [--json]
@@ -123,7 +125,12 @@ public final class CodeactCli {
             return EXIT_USAGE;
         }
         ExecutionResult result;
-        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.forMemoryLimit(limits.memoryBytes()))) {
+        GuestImage image = GuestImage.quickJs();
+        String bootCache = System.getProperty(BOOT_CACHE_PROPERTY);
+        if (bootCache != null && !bootCache.isEmpty()) {
+            image.keepBootsIn(Path.of(bootCache));
+        }
+        try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.forMemoryLimit(limits.memoryBytes()))) {
             result = vm.execute(code, HostFunctions.builder().register("echo", HostFunctions.echo()).build(), limits);
         } catch (IllegalArgumentException e) {
             err.println("codeact: " + e.getMessage());

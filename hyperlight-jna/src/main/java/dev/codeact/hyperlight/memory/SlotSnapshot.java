@@ -152,15 +152,21 @@ public final class SlotSnapshot implements AutoCloseable {
             return s;
         }
         SlotSnapshot s = new SlotSnapshot(slot, slotMemory, image.slotBytes(), strategy, image);
-        // The image's pages mapped copy-on-write, not copied: nothing is touched now, the guest reads the image's own
-        // pages, and a page is copied the first time the guest writes it (the holes stay anonymous: reading one never
-        // reaches the image's file).
-        for (int i = 0; i + 1 < image.runs().length; i += 2) {
-            LibC.mmapFixed(slotMemory.share(image.runs()[i]), image.runs()[i + 1], LibC.PROT_READ | LibC.PROT_WRITE,
-                    LibC.MAP_PRIVATE, s.goldenFd, image.runs()[i]);
-        }
         s.setGoldenRuns(image.runs().clone());
+        s.mapGoldenRuns();
         return s;
+    }
+
+    /**
+     * Maps the golden file's runs over the slot's memory, copy-on-write: nothing is copied now, the guest reads the
+     * golden pages themselves, and a page is copied the first time the guest writes it (the holes stay anonymous:
+     * reading one never reaches the golden file).
+     */
+    private void mapGoldenRuns() {
+        for (int i = 0; i + 1 < goldenRuns.length; i += 2) {
+            LibC.mmapFixed(slotMemory.share(goldenRuns[i]), goldenRuns[i + 1], LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_PRIVATE, goldenFd, goldenRuns[i]);
+        }
     }
 
     /** Shares {@code image} as its golden copy, read-only; the slot's memory is filled by {@link #fromImage}. */
@@ -203,6 +209,10 @@ public final class SlotSnapshot implements AutoCloseable {
             // From now on the guest sees a private copy-on-write view of the golden file.
             LibC.mmapFixed(slotMemory, slotBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE, goldenFd);
             copyOnWrite = true;
+        } else {
+            // The booted pages, now in the golden file, are mapped from it as later VMs of the image map them: one
+            // copy of the booted heap in memory, not two, and this VM too holds only the pages it writes.
+            mapGoldenRuns();
         }
         protectAgain(vm, 0);
     }
