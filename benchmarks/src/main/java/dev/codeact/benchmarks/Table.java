@@ -18,8 +18,10 @@ final class Table {
         out.append(String.format("%-34s %-28s %-28s%n", "", "kvm", "graaljs"));
         Map<String, Object> kvm = (Map<String, Object>) report.get("kvm");
         Map<String, Object> graal = (Map<String, Object>) report.get("graaljs");
-        for (String key : graal.keySet()) {
-            out.append(String.format("%-34s %-28s %-28s%n", key, kvm.getOrDefault(key, "-"), graal.get(key)));
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(graal.keySet());
+        keys.addAll(kvm.keySet()); // figures only KVM has (its first boot, the booted image its VMs share) come last
+        for (String key : keys) {
+            out.append(String.format("%-34s %-28s %-28s%n", key, kvm.getOrDefault(key, "-"), graal.getOrDefault(key, "-")));
         }
         if (report.get("kvmRestoreStrategies") != null) {
             out.append("kvm restore strategies (p50): ").append(report.get("kvmRestoreStrategies")).append('\n');

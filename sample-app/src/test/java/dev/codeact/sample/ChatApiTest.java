@@ -41,11 +41,8 @@ class ChatApiTest {
 
     @DynamicPropertySource
     static void scriptedModel(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
         // no key, like a local server (Ollama, vLLM, LM Studio): a base URL that is not OpenAI's is enough
-        registry.add("spring.ai.openai.api-key", () -> "");
-        registry.add("spring.ai.openai.chat.model", () -> "test-model");
-        registry.add("spring.ai.openai.max-retries", () -> "0");
+        MODEL.registerAsOpenAi(registry, "");
     }
 
     @AfterAll

@@ -36,10 +36,7 @@ class PlaygroundBrowserTest {
 
     @DynamicPropertySource
     static void scriptedModel(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
-        registry.add("spring.ai.openai.api-key", () -> "");
-        registry.add("spring.ai.openai.chat.model", () -> "test-model");
-        registry.add("spring.ai.openai.max-retries", () -> "0");
+        MODEL.registerAsOpenAi(registry, "");
     }
 
     /** One browser for the class, started before the first test (per test, so that a skip is reported per test). */

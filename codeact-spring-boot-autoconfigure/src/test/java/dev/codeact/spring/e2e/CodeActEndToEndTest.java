@@ -67,10 +67,7 @@ abstract class CodeActEndToEndTest {
 
     @DynamicPropertySource
     static void scriptedModel(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
-        registry.add("spring.ai.openai.api-key", () -> "test-key");
-        registry.add("spring.ai.openai.chat.model", () -> "test-model");
-        registry.add("spring.ai.openai.max-retries", () -> "0");
+        MODEL.registerAsOpenAi(registry, "test-key");
         registry.add("spring.main.web-application-type", () -> "none");
     }
 

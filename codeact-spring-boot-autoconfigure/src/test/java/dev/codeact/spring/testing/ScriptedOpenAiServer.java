@@ -91,6 +91,17 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Points Spring AI's OpenAI client at this server: its base URL, {@code apiKey} ("" is a local server's way), the
+     * model name "test-model", and no retries (a test's scripted replies are consumed once).
+     */
+    public void registerAsOpenAi(org.springframework.test.context.DynamicPropertyRegistry registry, String apiKey) {
+        registry.add("spring.ai.openai.base-url", this::baseUrl);
+        registry.add("spring.ai.openai.api-key", () -> apiKey);
+        registry.add("spring.ai.openai.chat.model", () -> "test-model");
+        registry.add("spring.ai.openai.max-retries", () -> "0");
+    }
+
     /** The base URL to configure as {@code spring.ai.openai.base-url}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();

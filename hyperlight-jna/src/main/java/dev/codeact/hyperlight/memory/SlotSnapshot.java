@@ -55,6 +55,18 @@ public final class SlotSnapshot implements AutoCloseable {
     }
 
     public SlotSnapshot(int slot, Pointer slotMemory, long slotBytes, RestoreStrategy strategy) {
+        this(slot, slotMemory, slotBytes, strategy, newGoldenFile(slot, slotBytes), LibC.PROT_READ | LibC.PROT_WRITE);
+    }
+
+    private static int newGoldenFile(int slot, long slotBytes) {
+        int fd = LibC.memfdCreate("codeact-golden-slot-" + slot);
+        LibC.ftruncate(fd, slotBytes);
+        return fd;
+    }
+
+    /** Takes {@code goldenFd} as its golden copy, mapped shared with {@code goldenProtection}. */
+    private SlotSnapshot(int slot, Pointer slotMemory, long slotBytes, RestoreStrategy strategy, int goldenFd,
+            int goldenProtection) {
         this.slot = slot;
         this.slotMemory = slotMemory;
         this.slotBytes = slotBytes;
@@ -65,9 +77,8 @@ public final class SlotSnapshot implements AutoCloseable {
         this.dirtyWords = new long[words];
         this.protectBitmap = new Memory(words * 8L);
         this.protectWords = new long[words];
-        goldenFd = LibC.memfdCreate("codeact-golden-slot-" + slot);
-        LibC.ftruncate(goldenFd, slotBytes);
-        golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, goldenFd);
+        this.goldenFd = goldenFd;
+        this.golden = LibC.mmapOrThrow(slotBytes, goldenProtection, LibC.MAP_SHARED, goldenFd);
     }
 
     /**
@@ -151,7 +162,8 @@ public final class SlotSnapshot implements AutoCloseable {
             s.setGoldenRuns(image.runs().clone());
             return s;
         }
-        SlotSnapshot s = new SlotSnapshot(slot, slotMemory, image.slotBytes(), strategy, image);
+        // shares the image as its golden copy, read-only
+        SlotSnapshot s = new SlotSnapshot(slot, slotMemory, image.slotBytes(), strategy, LibC.dup(image.fd()), LibC.PROT_READ);
         s.setGoldenRuns(image.runs().clone());
         s.mapGoldenRuns();
         return s;
@@ -167,22 +179,6 @@ public final class SlotSnapshot implements AutoCloseable {
             LibC.mmapFixed(slotMemory.share(goldenRuns[i]), goldenRuns[i + 1], LibC.PROT_READ | LibC.PROT_WRITE,
                     LibC.MAP_PRIVATE, goldenFd, goldenRuns[i]);
         }
-    }
-
-    /** Shares {@code image} as its golden copy, read-only; the slot's memory is filled by {@link #fromImage}. */
-    private SlotSnapshot(int slot, Pointer slotMemory, long slotBytes, RestoreStrategy strategy, Image image) {
-        this.slot = slot;
-        this.slotMemory = slotMemory;
-        this.slotBytes = slotBytes;
-        this.strategy = strategy;
-        this.pages = (int) (slotBytes / GuestLayout.PAGE_BYTES);
-        this.words = (pages + 63) / 64;
-        this.dirtyBitmap = new Memory(words * 8L);
-        this.dirtyWords = new long[words];
-        this.protectBitmap = new Memory(words * 8L);
-        this.protectWords = new long[words];
-        this.goldenFd = LibC.dup(image.fd());
-        this.golden = LibC.mmapOrThrow(slotBytes, LibC.PROT_READ, LibC.MAP_SHARED, goldenFd);
     }
 
     /**

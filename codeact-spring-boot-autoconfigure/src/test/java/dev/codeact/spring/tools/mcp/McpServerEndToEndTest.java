@@ -101,10 +101,7 @@ abstract class McpServerEndToEndTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
-        registry.add("spring.ai.openai.api-key", () -> "test-key");
-        registry.add("spring.ai.openai.chat.model", () -> "test-model");
-        registry.add("spring.ai.openai.max-retries", () -> "0");
+        MODEL.registerAsOpenAi(registry, "test-key");
         registry.add("spring.main.web-application-type", () -> "none");
         registry.add("spring.ai.mcp.client.stdio.connections.memory.command", () -> "node");
         registry.add("spring.ai.mcp.client.stdio.connections.memory.args[0]", McpTestServers.MEMORY::toString);
