@@ -73,8 +73,9 @@ public final class CodeactCli {
                     MicroVm warm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults())) {
                 ExecutionResult first = cold.execute("return 1 + 1", HostFunctions.none(), ExecutionLimits.defaults());
                 ExecutionResult r = warm.execute("return 1 + 1", HostFunctions.none(), ExecutionLimits.defaults());
-                out.printf("guest boot: %.2f ms cold (the first VM in this fresh JVM: class loading, JIT, first touch of"
-                        + " memory), %.2f ms warm (each VM after it, what a pool pays)%n", cold.bootDuration().toNanos() / 1e6,
+                out.printf("guest boot: %.2f ms cold (the first VM in this fresh JVM boots the guest: QuickJS, runtime.js"
+                        + " and Intl's data, with class loading and JIT), %.2f ms warm (each VM after it starts from that"
+                        + " booted image, what a pool pays)%n", cold.bootDuration().toNanos() / 1e6,
                         warm.bootDuration().toNanos() / 1e6);
                 out.printf("trivial execution: %s in %.3f ms cold, %.3f ms warm (./codeact bench measures it hot: tens of"
                         + " microseconds)%n", r.success() ? "ok (" + r.resultJson() + ")" : r.error().message(),

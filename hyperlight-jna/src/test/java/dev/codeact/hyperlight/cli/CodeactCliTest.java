@@ -239,7 +239,7 @@ class CodeactCliTest {
             Cli cli = cli("doctor");
             assertThat(cli.exit).as(cli.out).isEqualTo(0);
             assertThat(cli.out).contains("KVM usable").contains("guest boot:").contains("ms cold (the first VM in this fresh JVM")
-                    .contains("ms warm (each VM after it, what a pool pays)").contains("ok (2)");
+                    .contains("ms warm (each VM after it starts from that booted image, what a pool pays)").contains("ok (2)");
         }
     }
 

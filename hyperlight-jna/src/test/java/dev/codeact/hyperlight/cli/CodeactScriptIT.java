@@ -83,6 +83,33 @@ class CodeactScriptIT {
     }
 
     @Test
+    void runKeepsTheBootedGuestForTheNextRunPerLayout() throws Exception {
+        Path cache = ROOT.resolve("hyperlight-jna/target/boot-cache");
+        for (String[] args : List.of(new String[] {"run", "examples/hello.js"},
+                new String[] {"run", "examples/hello.js", "--memory-mib", "100"})) {
+            for (int i = 0; i < 2; i++) { // the first may boot and write the entry, the second starts from it
+                Run run = codeact(null, args);
+                assertThat(run.exit()).as(run.stderr()).isZero();
+                assertThat(run.stdout()).startsWith("Hello, ADA!\nHello, LINUS!\n");
+            }
+        }
+        try (var entries = Files.list(cache)) {
+            List<Path> complete = entries.filter(e -> Files.isRegularFile(e.resolve("booted.properties"))).toList();
+            assertThat(complete).as("an entry per layout").hasSizeGreaterThanOrEqualTo(2);
+            // named <image size>-<image CRC32C>-<layout>: only this build's image is kept
+            assertThat(complete.stream().map(e -> e.getFileName().toString().replaceAll("-[^-]*$", "")).distinct())
+                    .hasSize(1);
+            for (Path entry : complete) {
+                assertThat(entry.resolve("data.slot")).isRegularFile();
+                assertThat(entry.resolve("stack.slot")).isRegularFile();
+            }
+        }
+        try (var entries = Files.list(cache)) {
+            assertThat(entries.filter(e -> e.getFileName().toString().contains(".partial-"))).isEmpty();
+        }
+    }
+
+    @Test
     void doctorNamesTheKindOfKvm() throws Exception {
         Run run = codeact(null, "doctor");
         assertThat(run.exit()).isZero();
