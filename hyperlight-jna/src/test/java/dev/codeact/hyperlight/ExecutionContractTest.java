@@ -815,11 +815,12 @@ public abstract class ExecutionContractTest {
         }
 
         @Test
-        void anInfiniteLoopTimesOutWellUnderASecond() {
+        void anInfiniteLoopTimesOutAtItsDeadline() {
             ExecutionResult r = run("globalThis.leak = 1; while (true) {}", DEFAULTS.withTimeout(Duration.ofMillis(300)));
             assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
             assertThat(r.error().message()).isEqualTo("the execution exceeded its 300 ms time limit");
-            assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofMillis(600));
+            assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300))
+                    .isLessThan(Duration.ofMillis(300).plus(StopMargin.LOADED_MACHINE));
         }
 
         @Test
@@ -827,7 +828,7 @@ public abstract class ExecutionContractTest {
             ExecutionResult r = run("for (;;) { try { while (true) {} } catch (e) { } finally { continue; } }",
                     DEFAULTS.withTimeout(Duration.ofMillis(200)));
             assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
-            assertThat(r.duration()).isLessThan(Duration.ofMillis(500));
+            assertThat(r.duration()).isLessThan(Duration.ofMillis(200).plus(StopMargin.LOADED_MACHINE));
         }
 
         @Test

@@ -25,11 +25,12 @@ class LimitsTest {
     }
 
     @Test
-    void anInfiniteLoopStopsWithin100MsOfItsDeadline() {
+    void anInfiniteLoopStopsAtItsDeadline() {
         ExecutionResult r = SharedPool.run("globalThis.leak = 1; while (true) {}", DEFAULTS.withTimeout(Duration.ofMillis(300)));
         assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
         assertThat(r.error().message()).contains("300 ms time limit");
-        assertThat(r.duration()).isLessThan(Duration.ofMillis(300 + 100));
+        assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300))
+                .isLessThan(Duration.ofMillis(300).plus(StopMargin.LOADED_MACHINE));
     }
 
     @Test
