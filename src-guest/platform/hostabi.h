@@ -38,7 +38,7 @@
 #define HL_ABORT_BOOT_FAILED 4u   /* the language runtime could not be made */
 
 #define HL_ENTROPY_BYTES 32u      /* struct hl_mailbox.entropy */
-#define HL_MAILBOX_BYTES 352u     /* sizeof(struct hl_mailbox) */
+#define HL_MAILBOX_STRUCT_BYTES 352u /* sizeof(struct hl_mailbox): what of the mailbox page the ABI uses */
 
 /*
  * Strings both sides agree on. The outcome the guest writes at DONE is JSON: {"ok":true,"result":...} or
@@ -157,6 +157,6 @@ _Static_assert(HL_OFFSET(tsc_at_exit) == 296 && HL_SIZE(tsc_at_exit) == 8, "tsc_
 _Static_assert(HL_OFFSET(sleep_us) == 304 && HL_SIZE(sleep_us) == 8, "sleep_us");
 _Static_assert(HL_OFFSET(reserved5) == 312 && HL_SIZE(reserved5) == 8, "reserved5");
 _Static_assert(HL_OFFSET(entropy) == 320 && HL_SIZE(entropy) == HL_ENTROPY_BYTES, "entropy");
-_Static_assert(sizeof(struct hl_mailbox) == HL_MAILBOX_BYTES, "mailbox size");
+_Static_assert(sizeof(struct hl_mailbox) == HL_MAILBOX_STRUCT_BYTES, "mailbox size");
 #endif
 #endif
