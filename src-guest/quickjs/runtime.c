@@ -30,7 +30,6 @@ static int interrupt_requested(JSRuntime *rt, void *opaque) {
     return stop_requested();
 }
 
-
 void runtime_boot(void) {
     runtime = JS_NewRuntime2(&LIMITED_ALLOCATOR, NULL);
     if (!runtime) hl_abort(HL_ABORT_BOOT_FAILED, "JS_NewRuntime failed");
