@@ -11,10 +11,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A guest ELF, parsed and validated once, that any number of VMs can load. */
+/**
+ * A guest ELF, parsed and validated once, that any number of VMs can load. Nothing here knows which language the guest
+ * runs: every guest speaks the same ABI (src-guest/platform/hostabi.h), and the loader, the VM and the pool take any
+ * image. Each language's guest is a resource of its own, packaged with this library from src-guest's build (QuickJS:
+ * {@link #QUICKJS_RESOURCE}); another language adds its resource and opens it with {@link #packaged}.
+ */
 public final class GuestImage {
-    private static final String QUICKJS_RESOURCE = "/dev/codeact/hyperlight/guest/quickjs-guest.elf";
-    private static volatile GuestImage quickJs;
+    /** The JavaScript guest: QuickJS on the platform (src-guest/quickjs). */
+    public static final String QUICKJS_RESOURCE = "/dev/codeact/hyperlight/guest/quickjs-guest.elf";
+    /** The packaged images opened so far, by resource: each is read and parsed once per process. */
+    private static final java.util.Map<String, GuestImage> PACKAGED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
     private final String name;
     private final ElfImage elf;
@@ -87,12 +94,13 @@ public final class GuestImage {
 
     /** The QuickJS guest built from src-guest and packaged with this library. */
     public static GuestImage quickJs() {
-        GuestImage image = quickJs;
-        if (image == null) {
-            image = fromResource(QUICKJS_RESOURCE);
-            quickJs = image;
-        }
-        return image;
+        return packaged(QUICKJS_RESOURCE);
+    }
+
+    /** A guest image packaged on the classpath at {@code resource}, read once and shared by every caller. */
+    public static GuestImage packaged(String resource) {
+        GuestImage image = PACKAGED.get(resource);
+        return image != null ? image : PACKAGED.computeIfAbsent(resource, GuestImage::fromResource);
     }
 
     public static GuestImage fromResource(String resource) {

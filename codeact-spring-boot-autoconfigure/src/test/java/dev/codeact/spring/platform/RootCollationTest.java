@@ -25,13 +25,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The guest's collator ({@code src-guest/js/11-collator.js}, QuickJS has no Intl.Collator) against ICU's: GraalJS's
+ * The guest's collator ({@code src-guest/quickjs/js/11-collator.js}, QuickJS has no Intl.Collator) against ICU's: GraalJS's
  * own {@code Intl.Collator} (ICU4J 78, the version of Node 20's ICU) sorts the same strings, from the alphabets, accents,
  * punctuation and digits programs meet, with each option. The collator runs on its own in GraalJS, beside ICU, and
  * within the whole runtime in the KVM guest.
  */
 class RootCollationTest {
-    private static final Path COLLATOR = Path.of("../src-guest/js/11-collator.js");
+    private static final Path COLLATOR = Path.of("../src-guest/quickjs/js/11-collator.js");
     /** One sort per case: locale and options, as JavaScript. ICU4J and ICU4C differ on ß at the case level only. */
     private static final List<String> CASES = List.of("undefined, undefined", "'de', undefined", "'es', undefined",
             "'fr', { sensitivity: 'base' }", "'en', { sensitivity: 'accent' }", "'en', { numeric: true }",

@@ -8,8 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The outcome JSON the guest writes at DONE: {@code {"ok":true,"result":...}} or {@code {"ok":false,"type":...,
- * "name":...,"message":...,"stack":...}}. {@code interrupted} is true when the guest stopped because the host
- * asked it to; the host then knows which limit that was.
+ * "name":...,"message":...,"stack":...}}, with the types of hostabi.h ({@link GuestStrings}). {@code interrupted} is
+ * true when the guest stopped because the host asked it to; the host then knows which limit that was.
  */
 public record GuestOutcome(String resultJson, ExecutionError error, boolean interrupted) {
     private static final JsonMapper JSON = JsonNesting.ENVELOPE_MAPPER;
@@ -20,7 +20,8 @@ public record GuestOutcome(String resultJson, ExecutionError error, boolean inte
         if (depth > JsonNesting.MAX_DEPTH) {
             // only a result nests that deep: the rest of the outcome is flat
             return new GuestOutcome(null, new ExecutionError(ErrorType.RUNTIME,
-                    "RangeError: " + JsonNesting.tooDeep("the returned value", depth), "RangeError", null), false);
+                    GuestStrings.ERROR_NAME_RANGE + ": " + JsonNesting.tooDeep("the returned value", depth),
+                    GuestStrings.ERROR_NAME_RANGE, null), false);
         }
         JsonNode root;
         try {
@@ -39,16 +40,16 @@ public record GuestOutcome(String resultJson, ExecutionError error, boolean inte
         String message = root.path("message").asString("");
         String name = root.path("name").isString() ? root.get("name").asString() : null;
         String stack = root.path("stack").isString() ? root.get("stack").asString() : null;
-        if (type.equals("INTERRUPTED")) {
+        if (type.equals(GuestStrings.OUTCOME_TYPE_INTERRUPTED)) {
             return new GuestOutcome(null, null, true);
         }
         ErrorType errorType = switch (type) {
-            case "SYNTAX" -> ErrorType.SYNTAX;
-            case "RUNTIME" -> ErrorType.RUNTIME;
-            case "OUT_OF_MEMORY" -> ErrorType.OUT_OF_MEMORY;
-            case "STACK_OVERFLOW" -> ErrorType.STACK_OVERFLOW;
-            case "TOOL_ERROR" -> ErrorType.TOOL_ERROR;
-            case "OUTPUT_LIMIT" -> ErrorType.OUTPUT_LIMIT;
+            case GuestStrings.OUTCOME_TYPE_SYNTAX -> ErrorType.SYNTAX;
+            case GuestStrings.OUTCOME_TYPE_RUNTIME -> ErrorType.RUNTIME;
+            case GuestStrings.OUTCOME_TYPE_OUT_OF_MEMORY -> ErrorType.OUT_OF_MEMORY;
+            case GuestStrings.OUTCOME_TYPE_STACK_OVERFLOW -> ErrorType.STACK_OVERFLOW;
+            case GuestStrings.OUTCOME_TYPE_TOOL_ERROR -> ErrorType.TOOL_ERROR;
+            case GuestStrings.OUTCOME_TYPE_OUTPUT_LIMIT -> ErrorType.OUTPUT_LIMIT;
             default -> throw new GuestProtocolException("outcome has unknown error type '" + type + "'");
         };
         String text = name != null && !message.isEmpty() ? name + ": " + message : message.isEmpty() ? type : message;

@@ -1,6 +1,10 @@
 package dev.codeact.hyperlight.abi;
 
-/** Byte offsets of {@code struct hl_mailbox} in src-guest/include/hostabi.h, and the ABI's constants. */
+/**
+ * Byte offsets and sizes of {@code struct hl_mailbox}, and the ABI's numbers (ports, commands, replies, streams, abort
+ * codes), mirrored from src-guest/platform/hostabi.h, which defines them; {@code HostAbiParityTest} checks that the
+ * two agree. The strings both sides agree on are in {@link GuestStrings}.
+ */
 public final class Mailbox {
     private Mailbox() {
     }
@@ -23,6 +27,15 @@ public final class Mailbox {
     public static final int STREAM_STDOUT = 1;
     public static final int STREAM_STDERR = 2;
     public static final int LOG_RECORD_HEADER_BYTES = 5;
+
+    /** The code the guest leaves in EAX and {@link #OFF_ABORT_CODE} at an ABORT exit ({@link GuestAbort} words it). */
+    public static final int ABORT_ASSERT = 1;
+    public static final int ABORT_OUT_OF_MEMORY = 2;
+    public static final int ABORT_BAD_COMMAND = 3;
+    public static final int ABORT_BOOT_FAILED = 4;
+
+    /** {@code sizeof(struct hl_mailbox)}: what of the mailbox page the ABI uses. */
+    public static final int MAILBOX_STRUCT_BYTES = 352;
 
     public static final int OFF_MAGIC = 0;
     public static final int OFF_ABI_VERSION = 4;
@@ -56,4 +69,18 @@ public final class Mailbox {
     public static final int OFF_SLEEP_US = 304;
     public static final int OFF_ENTROPY = 320;
     public static final int ENTROPY_BYTES = 32;
+
+    /** The size in bytes of the field at {@code offset}: how the host reads and writes it (int, long or bytes). */
+    public static int fieldBytes(int offset) {
+        return switch (offset) {
+            case OFF_MAGIC, OFF_ABI_VERSION, OFF_IN_CAPACITY, OFF_OUT_CAPACITY, OFF_LOG_CAPACITY, OFF_COMMAND, OFF_CODE_LENGTH,
+                    OFF_MAX_REQUEST_BYTES, OFF_CANCEL_REQUESTED, OFF_CALL_LENGTH, OFF_REPLY_LENGTH, OFF_REPLY_STATUS,
+                    OFF_LOG_LENGTH, OFF_OUTCOME_LENGTH, OFF_ABORT_CODE -> Integer.BYTES;
+            case OFF_IN_ADDR, OFF_OUT_ADDR, OFF_LOG_ADDR, OFF_HEAP_ADDR, OFF_HEAP_SIZE, OFF_TLS_ADDR, OFF_MEMORY_LIMIT,
+                    OFF_STACK_LIMIT, OFF_EPOCH_MS, OFF_RNG_SEED, OFF_TSC_PER_MS, OFF_TSC_AT_ENTRY, OFF_HEAP_HIGH_WATER,
+                    OFF_TSC_AT_EXIT, OFF_SLEEP_US -> Long.BYTES;
+            case OFF_ENTROPY -> ENTROPY_BYTES;
+            default -> throw new IllegalArgumentException("no mailbox field at offset " + offset);
+        };
+    }
 }

@@ -1,3 +1,8 @@
+/*
+ * The platform every guest language runs on: the host-call ABI (hostabi.h), the entry (start.S, entry.c), the heap
+ * (heap.c), the host calls (hostcall.c) and the libc functions that would need a kernel (libc_shim.c). A language
+ * runtime includes this header and defines runtime_boot and runtime_execute.
+ */
 #ifndef CODEACT_GUEST_H
 #define CODEACT_GUEST_H
 #include <stddef.h>
@@ -26,7 +31,8 @@ void heap_init(void *base, size_t size);
 size_t heap_high_water(void);
 void heap_seal(void);
 
-/* runtime.c */
+/* defined by the language runtime (quickjs/runtime.c): BOOT makes it, once; EXECUTE runs the program in IN and
+   leaves its outcome in OUT (hl_finish) */
 void runtime_boot(void);
 void runtime_execute(void);
 #endif

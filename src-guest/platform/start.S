@@ -19,20 +19,4 @@ _start:
     .balign 4
 mxcsr_default:
     .long 0x1F80 /* all exceptions masked, round to nearest */
-
-/* The program-facing JavaScript (runtime.js) as QuickJS bytecode, embedded so the guest needs no file system. */
-    .section .rodata
-    .balign 16
-    .globl runtime_bytecode, runtime_bytecode_end
-runtime_bytecode:
-    .incbin RUNTIME_BYTECODE_PATH
-runtime_bytecode_end:
-    .byte 0
-/* Intl's bundle (FormatJS and CLDR data, src-guest/intl), evaluated before runtime.js */
-    .balign 16
-    .globl intl_bytecode, intl_bytecode_end
-intl_bytecode:
-    .incbin INTL_BYTECODE_PATH
-intl_bytecode_end:
-    .byte 0
     .section .note.GNU-stack, "", @progbits
