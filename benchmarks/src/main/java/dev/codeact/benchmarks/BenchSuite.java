@@ -62,6 +62,7 @@ public final class BenchSuite {
         KvmAvailability kvm = KvmAvailability.probe();
         report.put("machine", Map.of("kvm", kvm.reason(), "cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
+        report.put("host", HostFacts.describe());
         Map<String, Object> floor = null;
         Map<String, Object> kvmFigures = null;
         if (kvm.usable()) {
@@ -71,6 +72,7 @@ public final class BenchSuite {
                     SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10))), this::kvmResidentPerSandbox);
             report.put("kvm", kvmFigures);
             report.put("kvmRestoreStrategies", restoreStrategies());
+            report.put("kvmTrivialBreakdown", TrivialBreakdown.measure(quick));
         } else {
             report.put("kvm", Map.of("skipped", kvm.reason()));
         }

@@ -11,6 +11,10 @@ final class Table {
     static String render(Map<String, Object> report) {
         StringBuilder out = new StringBuilder();
         out.append(report.get("machine")).append('\n');
+        if (report.get("host") instanceof Map<?, ?> host) {
+            out.append(String.format("cpu: %s; kernel: %s%nvCPU threading: %s; why: %s%n", host.get("cpu"), host.get("kernel"),
+                    host.get("vcpuThreading"), host.get("vcpuThreadingWhy")));
+        }
         if (report.get("floor") instanceof Map<?, ?> floor) {
             out.append(String.format("floor: exit round trip %s us, register reset + run %s us%n",
                     floor.get("exitRoundTripUs"), floor.get("registerResetAndRunUs")));
@@ -26,11 +30,28 @@ final class Table {
         if (report.get("kvmRestoreStrategies") != null) {
             out.append("kvm restore strategies (p50): ").append(report.get("kvmRestoreStrategies")).append('\n');
         }
+        if (report.get("kvmTrivialBreakdown") instanceof Map<?, ?> b) {
+            out.append(String.format("kvm trivial execution broken down (one VM, execute + restore, medians of %s runs): total %s us"
+                    + " = KVM_RUN %s us (exits %s: %s) + restore %s us (%s pages) + Java %s us%n", b.get("runs"),
+                    b.get("totalUs"), b.get("kvmRunUs"), b.get("exits"), nonZero((Map<?, ?>) b.get("exitsByKind")), b.get("restoreUs"),
+                    b.get("pagesRestored"), b.get("javaUs")));
+        }
         if (report.get("ratios") != null) {
             out.append("ratios: ").append(report.get("ratios")).append('\n');
             out.append("targets met: ").append(report.get("targets")).append('\n');
         }
         out.append("references: ").append(report.get("references")).append('\n');
         return out.toString();
+    }
+
+    /** "hostCall 2, end 1": the kinds that occurred. */
+    private static String nonZero(Map<?, ?> counts) {
+        StringBuilder kinds = new StringBuilder();
+        counts.forEach((kind, count) -> {
+            if (((Number) count).longValue() != 0) {
+                kinds.append(kinds.length() == 0 ? "" : ", ").append(kind).append(' ').append(count);
+            }
+        });
+        return kinds.length() == 0 ? "none" : kinds.toString();
     }
 }
