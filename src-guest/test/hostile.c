@@ -32,6 +32,13 @@ static void done(const char *outcome) {
     for (;;) out(HL_PORT_DONE, 0);
 }
 
+/* An ABORT exit as the platform's hl_abort makes it, with any code: the host words the ones hostabi.h defines. */
+static void abort_with(uint32_t code, const char *message) {
+    put(mb->out_addr, message, (uint32_t *)&mb->outcome_length);
+    mb->abort_code = code;
+    for (;;) out(HL_PORT_ABORT, code);
+}
+
 void guest_entry(struct hl_mailbox *mailbox) {
     mb = mailbox;
     mb->log_length = 0;
@@ -81,6 +88,10 @@ void guest_entry(struct hl_mailbox *mailbox) {
         out(HL_PORT_DONE, 0);
     } else if (equals(attack, n, "outcome-bad-json")) {
         done("{\"ok\":tru");
+    } else if (equals(attack, n, "abort-assert")) {
+        abort_with(HL_ABORT_ASSERT, "heap.c: free list corrupt");
+    } else if (equals(attack, n, "abort-unknown-code")) {
+        abort_with(0xDEADBEEF, "made up");
     } else if (equals(attack, n, "spin-ignoring-cancel")) {
         for (;;) __asm__ volatile("pause");
     } else if (equals(attack, n, "ok")) {

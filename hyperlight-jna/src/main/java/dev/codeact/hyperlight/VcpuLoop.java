@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import dev.codeact.hyperlight.abi.ConsoleCapture;
 import dev.codeact.hyperlight.abi.GuestOutcome;
 import dev.codeact.hyperlight.abi.GuestProtocolException;
+import dev.codeact.hyperlight.abi.GuestAbort;
 import dev.codeact.hyperlight.abi.Mailbox;
 import dev.codeact.hyperlight.arch.X86Registers;
 import dev.codeact.hyperlight.elf.ElfImage;
@@ -250,7 +251,8 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
             }
             case Mailbox.PORT_ABORT -> {
                 counters.otherExits++;
-                throw GuestFault.crash("the guest aborted: " + readOutText(Mailbox.OFF_OUTCOME_LENGTH));
+                throw GuestFault.crash(GuestAbort.describe(mailbox.getInt(Mailbox.OFF_ABORT_CODE),
+                        readOutText(Mailbox.OFF_OUTCOME_LENGTH)));
             }
             case Mailbox.PORT_EXCEPTION -> {
                 counters.otherExits++;

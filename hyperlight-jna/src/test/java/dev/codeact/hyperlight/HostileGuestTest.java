@@ -61,7 +61,9 @@ class HostileGuestTest {
                 Arguments.of("log-length-past-buffer", new String[] {"console buffer length 65537", "exceeds the 65536-byte limit"}),
                 Arguments.of("log-record-past-buffer", new String[] {"console record length 1000", "runs past"}),
                 Arguments.of("outcome-length-past-buffer", new String[] {"outcome length 4294967295", "exceeds"}),
-                Arguments.of("outcome-bad-json", new String[] {"outcome is not valid JSON"}));
+                Arguments.of("outcome-bad-json", new String[] {"outcome is not valid JSON"}),
+                Arguments.of("abort-assert", new String[] {"the guest aborted (an assertion failed in the guest): heap.c: free list corrupt"}),
+                Arguments.of("abort-unknown-code", new String[] {"the guest aborted (unknown abort code 3735928559): made up"}));
     }
 
     @ParameterizedTest(name = "{0}")
