@@ -115,16 +115,18 @@ public class CodeActAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CodeActAdvisor codeActAdvisor(CodeActExecutor executor, CodeActProperties properties, Environment environment) {
+    CodeActAdvisor codeActAdvisor(CodeActExecutor executor, ToolCatalog catalog, SandboxServices services,
+            CodeActProperties properties, Environment environment) {
         int toolCallingOrder = environment.getProperty(TOOL_CALLING_ORDER_PROPERTY, Integer.class, ToolCallingAdvisor.DEFAULT_ORDER);
         if (properties.advisorOrder() >= toolCallingOrder) {
             throw new IllegalStateException("codeact.advisor-order (" + properties.advisorOrder() + ") must be lower than "
                     + TOOL_CALLING_ORDER_PROPERTY + " (" + toolCallingOrder + "): the CodeAct advisor has to rewrite the "
                     + "tools before Spring AI's ToolCallingAdvisor captures them");
         }
-        return new CodeActAdvisor(executor,
+        return new CodeActAdvisor(executor, catalog,
                 new AnswerFormat((int) Math.min(Integer.MAX_VALUE, properties.limits().maxAnswer().toBytes())),
-                new CodeActInstructions(properties.instructions()), properties.advisorOrder());
+                new CodeActInstructions(properties.instructions(), services, executionLimits(properties.limits())),
+                properties.advisorOrder());
     }
 
     /** Adds the advisor to the auto-configured ChatClient.Builder; hand-built builders need defaultAdvisors(advisor). */

@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.egress;
 
+import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.Deadline;
@@ -120,7 +121,7 @@ public final class EgressPolicy {
     /** The host service name {@code fetch()} calls. */
     public static final String SERVICE = "codeact.fetch";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final Set<String> NEVER = Set.of("CONNECT", "TRACE");
     private static final Set<String> DROPPED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "forwarded", "via", "x-real-ip",

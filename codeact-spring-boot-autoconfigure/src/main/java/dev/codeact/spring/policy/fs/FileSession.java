@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.fs;
 
+import dev.codeact.spring.json.CodeActJson;
 import static dev.codeact.spring.policy.fs.Posix.c;
 
 import com.sun.jna.LastErrorException;
@@ -68,7 +69,7 @@ public final class FileSession implements AutoCloseable {
     static final String STAT = "codeact.fs.stat";
     static final String EXISTS = "codeact.fs.exists";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final int SNIFF_BYTES = 8192;
     /** How deep walks go; programs cannot make trees deeper than {@link GuestPaths#MAX_DEPTH}. */
     private static final int MAX_WALK_DEPTH = 256;
