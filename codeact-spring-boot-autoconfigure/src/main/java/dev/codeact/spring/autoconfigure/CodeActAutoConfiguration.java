@@ -5,6 +5,7 @@ import dev.codeact.hyperlight.GuestImage;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
@@ -20,6 +21,7 @@ import dev.codeact.spring.sandbox.SandboxBackendSelector;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
 import dev.codeact.spring.tools.ToolBeanDiscovery;
 import dev.codeact.spring.tools.ToolCatalog;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.function.Supplier;
 import org.springframework.ai.chat.client.ChatClient;
@@ -33,6 +35,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
@@ -47,7 +51,6 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnBooleanProperty(name = "codeact.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CodeActProperties.class)
 public class CodeActAutoConfiguration {
-    private static final String GRAALJS_CLASS = "org.graalvm.polyglot.Context";
     private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
 
     /** What this machine's KVM offers, probed once at start-up (a bean, so that tests can stand in for another machine). */
@@ -57,19 +60,75 @@ public class CodeActAutoConfiguration {
         return KvmAvailability.probe();
     }
 
-    @Bean
-    @ConditionalOnMissingBean(CodeSandbox.class)
-    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources,
-            KvmAvailability kvmAvailability) {
-        CodeActProperties.Sandbox sandbox = properties.sandbox();
-        long memory = properties.limits().memory().toBytes();
-        Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
-                GuestMemorySizes.forMemoryLimit(memory),
-                sandbox.acquireTimeout(), sandbox.vcpuThreading()));
-        Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, resources.getClassLoader())
-                ? GraalJsBackend::create : null;
-        return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(sandbox.backend().name()),
+    /**
+     * The KVM backend: a pool of micro-VMs sized for the memory limit, and its gauges (codeact.pool.*). The pool is
+     * closed with the sandbox that owns it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(SandboxBackendCondition.OnKvm.class)
+    static class KvmBackendConfiguration {
+        @Bean(destroyMethod = "")
+        @ConditionalOnMissingBean(CodeSandbox.class)
+        SandboxPool codeActSandboxPool(CodeActProperties properties) {
+            CodeActProperties.Sandbox sandbox = properties.sandbox();
+            return SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
+                    GuestMemorySizes.forMemoryLimit(properties.limits().memory().toBytes()), sandbox.acquireTimeout(),
+                    sandbox.vcpuThreading());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(CodeSandbox.class)
+        SandboxBackendSelector.Selection codeActSandboxSelection(SandboxPool pool, CodeActProperties properties,
+                ResourceLoader resources, KvmAvailability kvmAvailability) {
+            return select(properties, resources, kvmAvailability, () -> new KvmCodeSandbox(pool));
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(MeterBinder.class)
+        static class PoolGauges {
+            @Bean
+            MeterBinder codeActPoolMetrics(ObjectProvider<SandboxPool> pool) {
+                return registry -> pool.ifAvailable(p -> new PoolMetrics(p).bindTo(registry));
+            }
+        }
+    }
+
+    /** The GraalJS backend, in-process: where KVM is unavailable, or when configured. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(SandboxBackendCondition.OnGraalJs.class)
+    static class GraalJsBackendConfiguration {
+        @Bean
+        @ConditionalOnMissingBean(CodeSandbox.class)
+        SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources,
+                KvmAvailability kvmAvailability) {
+            return select(properties, resources, kvmAvailability, CodeActAutoConfiguration::notChosen);
+        }
+    }
+
+    /** No backend can run as configured: start-up fails with the reason and what to do (see the failure analyzer). */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(SandboxBackendCondition.OnNone.class)
+    static class NoBackendConfiguration {
+        @Bean
+        @ConditionalOnMissingBean(CodeSandbox.class)
+        SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources,
+                KvmAvailability kvmAvailability) {
+            return select(properties, resources, kvmAvailability, CodeActAutoConfiguration::notChosen);
+        }
+    }
+
+    /** The selection, as the conditions made it: the selector decides again from the same facts, and logs it. */
+    private static SandboxBackendSelector.Selection select(CodeActProperties properties, ResourceLoader resources,
+            KvmAvailability kvmAvailability, Supplier<CodeSandbox> kvm) {
+        Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(SandboxBackendCondition.GRAALJS_CLASS,
+                resources.getClassLoader()) ? GraalJsBackend::create : null;
+        return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(properties.sandbox().backend().name()),
                 kvmAvailability, kvm, graalJs);
+    }
+
+    private static CodeSandbox notChosen() {
+        throw new IllegalStateException("the KVM backend was not chosen when the configuration was: "
+                + "its availability changed during start-up");
     }
 
     @Bean(destroyMethod = "close")
