@@ -42,7 +42,7 @@ public final class EgressPolicy {
      * @param maxRedirects redirects followed per call; one more fails
      */
     public EgressPolicy(List<EgressRule> rules, Duration timeout, long maxResponseBytes, int maxRedirects) {
-        this(rules, timeout, maxResponseBytes, maxRedirects, InetAddress::getAllByName, FetchService.directSockets(), null);
+        this(rules, timeout, maxResponseBytes, maxRedirects, InetAddress::getAllByName, new DirectSockets(), null);
     }
 
     /**

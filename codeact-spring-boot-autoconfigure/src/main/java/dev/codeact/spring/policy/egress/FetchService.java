@@ -5,11 +5,7 @@ import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.spring.json.CodeActJson;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.Proxy;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -17,18 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.DnsResolver;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -92,8 +81,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class FetchService {
     private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    /** Name lookups, off the caller's thread so that its wait can end at its deadline (see lookUp). */
-    private static final ThreadPoolExecutor LOOKUPS = lookups();
 
     private final EgressRules rules;
     private final Duration timeout;
@@ -113,11 +100,6 @@ final class FetchService {
         this.resolver = resolver;
         this.sockets = sockets;
         this.tls = tls;
-    }
-
-    /** Plain sockets that never go through a proxy, for the real service. */
-    static SocketFactory directSockets() {
-        return new DirectSockets();
     }
 
     /** One fetch call, bounded by the smaller of the egress timeout and the time left to the execution. */
@@ -162,7 +144,7 @@ final class FetchService {
                 throw clock.ranOut(target);
             }
             List<EgressRule> matching = rules.authorize(method, target, from);
-            PinnedResolver pinned = new PinnedResolver(target, matching, from, clock);
+            PinnedResolver pinned = new PinnedResolver(resolver, target, matching, from, clock);
             pinned.pin(); // the lookup and the checks, before anything connects
             byte[] bodyBytes = body != null ? body.getBytes(StandardCharsets.UTF_8)
                     : method.equals("POST") || method.equals("PUT") || method.equals("PATCH") ? new byte[0] : null;
@@ -217,85 +199,6 @@ final class FetchService {
         return new HostFunctionException("fetch failed: " + target.url() + ": " + detail);
     }
 
-    /**
-     * The resolver HttpClient gets for one hop. The first question looks the hop's host up and checks every
-     * address against the hop's rules; every later one is answered with exactly those addresses, so HttpClient
-     * connects where the check looked and the name is looked up once. It knows no other name.
-     */
-    private final class PinnedResolver implements DnsResolver {
-        private final FetchTarget target;
-        private final List<EgressRule> matching;
-        private final FetchTarget from;
-        private final FetchClock clock;
-        private InetAddress[] pinned;
-
-        PinnedResolver(FetchTarget target, List<EgressRule> matching, FetchTarget from, FetchClock clock) {
-            this.target = target;
-            this.matching = matching;
-            this.from = from;
-            this.clock = clock;
-        }
-
-        /** Looks the host up and checks it the first time; the same addresses every time. */
-        synchronized InetAddress[] pin() {
-            if (pinned == null) {
-                pinned = resolveAndCheck(target, matching, from, clock);
-            }
-            return pinned.clone();
-        }
-
-        @Override
-        public InetAddress[] resolve(String host) throws UnknownHostException {
-            if (!host.equals(target.host())) {
-                throw new UnknownHostException("fetch resolves only the checked host " + target.host());
-            }
-            return pin();
-        }
-
-        /** Asked only by Kerberos authentication, which fetch never does: not a lookup. */
-        @Override
-        public String resolveCanonicalHostname(String host) {
-            return host;
-        }
-    }
-
-    /** Resolves the host and checks every address; fails with the denial when one may not be reached. */
-    private InetAddress[] resolveAndCheck(FetchTarget target, List<EgressRule> matching, FetchTarget from,
-            FetchClock clock) {
-        String host = target.host();
-        EgressRules.checkName(host, from);
-        InetAddress literal = SpecialAddresses.literal(host);
-        InetAddress[] resolved = literal != null ? new InetAddress[] {literal} : lookUp(target, from, clock);
-        EgressRules.checkAddresses(host, literal != null, resolved, matching, from);
-        return resolved;
-    }
-
-    /**
-     * The JDK resolver cannot be interrupted, so the lookup runs on a helper thread and the call stops waiting
-     * when its time runs out; the lookup itself goes on until the resolver's own timeout, its answer unused.
-     */
-    private InetAddress[] lookUp(FetchTarget target, FetchTarget from, FetchClock clock) {
-        String host = target.host();
-        Future<InetAddress[]> lookup = LOOKUPS.submit(() -> resolver.resolve(host));
-        InetAddress[] resolved;
-        try {
-            resolved = lookup.get(clock.remainingNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            lookup.cancel(true);
-            throw clock.ranOut(target);
-        } catch (InterruptedException e) {
-            lookup.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new HostFunctionException("fetch interrupted: " + target.url());
-        } catch (ExecutionException e) {
-            throw new HostFunctionException("fetch failed: cannot resolve " + host + EgressRules.redirectNote(from));
-        }
-        if (resolved == null || resolved.length == 0) {
-            throw new HostFunctionException("fetch failed: cannot resolve " + host + EgressRules.redirectNote(from));
-        }
-        return resolved;
-    }
-
     private String reply(EgressExchange.Head head, FetchTarget target, boolean redirected, byte[] body) {
         ObjectNode root = JSON.createObjectNode();
         root.put("status", head.status());
@@ -338,44 +241,6 @@ final class FetchService {
 
     static String shorten(String s) {
         return s.length() > 60 ? s.substring(0, 60) + "..." : s;
-    }
-
-    /** Plain sockets that never go through a proxy: the connection goes to the checked address itself. */
-    private static final class DirectSockets extends SocketFactory {
-        @Override
-        public Socket createSocket() {
-            return new Socket(Proxy.NO_PROXY);
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) {
-            throw new UnsupportedOperationException("egress connects only to checked addresses");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-            throw new UnsupportedOperationException("egress connects only to checked addresses");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) {
-            throw new UnsupportedOperationException("egress connects through createSocket() and connect");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-            throw new UnsupportedOperationException("egress connects through createSocket() and connect");
-        }
-    }
-
-    private static ThreadPoolExecutor lookups() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "codeact-fetch-dns");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     private SSLSocketFactory tls() {
