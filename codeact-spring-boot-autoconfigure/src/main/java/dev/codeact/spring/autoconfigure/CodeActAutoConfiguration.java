@@ -18,6 +18,7 @@ import dev.codeact.spring.policy.fs.MountPolicy;
 import dev.codeact.spring.policy.approval.ApprovalHandler;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
+import dev.codeact.spring.sandbox.SandboxBackendSelector.Backend;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
 import dev.codeact.spring.tools.ToolBeanDiscovery;
 import dev.codeact.spring.tools.ToolCatalog;
@@ -38,8 +39,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.core.io.ResourceLoader;
-import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration for CodeAct: a sandbox (KVM micro-VMs or in-process GraalJS), the application's tools,
@@ -61,8 +60,9 @@ public class CodeActAutoConfiguration {
     }
 
     /**
-     * The KVM backend: a pool of micro-VMs sized for the memory limit, and its gauges (codeact.pool.*). The pool is
-     * closed with the sandbox that owns it.
+     * The KVM backend: a pool of micro-VMs sized for the memory limit (the one place the heap's headroom over the
+     * limit is added, by {@link GuestMemorySizes#forMemoryLimit}), and its gauges (codeact.pool.*). The pool is closed
+     * with the sandbox that owns it.
      */
     @Configuration(proxyBeanMethods = false)
     @Conditional(SandboxBackendCondition.OnKvm.class)
@@ -77,10 +77,8 @@ public class CodeActAutoConfiguration {
         }
 
         @Bean
-        @ConditionalOnMissingBean(CodeSandbox.class)
-        SandboxBackendSelector.Selection codeActSandboxSelection(SandboxPool pool, CodeActProperties properties,
-                ResourceLoader resources, KvmAvailability kvmAvailability) {
-            return select(properties, resources, kvmAvailability, () -> new KvmCodeSandbox(pool));
+        CodeActBackend codeActKvmBackend(ObjectProvider<SandboxPool> pool) {
+            return new CodeActBackend(Backend.KVM, () -> new KvmCodeSandbox(pool.getObject()));
         }
 
         @Configuration(proxyBeanMethods = false)
@@ -98,37 +96,34 @@ public class CodeActAutoConfiguration {
     @Conditional(SandboxBackendCondition.OnGraalJs.class)
     static class GraalJsBackendConfiguration {
         @Bean
-        @ConditionalOnMissingBean(CodeSandbox.class)
-        SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources,
-                KvmAvailability kvmAvailability) {
-            return select(properties, resources, kvmAvailability, CodeActAutoConfiguration::notChosen);
+        CodeActBackend codeActGraalJsBackend() {
+            return new CodeActBackend(Backend.GRAALJS, GraalJsBackend::create);
         }
     }
 
-    /** No backend can run as configured: start-up fails with the reason and what to do (see the failure analyzer). */
-    @Configuration(proxyBeanMethods = false)
-    @Conditional(SandboxBackendCondition.OnNone.class)
-    static class NoBackendConfiguration {
-        @Bean
-        @ConditionalOnMissingBean(CodeSandbox.class)
-        SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources,
-                KvmAvailability kvmAvailability) {
-            return select(properties, resources, kvmAvailability, CodeActAutoConfiguration::notChosen);
-        }
-    }
-
-    /** The selection, as the conditions made it: the selector decides again from the same facts, and logs it. */
-    private static SandboxBackendSelector.Selection select(CodeActProperties properties, ResourceLoader resources,
-            KvmAvailability kvmAvailability, Supplier<CodeSandbox> kvm) {
-        Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(SandboxBackendCondition.GRAALJS_CLASS,
-                resources.getClassLoader()) ? GraalJsBackend::create : null;
+    /**
+     * The backend, among those the backend configurations offer, as the selector chooses it (from the same facts as
+     * their conditions), with the reason, logged. When no configuration applies, the selector fails with why and what
+     * to do, which the failure analyzer reports.
+     */
+    @Bean
+    @ConditionalOnMissingBean(CodeSandbox.class)
+    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, KvmAvailability kvmAvailability,
+            ObjectProvider<CodeActBackend> backends) {
+        Supplier<CodeSandbox> kvm = offered(backends, Backend.KVM);
         return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(properties.sandbox().backend().name()),
-                kvmAvailability, kvm, graalJs);
+                kvmAvailability, kvm != null ? kvm : CodeActAutoConfiguration::kvmNotConfigured,
+                offered(backends, Backend.GRAALJS));
     }
 
-    private static CodeSandbox notChosen() {
-        throw new IllegalStateException("the KVM backend was not chosen when the configuration was: "
-                + "its availability changed during start-up");
+    private static Supplier<CodeSandbox> offered(ObjectProvider<CodeActBackend> backends, Backend backend) {
+        return backends.orderedStream().filter(b -> b.backend() == backend).findFirst().map(CodeActBackend::sandbox)
+                .orElse(null);
+    }
+
+    private static CodeSandbox kvmNotConfigured() {
+        throw new IllegalStateException("the KVM backend's configuration did not apply (see the conditions report),"
+                + " yet the selector chose KVM: its availability changed during start-up");
     }
 
     @Bean(destroyMethod = "close")

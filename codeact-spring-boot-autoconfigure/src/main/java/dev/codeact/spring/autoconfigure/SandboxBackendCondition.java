@@ -15,13 +15,14 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import java.util.Locale;
 import org.springframework.util.ClassUtils;
 
 /**
  * Which sandbox backend's configuration applies, decided as {@link SandboxBackendSelector#choose} decides (from
  * {@code codeact.sandbox.backend}, what KVM offers here and whether GraalJS is on the classpath), so that the
- * conditions report says which backend was chosen and why. When no backend can run, {@link OnNone} applies: its
- * configuration fails at start-up with the selector's message, which the failure analyzer reports.
+ * conditions report says which backend was chosen and why (and, when none can run, why not: then the selection
+ * fails at start-up with the same message, which the failure analyzer reports).
  *
  * <p>KVM's availability is the application's own {@link KvmAvailability} bean where it defines one (tests stand in
  * for another machine so), else the probe's, which the auto-configured bean gives too. Evaluated when beans are
@@ -44,13 +45,6 @@ abstract class SandboxBackendCondition extends SpringBootCondition implements Co
         }
     }
 
-    /** No backend can run as configured. */
-    static final class OnNone extends SandboxBackendCondition {
-        OnNone() {
-            super(null);
-        }
-    }
-
     private final Backend wanted;
 
     private SandboxBackendCondition(Backend wanted) {
@@ -65,7 +59,7 @@ abstract class SandboxBackendCondition extends SpringBootCondition implements Co
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
         ConditionMessage.Builder message = ConditionMessage.forCondition("CodeAct sandbox backend",
-                wanted == null ? "none" : wanted.name().toLowerCase(java.util.Locale.ROOT));
+                wanted.name().toLowerCase(Locale.ROOT));
         Backend chosen;
         String reason;
         try {
