@@ -1,5 +1,6 @@
 package dev.codeact.spring.advisor;
 
+import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.policy.fs.OutputFile;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * (their beginnings kept), then the result is replaced by a preview; {@code truncated} plus a {@code note} say so.
  */
 public final class AnswerFormat {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final String NOTE = "cut to fit the %d-byte answer limit; to see the rest, return or print less"
             + " (aggregate, filter or select fields in the program), or write the full data to a file in /output, which"
             + " reaches the application whole";

@@ -1,6 +1,7 @@
 package dev.codeact.spring.advisor;
 
 import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +25,22 @@ import reactor.core.publisher.Flux;
  */
 public final class CodeActAdvisor implements CallAdvisor, StreamAdvisor {
     private final CodeActExecutor executor;
+    private final ToolCatalog catalog;
     private final AnswerFormat answer;
     private final CodeActInstructions instructions;
     private final int order;
 
-    public CodeActAdvisor(CodeActExecutor executor, AnswerFormat answer, CodeActInstructions instructions, int order) {
+    /**
+     * @param executor runs the programs execute_code is given
+     * @param catalog selects each request's tools
+     * @param answer turns an execution into execute_code's answer
+     * @param instructions what the system message gains (with the services and limits programs have)
+     * @param order the advisor's order; below Spring AI's ToolCallingAdvisor
+     */
+    public CodeActAdvisor(CodeActExecutor executor, ToolCatalog catalog, AnswerFormat answer,
+            CodeActInstructions instructions, int order) {
         this.executor = executor;
+        this.catalog = catalog;
         this.answer = answer;
         this.instructions = instructions;
         this.order = order;
@@ -61,12 +72,12 @@ public final class CodeActAdvisor implements CallAdvisor, StreamAdvisor {
         if (!(prompt.getOptions() instanceof ToolCallingChatOptions options)) {
             return request;
         }
-        ToolSet tools = executor.catalog().select(options.getToolCallbacks() == null ? List.of() : options.getToolCallbacks());
+        ToolSet tools = catalog.select(options.getToolCallbacks() == null ? List.of() : options.getToolCallbacks());
         List<ToolCallback> offered = new ArrayList<>();
         offered.add(new ExecuteCodeTool(executor, tools, answer));
         offered.addAll(tools.direct());
         ToolCallingChatOptions rewritten = options.mutate().toolCallbacks(offered).build();
-        String text = instructions.render(tools, executor.services(), executor.limits());
+        String text = instructions.render(tools);
         Prompt withInstructions = prompt.mutate().chatOptions(rewritten).build()
                 .augmentSystemMessage((SystemMessage system) -> system.mutate()
                         .text(system.getText() == null || system.getText().isBlank() ? text : system.getText() + "\n\n" + text)

@@ -31,9 +31,28 @@ public final class CodeActInstructions {
             declare function describe_tool(name: string): string;
             """;
     private final String extra;
+    private final SandboxServices services;
+    private final ExecutionLimits limits;
 
+    /** With the default services (no network, only /output) and limits, for a caller that passes its own to render. */
     public CodeActInstructions(String extra) {
+        this(extra, SandboxServices.defaults(), ExecutionLimits.defaults());
+    }
+
+    /**
+     * @param extra the application's own lines, appended
+     * @param services what programs may reach besides tools, described in every request
+     * @param limits the limits of each execution, stated in every request
+     */
+    public CodeActInstructions(String extra, SandboxServices services, ExecutionLimits limits) {
         this.extra = extra == null ? "" : extra.strip();
+        this.services = services;
+        this.limits = limits;
+    }
+
+    /** The instructions for one request's tools, with the services and limits given at construction. */
+    public String render(ToolSet tools) {
+        return render(tools, services, limits);
     }
 
     public String render(ToolSet tools, ExecutionLimits limits) {

@@ -1,5 +1,6 @@
 package dev.codeact.spring.advisor;
 
+import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.spring.execution.CodeActExecutor;
 import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.tools.ExecuteCodeNames;
@@ -25,7 +26,7 @@ public final class ExecuteCodeTool implements ToolCallback {
         return "Runs one JavaScript program, as the instructions say, in an isolated sandbox (" + backend + ");"
                 + " answers JSON {success, result, stdout, stderr, error}.";
     }
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
 
     private final CodeActExecutor executor;
     private final ToolSet tools;
@@ -38,7 +39,7 @@ public final class ExecuteCodeTool implements ToolCallback {
         this.answer = answer;
         this.definition = ToolDefinition.builder()
                 .name(ExecuteCodeNames.TOOL_NAME)
-                .description(description(executor.sandbox().backend()))
+                .description(description(executor.backend()))
                 .inputSchema(INPUT_SCHEMA)
                 .build();
     }

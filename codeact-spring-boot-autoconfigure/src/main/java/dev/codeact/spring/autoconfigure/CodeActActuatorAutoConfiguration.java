@@ -3,12 +3,9 @@ package dev.codeact.spring.autoconfigure;
 import dev.codeact.spring.actuator.CodeActEndpoint;
 import dev.codeact.spring.actuator.CodeActHealthIndicator;
 import dev.codeact.spring.actuator.ExecutionStats;
-import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
-import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
 import dev.codeact.spring.actuator.CodeActMeters;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,7 +20,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The codeact actuator endpoint, a health indicator and pool gauges, where actuator and Micrometer are present. */
+/**
+ * The codeact actuator endpoint, a health indicator and the meters' descriptions, where actuator and Micrometer are
+ * present. The KVM backend's configuration registers its pool gauges.
+ */
 @AutoConfiguration(after = CodeActAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(CodeSandbox.class)
@@ -63,12 +63,6 @@ public class CodeActActuatorAutoConfiguration {
         @Bean
         MeterFilter codeActMeterDescriptions() {
             return CodeActMeters.DESCRIPTIONS;
-        }
-
-        @Bean
-        MeterBinder codeActPoolMetrics(CodeSandbox sandbox) {
-            return sandbox instanceof KvmCodeSandbox kvm ? new PoolMetrics(kvm.pool()) : registry -> {
-            };
         }
     }
 }

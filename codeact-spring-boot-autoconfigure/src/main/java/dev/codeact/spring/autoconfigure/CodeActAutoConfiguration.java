@@ -5,6 +5,7 @@ import dev.codeact.hyperlight.GuestImage;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
@@ -17,9 +18,11 @@ import dev.codeact.spring.policy.fs.MountPolicy;
 import dev.codeact.spring.policy.approval.ApprovalHandler;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
+import dev.codeact.spring.sandbox.SandboxBackendSelector.Backend;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
 import dev.codeact.spring.tools.ToolBeanDiscovery;
 import dev.codeact.spring.tools.ToolCatalog;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.function.Supplier;
 import org.springframework.ai.chat.client.ChatClient;
@@ -33,9 +36,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.core.io.ResourceLoader;
-import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration for CodeAct: a sandbox (KVM micro-VMs or in-process GraalJS), the application's tools,
@@ -47,7 +50,6 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnBooleanProperty(name = "codeact.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CodeActProperties.class)
 public class CodeActAutoConfiguration {
-    private static final String GRAALJS_CLASS = "org.graalvm.polyglot.Context";
     private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
 
     /** What this machine's KVM offers, probed once at start-up (a bean, so that tests can stand in for another machine). */
@@ -57,19 +59,71 @@ public class CodeActAutoConfiguration {
         return KvmAvailability.probe();
     }
 
+    /**
+     * The KVM backend: a pool of micro-VMs sized for the memory limit (the one place the heap's headroom over the
+     * limit is added, by {@link GuestMemorySizes#forMemoryLimit}), and its gauges (codeact.pool.*). The pool is closed
+     * with the sandbox that owns it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(SandboxBackendCondition.OnKvm.class)
+    static class KvmBackendConfiguration {
+        @Bean(destroyMethod = "")
+        @ConditionalOnMissingBean(CodeSandbox.class)
+        SandboxPool codeActSandboxPool(CodeActProperties properties) {
+            CodeActProperties.Sandbox sandbox = properties.sandbox();
+            return SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
+                    GuestMemorySizes.forMemoryLimit(properties.limits().memory().toBytes()), sandbox.acquireTimeout(),
+                    sandbox.vcpuThreading());
+        }
+
+        @Bean
+        CodeActBackend codeActKvmBackend(ObjectProvider<SandboxPool> pool) {
+            return new CodeActBackend(Backend.KVM, () -> new KvmCodeSandbox(pool.getObject()));
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(MeterBinder.class)
+        static class PoolGauges {
+            @Bean
+            MeterBinder codeActPoolMetrics(ObjectProvider<SandboxPool> pool) {
+                return registry -> pool.ifAvailable(p -> new PoolMetrics(p).bindTo(registry));
+            }
+        }
+    }
+
+    /** The GraalJS backend, in-process: where KVM is unavailable, or when configured. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(SandboxBackendCondition.OnGraalJs.class)
+    static class GraalJsBackendConfiguration {
+        @Bean
+        CodeActBackend codeActGraalJsBackend() {
+            return new CodeActBackend(Backend.GRAALJS, GraalJsBackend::create);
+        }
+    }
+
+    /**
+     * The backend, among those the backend configurations offer, as the selector chooses it (from the same facts as
+     * their conditions), with the reason, logged. When no configuration applies, the selector fails with why and what
+     * to do, which the failure analyzer reports.
+     */
     @Bean
     @ConditionalOnMissingBean(CodeSandbox.class)
-    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, ResourceLoader resources,
-            KvmAvailability kvmAvailability) {
-        CodeActProperties.Sandbox sandbox = properties.sandbox();
-        long memory = properties.limits().memory().toBytes();
-        Supplier<CodeSandbox> kvm = () -> new KvmCodeSandbox(SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
-                GuestMemorySizes.forMemoryLimit(memory),
-                sandbox.acquireTimeout(), sandbox.vcpuThreading()));
-        Supplier<CodeSandbox> graalJs = ClassUtils.isPresent(GRAALJS_CLASS, resources.getClassLoader())
-                ? GraalJsBackend::create : null;
-        return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(sandbox.backend().name()),
-                kvmAvailability, kvm, graalJs);
+    SandboxBackendSelector.Selection codeActSandboxSelection(CodeActProperties properties, KvmAvailability kvmAvailability,
+            ObjectProvider<CodeActBackend> backends) {
+        Supplier<CodeSandbox> kvm = offered(backends, Backend.KVM);
+        return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(properties.sandbox().backend().name()),
+                kvmAvailability, kvm != null ? kvm : CodeActAutoConfiguration::kvmNotConfigured,
+                offered(backends, Backend.GRAALJS));
+    }
+
+    private static Supplier<CodeSandbox> offered(ObjectProvider<CodeActBackend> backends, Backend backend) {
+        return backends.orderedStream().filter(b -> b.backend() == backend).findFirst().map(CodeActBackend::sandbox)
+                .orElse(null);
+    }
+
+    private static CodeSandbox kvmNotConfigured() {
+        throw new IllegalStateException("the KVM backend's configuration did not apply (see the conditions report),"
+                + " yet the selector chose KVM: its availability changed during start-up");
     }
 
     @Bean(destroyMethod = "close")
@@ -115,16 +169,18 @@ public class CodeActAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CodeActAdvisor codeActAdvisor(CodeActExecutor executor, CodeActProperties properties, Environment environment) {
+    CodeActAdvisor codeActAdvisor(CodeActExecutor executor, ToolCatalog catalog, SandboxServices services,
+            CodeActProperties properties, Environment environment) {
         int toolCallingOrder = environment.getProperty(TOOL_CALLING_ORDER_PROPERTY, Integer.class, ToolCallingAdvisor.DEFAULT_ORDER);
         if (properties.advisorOrder() >= toolCallingOrder) {
             throw new IllegalStateException("codeact.advisor-order (" + properties.advisorOrder() + ") must be lower than "
                     + TOOL_CALLING_ORDER_PROPERTY + " (" + toolCallingOrder + "): the CodeAct advisor has to rewrite the "
                     + "tools before Spring AI's ToolCallingAdvisor captures them");
         }
-        return new CodeActAdvisor(executor,
+        return new CodeActAdvisor(executor, catalog,
                 new AnswerFormat((int) Math.min(Integer.MAX_VALUE, properties.limits().maxAnswer().toBytes())),
-                new CodeActInstructions(properties.instructions()), properties.advisorOrder());
+                new CodeActInstructions(properties.instructions(), services, executionLimits(properties.limits())),
+                properties.advisorOrder());
     }
 
     /** Adds the advisor to the auto-configured ChatClient.Builder; hand-built builders need defaultAdvisors(advisor). */

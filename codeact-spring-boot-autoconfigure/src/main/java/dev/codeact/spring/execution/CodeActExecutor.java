@@ -3,25 +3,18 @@ package dev.codeact.spring.execution;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.tools.ToolBridge;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
-import dev.codeact.hyperlight.BoundedHostFunction;
-import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.ErrorType;
-import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.policy.fs.OutputFile;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 
@@ -94,22 +87,17 @@ public final class CodeActExecutor {
     /** As {@link #execute(String, ToolSet, ToolContext)}, with the program's /output files and the tools it called. */
     public CodeExecution run(String code, ToolSet tools, ToolContext context) {
         Instant startedAt = Instant.now();
-        AtomicLong origin = new AtomicLong();   // when the program is handed to the sandbox: tool-call offsets count from there
-        List<String> called = Collections.synchronizedList(new ArrayList<>());
-        List<ToolCall> calls = Collections.synchronizedList(new ArrayList<>());
+        ToolCallObservation toolCalls = new ToolCallObservation(observations);
         Observation execution = Observation.createNotStarted(EXECUTION_OBSERVATION, observations)
                 .lowCardinalityKeyValue("backend", sandbox.backend())
                 .start();
         ExecutionResult result;
         List<OutputFile> files;
         try (Observation.Scope scope = execution.openScope(); SandboxServices.Session session = services.open()) {
-            HostFunctions.Builder functions = tools.hostFunctionsBuilder(context, (name, function) -> (BoundedHostFunction) (arguments, deadline) -> {
-                called.add(name);
-                return observeToolCall(name, function, arguments, deadline, origin, calls);
-            });
+            HostFunctions.Builder functions = ToolBridge.hostFunctions(tools, context, toolCalls);
             session.register(functions);
             HostFunctions built = functions.build();
-            origin.set(System.nanoTime());
+            toolCalls.start();
             result = sandbox.execute(code, built, limits);
             files = session.outputFiles();
         } catch (RuntimeException e) {
@@ -122,8 +110,8 @@ public final class CodeActExecutor {
             execution.error(new ExecutionFailedException(result.error()));
         }
         execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : outcome(result.error().type())).stop();
-        List<ToolCall> inOrder = new ArrayList<>(calls);   // recorded as each call ends: put them in the order they started
-        inOrder.sort(Comparator.comparing(ToolCall::startOffset));
+        List<String> called = toolCalls.called();
+        List<ToolCall> inOrder = toolCalls.calls();
         listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt,
                 sandbox.backend(), files, inOrder));
         return new CodeExecution(result, files, called, inOrder);
@@ -138,27 +126,9 @@ public final class CodeActExecutor {
         return services;
     }
 
-    private String observeToolCall(String name, HostFunction function, String arguments, Deadline deadline, AtomicLong origin,
-            List<ToolCall> calls) throws Exception {
-        Observation call = Observation.createNotStarted(TOOL_CALL_OBSERVATION, observations)
-                .lowCardinalityKeyValue("tool", name)
-                .start();
-        long start = System.nanoTime();
-        String result = null;
-        String error = null;
-        try (Observation.Scope scope = call.openScope()) {
-            result = function.call(arguments, deadline);
-            call.lowCardinalityKeyValue("outcome", "success");
-            return result;
-        } catch (Throwable e) {   // precise rethrow: still only what function.call throws
-            error = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-            call.lowCardinalityKeyValue("outcome", "failure").error(e);
-            throw e;
-        } finally {
-            call.stop();
-            calls.add(new ToolCall(name, arguments, result, error, Duration.ofNanos(start - origin.get()),
-                    Duration.ofNanos(System.nanoTime() - start)));
-        }
+    /** The backend programs run in ({@code kvm}, {@code graaljs}, ...), as tools and metrics name it. */
+    public String backend() {
+        return sandbox.backend();
     }
 
     public CodeSandbox sandbox() {

@@ -54,6 +54,10 @@ public final class SandboxServices {
             this.files = files;
         }
 
+        /**
+         * Registers every service programs may reach besides tools: the one place the policies' services (fetch, the
+         * fs operations on this execution's mounts and /output) become host functions.
+         */
         public void register(HostFunctions.Builder builder) {
             builder.service(EgressPolicy.SERVICE, egress.fetch());
             files.register(builder);

@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.spring.json.CodeActJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * gets a precise message and the expected signature instead of a conversion stack trace from inside the tool.
  */
 final class ArgumentCheck {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private final JsonNode schema;
 
     ArgumentCheck(String inputSchema) {

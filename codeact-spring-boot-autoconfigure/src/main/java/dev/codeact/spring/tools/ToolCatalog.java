@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.spring.policy.ToolNamePatterns;
 import dev.codeact.spring.policy.approval.ApprovalGate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

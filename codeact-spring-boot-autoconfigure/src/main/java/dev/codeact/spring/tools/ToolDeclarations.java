@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.spring.json.CodeActJson;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  */
 public final class ToolDeclarations {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final int MAX_DEPTH = 6;
     /** What Spring AI hands back for a void {@code @Tool} method: a confirmation text. */
     private static final String VOID_SCHEMA = "{\"type\":\"string\"}";

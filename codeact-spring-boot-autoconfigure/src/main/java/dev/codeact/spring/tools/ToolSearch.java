@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.hyperlight.HostFunctionException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ToolSearch {
     public static final int DEFAULT_LIMIT = 5;
     public static final int MAX_LIMIT = 20;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{L}\\p{N}]+|(?<=\\p{Ll})(?=\\p{Lu})");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s");
     private static final int MIN_GROUP = 3;

@@ -1,7 +1,5 @@
 package dev.codeact.spring.tools;
 
-import dev.codeact.hyperlight.HostFunction;
-import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.approval.ApprovalGate;
 import dev.codeact.spring.tools.mcp.McpTools;
@@ -11,17 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
-import org.springframework.ai.tool.execution.ToolExecutionException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The tools of one request: those programs can call (as host functions) and those that stay direct. */
 public final class ToolSet {
-    /** The host services behind the program's search_tools and describe_tool. */
-    public static final String SEARCH_SERVICE = "codeact.tools.search";
-    public static final String DESCRIBE_SERVICE = "codeact.tools.describe";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Map<String, ToolCallback> sandboxed;
     private final List<ToolCallback> direct;
     private final ToolInventory inventory;
@@ -121,10 +111,8 @@ public final class ToolSet {
     }
 
     /**
-     * The sandboxed tools as host functions that run with this request's {@link ToolContext}. A tool's
-     * failure becomes the message of the JavaScript error the program sees; results that are not JSON (some
-     * providers return plain text) are handed over as a JSON string. MCP tools are called through their client,
-     * so a program gets their data, not the content list ({@link McpTools}).
+     * The sandboxed tools as host functions that run with this request's {@link ToolContext}, unobserved, as the
+     * {@link ToolBridge} builds them.
      */
     public HostFunctions hostFunctions(ToolContext context) {
         return hostFunctionsBuilder(context).build();
@@ -132,64 +120,11 @@ public final class ToolSet {
 
     /** As {@link #hostFunctions}, open for more functions (the sandbox's services). */
     public HostFunctions.Builder hostFunctionsBuilder(ToolContext context) {
-        return hostFunctionsBuilder(context, (name, function) -> function);
+        return ToolBridge.hostFunctions(this, context, ToolBridge.UNOBSERVED);
     }
 
-    /**
-     * As {@link #hostFunctions}, each tool wrapped by {@code observer} (to time, count or trace its calls), open for
-     * more functions.
-     */
-    public HostFunctions.Builder hostFunctionsBuilder(ToolContext context, ToolCallObserver observer) {
-        HostFunctions.Builder builder = HostFunctions.builder();
-        for (ToolCallback tool : sandboxed.values()) {
-            String name = tool.getToolDefinition().name();
-            ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
-            McpTools.McpTool mcp = McpTools.of(tool);
-            builder.register(name, observer.observe(name, approval.guard(name, context.getContext(), argumentsJson -> {
-                List<String> problems = check.problems(argumentsJson);
-                if (!problems.isEmpty()) {
-                    throw new HostFunctionException("wrong arguments for tool '" + name + "': " + String.join("; ", problems)
-                            + "; expected " + ToolDeclarations.argumentsType(tool.getToolDefinition().inputSchema()));
-                }
-                try {
-                    return mcp != null ? mcp.call(argumentsJson, context) : asJson(tool.call(argumentsJson, context));
-                } catch (ToolExecutionException e) {
-                    throw new HostFunctionException(failureMessage(tool, e.getCause() != null ? e.getCause() : e));
-                } catch (RuntimeException e) {
-                    throw new HostFunctionException(failureMessage(tool, e));
-                }
-            })));
-        }
-        builder.service(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {
-            JsonNode args = JSON.readTree(argumentsJson);
-            return search().search(args.path("query").asString(""), args.path("limit").asInt(ToolSearch.DEFAULT_LIMIT));
-        }));
-        builder.service(DESCRIBE_SERVICE, observer.observe("describe_tool",
-                argumentsJson -> search().describe(JSON.readTree(argumentsJson).path("name").asString(""))));
-        return builder;
-    }
-
-    /** Wraps the host function of one tool; the wrapper runs for every call the program makes. */
-    @FunctionalInterface
-    public interface ToolCallObserver {
-        HostFunction observe(String toolName, HostFunction function);
-    }
-
-    private static String failureMessage(ToolCallback tool, Throwable cause) {
-        String message = cause.getMessage() == null || cause.getMessage().isBlank()
-                ? cause.getClass().getSimpleName() : cause.getMessage();
-        return "tool '" + tool.getToolDefinition().name() + "' failed: " + message;
-    }
-
-    private static String asJson(String result) {
-        if (result == null) {
-            return "null";
-        }
-        try {
-            JSON.readTree(result);
-            return result;
-        } catch (JacksonException e) {
-            return JSON.writeValueAsString(result);
-        }
+    /** The approval rule of the catalog this set comes from: the bridge asks it before each call. */
+    ApprovalGate approval() {
+        return approval;
     }
 }

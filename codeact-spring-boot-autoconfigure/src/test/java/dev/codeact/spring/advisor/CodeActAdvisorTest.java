@@ -70,7 +70,7 @@ class CodeActAdvisorTest {
                 Map.of("price", double.class, "current_user", String.class));
         ToolCatalog catalog = new ToolCatalog(() -> inventory,
                 List.of("*"), List.of(), direct);
-        return new CodeActAdvisor(new CodeActExecutor(sandbox, catalog, ExecutionLimits.defaults(), executions::add),
+        return new CodeActAdvisor(new CodeActExecutor(sandbox, catalog, ExecutionLimits.defaults(), executions::add), catalog,
                 new AnswerFormat(4096), new CodeActInstructions("Answer in French."), 0);
     }
 

@@ -93,9 +93,9 @@ class CodeActAutoConfigurationTest {
 
     @Test
     void aUserAdvisorTakesPrecedence() {
-        CodeActAdvisor mine = new CodeActAdvisor(new CodeActExecutor(new FakeSandbox(), new ToolCatalog(() -> ToolInventory.of(List.of()),
-                List.of("*"), List.of(), List.of()), ExecutionLimits.defaults(), ExecutionListener.NONE), new AnswerFormat(1024),
-                new CodeActInstructions(""), 7);
+        ToolCatalog catalog = new ToolCatalog(() -> ToolInventory.of(List.of()), List.of("*"), List.of(), List.of());
+        CodeActAdvisor mine = new CodeActAdvisor(new CodeActExecutor(new FakeSandbox(), catalog, ExecutionLimits.defaults(),
+                ExecutionListener.NONE), catalog, new AnswerFormat(1024), new CodeActInstructions(""), 7);
         runner.withBean(CodeSandbox.class, FakeSandbox::new).withBean(CodeActAdvisor.class, () -> mine)
                 .run(context -> assertThat(context).getBean(CodeActAdvisor.class).isSameAs(mine));
     }

@@ -1,13 +1,15 @@
 package dev.codeact.spring.policy.approval;
 
-import dev.codeact.hyperlight.BoundedHostFunction;
-import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
-import dev.codeact.spring.tools.ToolNamePatterns;
+import dev.codeact.spring.policy.ToolNamePatterns;
 import java.util.List;
 import java.util.Map;
 
-/** Puts an {@link ApprovalHandler} in front of the tools whose names match the approval patterns. */
+/**
+ * Which tool calls need an {@link ApprovalHandler}'s yes (the tools whose names match the approval patterns), and
+ * the asking itself. The tool bridge ({@code dev.codeact.spring.tools.ToolBridge}) puts {@link #check} in front of
+ * each call; this class knows nothing of tools beyond their names.
+ */
 public final class ApprovalGate {
     public static final ApprovalGate NONE = new ApprovalGate(List.of(), null);
 
@@ -31,24 +33,21 @@ public final class ApprovalGate {
         return handler != null && required.matches(toolName);
     }
 
-    /** The tool's function, asking the handler first on every call when the tool needs approval. */
-    public HostFunction guard(String toolName, Map<String, Object> toolContext, HostFunction tool) {
-        if (!requiresApproval(toolName)) {
-            return tool;
+    /**
+     * Asks the handler about one call of a tool that {@link #requiresApproval requires approval}; returns when it is
+     * approved, and fails with the message the program sees when it is denied or the handler fails.
+     */
+    public void check(String toolName, String argumentsJson, Map<String, Object> toolContext) {
+        ApprovalDecision decision;
+        try {
+            decision = handler.decide(new ApprovalRequest(toolName, argumentsJson, toolContext));
+        } catch (RuntimeException e) {
+            throw new HostFunctionException("tool '" + toolName + "' needs approval and the approval check failed: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "; the tool did not run");
         }
-        return (BoundedHostFunction) (argumentsJson, deadline) -> {
-            ApprovalDecision decision;
-            try {
-                decision = handler.decide(new ApprovalRequest(toolName, argumentsJson, toolContext));
-            } catch (RuntimeException e) {
-                throw new HostFunctionException("tool '" + toolName + "' needs approval and the approval check failed: "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "; the tool did not run");
-            }
-            if (decision == null || !decision.approved()) {
-                throw new HostFunctionException("tool '" + toolName + "' needs approval and was denied: "
-                        + (decision == null ? "no decision" : decision.reason()) + "; the tool did not run");
-            }
-            return tool.call(argumentsJson, deadline);
-        };
+        if (decision == null || !decision.approved()) {
+            throw new HostFunctionException("tool '" + toolName + "' needs approval and was denied: "
+                    + (decision == null ? "no decision" : decision.reason()) + "; the tool did not run");
+        }
     }
 }

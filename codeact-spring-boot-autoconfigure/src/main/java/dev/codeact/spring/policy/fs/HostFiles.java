@@ -15,6 +15,8 @@ import java.util.List;
  * path, so nothing here can be led outside a mount. Loops that may be long stop once the execution's deadline passes.
  */
 final class HostFiles {
+    /** How deep walks go; programs cannot make trees deeper than {@link GuestPaths#MAX_DEPTH}. */
+    static final int MAX_WALK_DEPTH = 256;
     private static final int CHUNK = 64 << 10;
     /** Deadline checks in listings and walks: every this many entries. */
     private static final int CHECK_EVERY = 256;

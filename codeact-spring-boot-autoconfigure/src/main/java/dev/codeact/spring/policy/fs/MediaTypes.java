@@ -1,9 +1,16 @@
 package dev.codeact.spring.policy.fs;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 
-/** Media types guessed from file names, and which of them are text. */
+/** Media types guessed from file names, which of them are text, and whether bytes are UTF-8 text. */
 final class MediaTypes {
     static final String OCTET_STREAM = "application/octet-stream";
     static final String TEXT_PLAIN = "text/plain";
@@ -53,5 +60,28 @@ final class MediaTypes {
         return mediaType.startsWith("text/") || mediaType.equals("application/json")
                 || mediaType.equals("application/x-ndjson") || mediaType.equals("application/xml")
                 || mediaType.equals("application/yaml") || mediaType.equals("image/svg+xml");
+    }
+
+    /** Whether a file's first bytes are UTF-8 without NUL characters (a sequence cut at the end is allowed). */
+    static boolean looksLikeText(byte[] head) {
+        for (byte b : head) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(ByteBuffer.wrap(head), CharBuffer.allocate(head.length), false);
+        return !result.isError();
+    }
+
+    /** The bytes as UTF-8 text, or null when they are not valid UTF-8. */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 }

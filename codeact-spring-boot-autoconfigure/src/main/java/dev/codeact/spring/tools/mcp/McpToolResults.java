@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools.mcp;
 
+import dev.codeact.spring.json.CodeActJson;
 import io.modelcontextprotocol.spec.McpSchema.AudioContent;
 import io.modelcontextprotocol.spec.McpSchema.BlobResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -28,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * (type, MIME type, size), never their bytes. A result with {@code isError} is the server's message instead.
  */
 public final class McpToolResults {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final ObjectReader STRICT = JSON.readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

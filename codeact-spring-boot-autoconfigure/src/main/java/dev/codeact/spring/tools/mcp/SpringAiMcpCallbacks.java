@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools.mcp;
 
+import dev.codeact.spring.json.CodeActJson;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -30,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SpringAiMcpCallbacks {
     private static final Log LOG = LogFactory.getLog(SpringAiMcpCallbacks.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = CodeActJson.MAPPER;
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static final Fields SYNC = Fields.of(SyncMcpToolCallback.class, McpSyncClient.class);
     private static final Fields ASYNC = Fields.of(AsyncMcpToolCallback.class, McpAsyncClient.class);

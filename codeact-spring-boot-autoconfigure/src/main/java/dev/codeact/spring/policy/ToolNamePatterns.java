@@ -1,9 +1,13 @@
-package dev.codeact.spring.tools;
+package dev.codeact.spring.policy;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Tool-name patterns with {@code *} (any run of characters) and {@code ?} (one character). */
+/**
+ * Tool-name patterns with {@code *} (any run of characters) and {@code ?} (one character). A rule both the tool
+ * catalog (include, exclude, direct) and the approval gate apply; it lives with the policies so that the approval
+ * package need not import the tools package, which imports it.
+ */
 public final class ToolNamePatterns {
     private final List<Pattern> patterns;
 

@@ -1,0 +1,115 @@
+package dev.codeact.spring.policy.fs;
+
+import com.sun.jna.LastErrorException;
+import dev.codeact.hyperlight.Deadline;
+import dev.codeact.spring.policy.fs.MountPolicy.Area;
+import dev.codeact.spring.policy.fs.MountPolicy.Usage;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One execution's {@code /output}: a fresh private directory, writable under the output quota and entry limit; what
+ * the program leaves there comes back with the result ({@link #files}), text files up to the inline size with their
+ * content; {@link #delete} removes it all.
+ */
+final class OutputDirectory {
+    private static final int SNIFF_BYTES = 8192;
+
+    private final Area area;
+    private final int inlineTextBytes;
+
+    OutputDirectory(long quotaBytes, int maxEntries, int inlineTextBytes) throws IOException {
+        Path dir = Files.createTempDirectory("codeact-output-").toRealPath();
+        this.area = new Area(MountPolicy.OUTPUT, List.of(MountPolicy.OUTPUT.substring(1)), dir,
+                List.of(MountPolicy.names(dir)), true, quotaBytes, maxEntries, Usage.empty());
+        this.inlineTextBytes = inlineTextBytes;
+    }
+
+    /** /output as an area programs write to like a mount. */
+    Area area() {
+        return area;
+    }
+
+    /** The files the program left, recursively, sorted by name; temporary files of writes are not among them. */
+    List<OutputFile> files(MountRoots roots) {
+        List<OutputFile> files = new ArrayList<>();
+        int root = roots.openRoot(area);
+        try {
+            HostFiles.walk(root, "", HostFiles.MAX_WALK_DEPTH, (dir, name, relative, stat) -> {
+                if (stat.isRegularFile() && !MountTable.isTempName(name)) {
+                    files.add(describe(dir, name, relative, stat.size()));
+                }
+            }, Deadline.none());
+        } catch (LastErrorException e) {
+            throw new IllegalStateException("could not list /output: " + FsErrors.reason(e), e);
+        } finally {
+            Posix.closeQuietly(root);
+        }
+        files.sort(Comparator.comparing(OutputFile::name));
+        return List.copyOf(files);
+    }
+
+    /** Deletes the directory and everything in it, once a write in progress has finished. */
+    void delete() {
+        area.lock().lock();
+        try {
+            deleteTree(area.root());
+        } finally {
+            area.lock().unlock();
+        }
+    }
+
+    private OutputFile describe(int dir, String name, String relative, long size) {
+        String mediaType = MediaTypes.byName(name);
+        try {
+            if (mediaType == null) {
+                mediaType = MediaTypes.looksLikeText(HostFiles.readAt(dir, name, SNIFF_BYTES, Deadline.none()))
+                        ? MediaTypes.TEXT_PLAIN : MediaTypes.OCTET_STREAM;
+            }
+            String content = null;
+            if (MediaTypes.isText(mediaType) && size <= inlineTextBytes) {
+                content = MediaTypes.utf8(HostFiles.readAt(dir, name, (int) size, Deadline.none()));
+            }
+            return new OutputFile(relative, size, mediaType, content);
+        } catch (LastErrorException e) {
+            return new OutputFile(relative, size, mediaType == null ? MediaTypes.OCTET_STREAM : mediaType, null);
+        }
+    }
+
+    /** Deletes the session's own /output tree: a private directory no program or other writer is using any more. */
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // best effort: what remains is in the system's temporary directory
+        }
+    }
+}
