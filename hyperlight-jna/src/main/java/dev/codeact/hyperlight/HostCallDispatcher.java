@@ -1,8 +1,5 @@
 package dev.codeact.hyperlight;
 
-import dev.codeact.hyperlight.abi.GuestProtocolException;
-import dev.codeact.hyperlight.abi.HostCallRequest;
-import dev.codeact.hyperlight.abi.JsonNesting;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,7 @@
 package dev.codeact.hyperlight;
 
 import com.sun.jna.Pointer;
-import dev.codeact.hyperlight.abi.ConsoleCapture;
-import dev.codeact.hyperlight.abi.GuestOutcome;
-import dev.codeact.hyperlight.abi.GuestProtocolException;
+import dev.codeact.hyperlight.abi.LogRecords;
 import dev.codeact.hyperlight.abi.Mailbox;
 import dev.codeact.hyperlight.elf.ElfImage;
 import dev.codeact.hyperlight.kvm.KickSignal;
@@ -648,7 +646,7 @@ public final class MicroVm implements AutoCloseable {
     private void drainLog(RunControl control, ConsoleCapture console) throws GuestFault {
         byte[] records = copyOut(Mailbox.OFF_LOG_LENGTH, layout.logCapacityBytes(), "console buffer", layout.logAddress());
         try {
-            if (!console.append(records)) {
+            if (!LogRecords.append(console, records)) {
                 stop(control, ErrorType.OUTPUT_LIMIT);
             }
         } catch (GuestProtocolException e) {

@@ -13,7 +13,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import dev.codeact.hyperlight.abi.JsonNesting;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

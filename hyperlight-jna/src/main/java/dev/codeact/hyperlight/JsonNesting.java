@@ -1,4 +1,4 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,7 +1,5 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
-import dev.codeact.hyperlight.ErrorType;
-import dev.codeact.hyperlight.ExecutionError;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,10 +1,8 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.codeact.hyperlight.ErrorType;
-import dev.codeact.hyperlight.ExecutionError;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
