@@ -12,7 +12,16 @@ import tools.jackson.databind.json.JsonMapper;
 public record GuestOutcome(String resultJson, ExecutionError error, boolean interrupted) {
     private static final JsonMapper JSON = JsonNesting.ENVELOPE_MAPPER;
 
+    /** An outcome of a guest that calls host functions by the library's own words ({@link HostCallWording#GENERIC}). */
     public static GuestOutcome decode(byte[] copy) throws GuestProtocolException {
+        return decode(copy, HostCallWording.GENERIC);
+    }
+
+    /**
+     * @param wording how the guest names host functions: its outcome's type for an uncaught host-function failure is
+     *     {@link HostCallWording#errorType()}
+     */
+    public static GuestOutcome decode(byte[] copy, HostCallWording wording) throws GuestProtocolException {
         String json = HostCallRequest.decodeUtf8(copy, "outcome");
         int depth = JsonNesting.depth(json) - 1;
         if (depth > JsonNesting.MAX_DEPTH) {
@@ -40,12 +49,11 @@ public record GuestOutcome(String resultJson, ExecutionError error, boolean inte
         if (type.equals("INTERRUPTED")) {
             return new GuestOutcome(null, null, true);
         }
-        ErrorType errorType = switch (type) {
+        ErrorType errorType = type.equals(wording.errorType()) ? ErrorType.HOST_FUNCTION_ERROR : switch (type) {
             case "SYNTAX" -> ErrorType.SYNTAX;
             case "RUNTIME" -> ErrorType.RUNTIME;
             case "OUT_OF_MEMORY" -> ErrorType.OUT_OF_MEMORY;
             case "STACK_OVERFLOW" -> ErrorType.STACK_OVERFLOW;
-            case "TOOL_ERROR" -> ErrorType.TOOL_ERROR;
             case "OUTPUT_LIMIT" -> ErrorType.OUTPUT_LIMIT;
             default -> throw new GuestProtocolException("outcome has unknown error type '" + type + "'");
         };

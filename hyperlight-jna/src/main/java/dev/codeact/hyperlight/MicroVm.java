@@ -468,7 +468,7 @@ public final class MicroVm implements AutoCloseable {
         SEEDS.nextBytes(entropy);
         mailbox.write(Mailbox.OFF_ENTROPY, entropy, 0, entropy.length);
         mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
-        mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxToolRequestBytes());
+        mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, control.limits.maxHostCallRequestBytes());
         dirty = true;
         return enterGuest(control);
     }
@@ -559,7 +559,7 @@ public final class MicroVm implements AutoCloseable {
                         case Mailbox.PORT_SLEEP -> sleep(control);
                         case Mailbox.PORT_DONE -> {
                             drainLog(control, console);
-                            return readOutcome();
+                            return readOutcome(control.hostCalls.wording());
                         }
                         case Mailbox.PORT_ABORT -> throw crash("the guest aborted: " + readOutText(Mailbox.OFF_OUTCOME_LENGTH));
                         case Mailbox.PORT_EXCEPTION -> throw exception();
@@ -610,7 +610,7 @@ public final class MicroVm implements AutoCloseable {
     }
 
     private void hostCall(RunControl control) throws GuestFault {
-        byte[] request = copyOut(Mailbox.OFF_CALL_LENGTH, Math.min(layout.outCapacityBytes(), control.limits.maxToolRequestBytes()),
+        byte[] request = copyOut(Mailbox.OFF_CALL_LENGTH, Math.min(layout.outCapacityBytes(), control.limits.maxHostCallRequestBytes()),
                 "host-call request");
         HostCallDispatcher.Reply reply;
         try {
@@ -654,10 +654,10 @@ public final class MicroVm implements AutoCloseable {
         }
     }
 
-    private GuestOutcome readOutcome() throws GuestFault {
+    private GuestOutcome readOutcome(HostCallWording wording) throws GuestFault {
         byte[] outcome = copyOut(Mailbox.OFF_OUTCOME_LENGTH, layout.outCapacityBytes(), "outcome");
         try {
-            return GuestOutcome.decode(outcome);
+            return GuestOutcome.decode(outcome, wording);
         } catch (GuestProtocolException e) {
             throw crash(e.getMessage());
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import dev.codeact.hyperlight.cli.CodeActWording;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,6 +30,7 @@ public abstract class ExecutionContractTest {
     /** Counted down when a blocking host function has started: the program is then waiting inside the host. */
     private final CountDownLatch blocked = new CountDownLatch(1);
     private final HostFunctions functions = HostFunctions.builder()
+            .wording(CodeActWording.TOOLS) // the guest is CodeAct's JavaScript runtime, whose programs call tools
             .register("echo", HostFunctions.echo())
             .register("record", args -> {
                 received.add(args);
@@ -472,7 +474,7 @@ public abstract class ExecutionContractTest {
                     return [JSON.stringify(output) === JSON.stringify(input), output];""");
             assertThat(r.error()).isNull();
             assertThat(r.resultJson()).startsWith("[true,{\"order\":{\"id\":7,");
-            assertThat(r.toolCalls()).isEqualTo(1);
+            assertThat(r.hostCalls()).isEqualTo(1);
         }
 
         @Test
@@ -497,7 +499,7 @@ public abstract class ExecutionContractTest {
             ExecutionResult r = run("return [call_tool('record', { id: 1, name: 'x' }), call_tool('add', { a: 2, b: 0.5 })];");
             assertThat(r.resultJson()).isEqualTo("[{\"stored\":true},2.5]");
             assertThat(received).containsExactly("{\"id\":1,\"name\":\"x\"}");
-            assertThat(r.toolCalls()).isEqualTo(2);
+            assertThat(r.hostCalls()).isEqualTo(2);
         }
 
         @Test
@@ -524,11 +526,11 @@ public abstract class ExecutionContractTest {
         @Test
         void anUncaughtToolErrorFailsAsToolError() {
             ExecutionResult r = run("console.log('calling'); call_tool('fail', {});");
-            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().name()).isEqualTo("ToolError");
             assertThat(r.error().message()).isEqualTo("ToolError: inventory service is down");
             assertThat(r.stdout()).isEqualTo("calling\n");
-            assertThat(r.toolCalls()).isEqualTo(1);
+            assertThat(r.hostCalls()).isEqualTo(1);
         }
 
         @Test
@@ -546,7 +548,8 @@ public abstract class ExecutionContractTest {
 
         @Test
         void withoutToolsTheListSaysNone() {
-            ExecutionResult r = execute("try { call_tool('x'); } catch (e) { return e.message; }", HostFunctions.none(), DEFAULTS);
+            ExecutionResult r = execute("try { call_tool('x'); } catch (e) { return e.message; }",
+                    HostFunctions.builder().wording(CodeActWording.TOOLS).build(), DEFAULTS);
             assertThat(r.resultJson()).isEqualTo("\"unknown tool 'x'; available tools: (none)\"");
         }
 
@@ -592,17 +595,17 @@ public abstract class ExecutionContractTest {
 
         @Test
         void oversizedArgumentsLeftUncaughtAreToolError() {
-            ExecutionResult r = run("call_tool('echo', { blob: 'x'.repeat(200) });", DEFAULTS.withToolSizes(100, 100));
-            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            ExecutionResult r = run("call_tool('echo', { blob: 'x'.repeat(200) });", DEFAULTS.withHostCallSizes(100, 100));
+            assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().message()).isEqualTo("ToolError: tool arguments too large: 234 bytes of JSON, the limit is 100 bytes");
-            assertThat(r.toolCalls()).isZero();
+            assertThat(r.hostCalls()).isZero();
         }
 
         @Test
         void theToolCallCapIsEnforced() {
             ExecutionLimits three = new ExecutionLimits(DEFAULTS.timeout(), DEFAULTS.cpuTime(), DEFAULTS.memoryBytes(),
-                    DEFAULTS.stackBytes(), DEFAULTS.outputBytesPerStream(), DEFAULTS.maxToolRequestBytes(),
-                    DEFAULTS.maxToolResultBytes(), 3);
+                    DEFAULTS.stackBytes(), DEFAULTS.outputBytesPerStream(), DEFAULTS.maxHostCallRequestBytes(),
+                    DEFAULTS.maxHostCallResultBytes(), 3);
             ExecutionResult r = run("""
                     const out = [];
                     for (let i = 0; i < 5; i++) { try { out.push(call_tool('echo', { i }).i); } catch (e) { out.push(e.message); } }
@@ -687,7 +690,7 @@ public abstract class ExecutionContractTest {
         @Test
         void aFailingToolIsStillAToolError() {
             ExecutionResult r = run(TAMPER + "call_tool('fail', {});");
-            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().message()).isEqualTo("ToolError: inventory service is down");
         }
 

@@ -1,6 +1,7 @@
 package dev.codeact.spring.advisor;
 
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.cli.CodeActWording;
 import dev.codeact.spring.policy.fs.OutputFile;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class AnswerFormat {
         root.set("result", result);
         if (r.error() != null) {
             ObjectNode e = root.putObject("error");
-            e.put("type", r.error().type().name());
+            e.put("type", CodeActWording.TOOLS.typeName(r.error().type()));
             e.put("message", r.error().message());
             if (r.error().stack() != null) {
                 e.put("stack", head(r.error().stack(), 1000));

@@ -55,7 +55,7 @@ public final class SandboxServices {
         }
 
         public void register(HostFunctions.Builder builder) {
-            builder.service(EgressPolicy.SERVICE, egress.fetch());
+            builder.registerUnlisted(EgressPolicy.SERVICE, egress.fetch());
             files.register(builder);
         }
 

@@ -3,6 +3,7 @@ package dev.codeact.spring.tools;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.cli.CodeActWording;
 import dev.codeact.spring.policy.approval.ApprovalGate;
 import dev.codeact.spring.tools.mcp.McpTools;
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ public final class ToolSet {
      * more functions.
      */
     public HostFunctions.Builder hostFunctionsBuilder(ToolContext context, ToolCallObserver observer) {
-        HostFunctions.Builder builder = HostFunctions.builder();
+        HostFunctions.Builder builder = HostFunctions.builder().wording(CodeActWording.TOOLS);
         for (ToolCallback tool : sandboxed.values()) {
             String name = tool.getToolDefinition().name();
             ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
@@ -160,11 +161,11 @@ public final class ToolSet {
                 }
             })));
         }
-        builder.service(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {
+        builder.registerUnlisted(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {
             JsonNode args = JSON.readTree(argumentsJson);
             return search().search(args.path("query").asString(""), args.path("limit").asInt(ToolSearch.DEFAULT_LIMIT));
         }));
-        builder.service(DESCRIBE_SERVICE, observer.observe("describe_tool",
+        builder.registerUnlisted(DESCRIBE_SERVICE, observer.observe("describe_tool",
                 argumentsJson -> search().describe(JSON.readTree(argumentsJson).path("name").asString(""))));
         return builder;
     }

@@ -132,21 +132,22 @@ public final class CodeactCli {
             image.keepBootsIn(Path.of(bootCache));
         }
         try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.forMemoryLimit(limits.memoryBytes()))) {
-            result = vm.execute(code, HostFunctions.builder().register("echo", HostFunctions.echo()).build(), limits);
+            result = vm.execute(code, HostFunctions.builder().wording(CodeActWording.TOOLS)
+                    .register("echo", HostFunctions.echo()).build(), limits);
         } catch (IllegalArgumentException e) {
             err.println("codeact: " + e.getMessage());
             return EXIT_USAGE;
         } catch (SandboxException e) {
             if (json) {
                 out.println(ExecutionResult.failure(dev.codeact.hyperlight.ExecutionError.of(e.type(), e.getMessage()),
-                        Duration.ZERO).toJson());
+                        Duration.ZERO).toJson(CodeActWording.TOOLS));
             } else {
                 err.println("codeact: " + e.getMessage());
             }
             return EXIT_SANDBOX_FAILED;
         }
         if (json) {
-            out.println(result.toJson());
+            out.println(result.toJson(CodeActWording.TOOLS));
         } else {
             out.print(result.stdout());
             out.flush();
@@ -156,7 +157,7 @@ public final class CodeactCli {
                     out.println(result.resultJson());
                 }
             } else {
-                err.println(result.error().type() + ": " + result.error().message());
+                err.println(CodeActWording.TOOLS.typeName(result.error().type()) + ": " + result.error().message());
                 if (result.error().stack() != null) {
                     err.println(result.error().stack().stripTrailing());
                 }

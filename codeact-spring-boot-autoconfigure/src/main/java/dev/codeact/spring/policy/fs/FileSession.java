@@ -103,11 +103,11 @@ public final class FileSession implements AutoCloseable {
 
     /** Registers the five {@code codeact.fs.*} services behind the program's {@code fs} object. */
     public void register(HostFunctions.Builder builder) {
-        builder.service(READ_FILE, service("readFile", this::readFile))
-                .service(WRITE_FILE, service("writeFile", this::writeFile))
-                .service(READDIR, service("readdir", this::readdir))
-                .service(STAT, service("stat", this::stat))
-                .service(EXISTS, service("exists", this::exists));
+        builder.registerUnlisted(READ_FILE, service("readFile", this::readFile))
+                .registerUnlisted(WRITE_FILE, service("writeFile", this::writeFile))
+                .registerUnlisted(READDIR, service("readdir", this::readdir))
+                .registerUnlisted(STAT, service("stat", this::stat))
+                .registerUnlisted(EXISTS, service("exists", this::exists));
     }
 
     /**

@@ -82,9 +82,9 @@ final class GraalJsNatives {
     private Object hostCall(Value... args) {
         String requestText = args.length > 0 && args[0].isString() ? args[0].asString() : "";
         byte[] request = requestText.getBytes(StandardCharsets.UTF_8);
-        int requestLimit = Math.min(requestCapacityBytes, run.limits.maxToolRequestBytes());
+        int requestLimit = Math.min(requestCapacityBytes, run.limits.maxHostCallRequestBytes());
         if (request.length > requestLimit) {
-            return ProxyArray.fromArray(false, HostCallDispatcher.requestTooLarge(request.length, requestLimit));
+            return ProxyArray.fromArray(false, run.hostCalls.requestTooLarge(request.length, requestLimit));
         }
         try {
             HostCallDispatcher.Reply reply = run.hostCalls.dispatch(request);

@@ -5,6 +5,7 @@ import dev.codeact.hyperlight.ExecutionError;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.GuestOutcome;
 import dev.codeact.hyperlight.GuestProtocolException;
+import dev.codeact.hyperlight.HostCallWording;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -36,9 +37,10 @@ record GraalJsOutcome(String resultJson, ExecutionError error) {
     /**
      * runtime.js's outcome JSON, capped at {@code maxResultBytes} as the KVM guest's OUT buffer caps it.
      *
+     * @param wording how the functions of the execution are named, runtime.js's outcome type for their errors included
      * @param stopError the error of the stop that ended the execution, or null when it was not stopped
      */
-    static GraalJsOutcome decode(String outcomeJson, int maxResultBytes, ExecutionError stopError) {
+    static GraalJsOutcome decode(String outcomeJson, int maxResultBytes, HostCallWording wording, ExecutionError stopError) {
         byte[] bytes = outcomeJson.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxResultBytes) {
             bytes = ("{\"ok\":false,\"type\":\"OUTPUT_LIMIT\",\"name\":\"RangeError\",\"message\":"
@@ -47,7 +49,7 @@ record GraalJsOutcome(String resultJson, ExecutionError error) {
         }
         GuestOutcome outcome;
         try {
-            outcome = GuestOutcome.decode(bytes);
+            outcome = GuestOutcome.decode(bytes, wording);
         } catch (GuestProtocolException e) {
             return of(ErrorType.SANDBOX_FAILURE, "runtime.js produced an unreadable outcome: " + e.getMessage());
         }

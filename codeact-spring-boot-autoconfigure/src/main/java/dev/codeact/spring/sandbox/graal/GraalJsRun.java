@@ -246,6 +246,6 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
     }
 
     private GraalJsOutcome decode(String outcomeJson) {
-        return GraalJsOutcome.decode(outcomeJson, sandbox.maxResultBytes, stopError());
+        return GraalJsOutcome.decode(outcomeJson, sandbox.maxResultBytes, hostCalls.wording(), stopError());
     }
 }
