@@ -53,7 +53,11 @@ public final class HostFunctions {
         private final Set<String> unlisted = new java.util.HashSet<>();
         private HostCallWording wording = HostCallWording.GENERIC;
 
-        /** How the guest's API names host functions ({@link HostCallWording#GENERIC} unless told). */
+        /**
+         * How the guest's API names host functions ({@link HostCallWording#GENERIC} unless told). It must be the
+         * wording of the guest that runs the program: an outcome that names the host-function error by another word
+         * breaks the guest's protocol.
+         */
         public Builder wording(HostCallWording value) {
             if (value == null) {
                 throw new IllegalArgumentException("wording must not be null");

@@ -22,8 +22,8 @@ import org.graalvm.polyglot.SandboxPolicy;
  * installs {@code console}, {@code call_tool}, {@code ToolError} and {@code performance} over a {@code native}
  * object, the program runs as the body of {@code (async function () {...})} evaluated as {@code program.js},
  * promise jobs are drained, and runtime.js's encoder produces the same outcome JSON, decoded with
- * {@link GuestOutcome}. Console output, host calls and their limits follow {@code MicroVm}: the same caps,
- * the same error types and the same messages.
+ * {@link dev.codeact.hyperlight.GuestOutcome}. Console output, host calls and their limits follow {@code MicroVm}:
+ * the same caps, the same error types and the same messages (worded as the functions' {@code HostCallWording} says).
  *
  * <p>Each execution gets a fresh {@link Context} on one shared {@link Engine} (so parsed code, including
  * runtime.js, is shared), with {@link SandboxPolicy#CONSTRAINED} and {@link HostAccess#CONSTRAINED}: no host object
@@ -32,8 +32,9 @@ import org.graalvm.polyglot.SandboxPolicy;
  * and {@code console} builtins are removed (runtime.js installs its own {@code console}); the time zone is UTC,
  * as in the QuickJS guest, and the default locale en-US, as there. {@code Intl} is GraalJS's own (ICU4J, the CLDR
  * version of Node 20's ICU), with runtime.js's changes for V8's ways; the guest carries FormatJS's (see the README).
- * The program runs on a thread of its own, whose Java stack is sized from {@link ExecutionLimits#stackBytes()}, so recursion depth does not depend on the caller's thread; host functions are
- * called on that thread, as the KVM backend calls them on its vCPU thread.
+ * The program runs on a thread of its own, whose Java stack is sized from {@link ExecutionLimits#stackBytes()}, so
+ * recursion depth does not depend on the caller's thread; host functions are called on that thread, as the KVM
+ * backend calls them on its vCPU thread.
  *
  * <p>Limits:
  * <ul>
