@@ -16,8 +16,11 @@ public enum ErrorType {
     STACK_OVERFLOW(true),
     /** A console stream or the result passed its size cap. */
     OUTPUT_LIMIT(true),
-    /** A host function failed and the program did not catch the error. */
-    TOOL_ERROR(false),
+    /**
+     * A host function failed and the program did not catch the error. Guests and reports may call it by a name of
+     * their own: {@link HostCallWording#typeName}.
+     */
+    HOST_FUNCTION_ERROR(false),
     /** The guest crashed, aborted or broke the host-call protocol; the VM was restored. */
     GUEST_CRASH(false),
     /** No usable /dev/kvm. */

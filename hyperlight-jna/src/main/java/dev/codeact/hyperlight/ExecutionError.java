@@ -5,7 +5,7 @@ package dev.codeact.hyperlight;
  *
  * @param type the kind of failure
  * @param message a readable explanation
- * @param name the JavaScript error's name (TypeError, ToolError, ...), or null
+ * @param name the JavaScript error's name (TypeError, RangeError, ...), or null
  * @param stack the JavaScript stack trace, or null
  */
 public record ExecutionError(ErrorType type, String message, String name, String stack) {

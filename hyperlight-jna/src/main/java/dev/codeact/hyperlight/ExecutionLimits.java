@@ -6,26 +6,26 @@ import java.time.Duration;
  * Per-execution limits. Each one, when hit, ends the execution with its own {@link ErrorType}.
  *
  * @param timeout wall-clock limit ({@link ErrorType#TIMEOUT})
- * @param cpuTime guest CPU-time limit, tool time excluded ({@link ErrorType#CPU_LIMIT})
+ * @param cpuTime guest CPU-time limit, time in host functions excluded ({@link ErrorType#CPU_LIMIT})
  * @param memoryBytes JavaScript heap limit ({@link ErrorType#OUT_OF_MEMORY}); must fit in the VM's heap
  * @param stackBytes JavaScript stack limit ({@link ErrorType#STACK_OVERFLOW}); must fit in the VM's stack
  * @param outputBytesPerStream cap on stdout and on stderr ({@link ErrorType#OUTPUT_LIMIT}, output kept up to
  *     the cap and flagged truncated)
- * @param maxToolRequestBytes cap on one call's {name, args} JSON; larger calls fail with a catchable error
- * @param maxToolResultBytes cap on one host-function result; larger results fail with a catchable error
- * @param maxToolCalls cap on host-function calls per execution
+ * @param maxHostCallRequestBytes cap on one call's {name, args} JSON; larger calls fail with a catchable error
+ * @param maxHostCallResultBytes cap on one host-function result; larger results fail with a catchable error
+ * @param maxHostCalls cap on host calls per execution
  */
 public record ExecutionLimits(
         Duration timeout, Duration cpuTime, long memoryBytes, long stackBytes,
-        int outputBytesPerStream, int maxToolRequestBytes, int maxToolResultBytes, int maxToolCalls) {
+        int outputBytesPerStream, int maxHostCallRequestBytes, int maxHostCallResultBytes, int maxHostCalls) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_MEMORY_BYTES = 64L << 20;
     public static final long DEFAULT_STACK_BYTES = 512L << 10;
     public static final int DEFAULT_OUTPUT_BYTES_PER_STREAM = 1 << 20;
-    public static final int DEFAULT_MAX_TOOL_REQUEST_BYTES = 1 << 20;
-    public static final int DEFAULT_MAX_TOOL_RESULT_BYTES = 1 << 20;
-    public static final int DEFAULT_MAX_TOOL_CALLS = 10_000;
+    public static final int DEFAULT_MAX_HOST_CALL_REQUEST_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_HOST_CALL_RESULT_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_HOST_CALLS = 10_000;
 
     public ExecutionLimits {
         requirePositive(timeout, "timeout");
@@ -36,40 +36,40 @@ public record ExecutionLimits(
         if (stackBytes < (16L << 10)) {
             throw new IllegalArgumentException("stackBytes must be at least 16 KiB, was " + stackBytes);
         }
-        if (outputBytesPerStream < 1 || maxToolRequestBytes < 1 || maxToolResultBytes < 1 || maxToolCalls < 0) {
-            throw new IllegalArgumentException("output, tool size and tool call limits must be positive");
+        if (outputBytesPerStream < 1 || maxHostCallRequestBytes < 1 || maxHostCallResultBytes < 1 || maxHostCalls < 0) {
+            throw new IllegalArgumentException("output, host-call size and host-call count limits must be positive");
         }
     }
 
     public static ExecutionLimits defaults() {
         return new ExecutionLimits(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MEMORY_BYTES, DEFAULT_STACK_BYTES,
-                DEFAULT_OUTPUT_BYTES_PER_STREAM, DEFAULT_MAX_TOOL_REQUEST_BYTES, DEFAULT_MAX_TOOL_RESULT_BYTES,
-                DEFAULT_MAX_TOOL_CALLS);
+                DEFAULT_OUTPUT_BYTES_PER_STREAM, DEFAULT_MAX_HOST_CALL_REQUEST_BYTES, DEFAULT_MAX_HOST_CALL_RESULT_BYTES,
+                DEFAULT_MAX_HOST_CALLS);
     }
 
     public ExecutionLimits withTimeout(Duration value) {
         return new ExecutionLimits(value, cpuTime, memoryBytes, stackBytes, outputBytesPerStream,
-                maxToolRequestBytes, maxToolResultBytes, maxToolCalls);
+                maxHostCallRequestBytes, maxHostCallResultBytes, maxHostCalls);
     }
 
     public ExecutionLimits withCpuTime(Duration value) {
         return new ExecutionLimits(timeout, value, memoryBytes, stackBytes, outputBytesPerStream,
-                maxToolRequestBytes, maxToolResultBytes, maxToolCalls);
+                maxHostCallRequestBytes, maxHostCallResultBytes, maxHostCalls);
     }
 
     public ExecutionLimits withMemoryBytes(long value) {
         return new ExecutionLimits(timeout, cpuTime, value, stackBytes, outputBytesPerStream,
-                maxToolRequestBytes, maxToolResultBytes, maxToolCalls);
+                maxHostCallRequestBytes, maxHostCallResultBytes, maxHostCalls);
     }
 
     public ExecutionLimits withOutputBytesPerStream(int value) {
         return new ExecutionLimits(timeout, cpuTime, memoryBytes, stackBytes, value,
-                maxToolRequestBytes, maxToolResultBytes, maxToolCalls);
+                maxHostCallRequestBytes, maxHostCallResultBytes, maxHostCalls);
     }
 
-    public ExecutionLimits withToolSizes(int requestBytes, int resultBytes) {
+    public ExecutionLimits withHostCallSizes(int requestBytes, int resultBytes) {
         return new ExecutionLimits(timeout, cpuTime, memoryBytes, stackBytes, outputBytesPerStream,
-                requestBytes, resultBytes, maxToolCalls);
+                requestBytes, resultBytes, maxHostCalls);
     }
 
     /** The error of an execution this limit stopped, worded the same by every backend. */

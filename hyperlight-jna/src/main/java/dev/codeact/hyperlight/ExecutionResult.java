@@ -14,13 +14,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param resultJson the program's return value as JSON ({@code null} when it returned nothing or failed)
  * @param error why it failed, or null on success
  * @param duration wall-clock time from the start of the execution to its end
- * @param toolCalls number of host-function calls the program made
+ * @param hostCalls number of host calls the program made, refused ones included
  */
 public record ExecutionResult(
         String stdout, boolean stdoutTruncated,
         String stderr, boolean stderrTruncated,
         String resultJson, ExecutionError error,
-        Duration duration, int toolCalls) {
+        Duration duration, int hostCalls) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -32,8 +32,13 @@ public record ExecutionResult(
         return new ExecutionResult("", false, "", false, null, error, duration, 0);
     }
 
-    /** The whole result as one compact JSON object. */
+    /** The whole result as one compact JSON object, in the library's own words ({@link HostCallWording#GENERIC}). */
     public String toJson() {
+        return toJson(HostCallWording.GENERIC);
+    }
+
+    /** The whole result as one compact JSON object, the error type and the call count named as {@code wording} says. */
+    public String toJson(HostCallWording wording) {
         ObjectNode root = JSON.createObjectNode();
         root.put("success", success());
         root.put("stdout", stdout);
@@ -45,7 +50,7 @@ public record ExecutionResult(
             root.putNull("error");
         } else {
             ObjectNode e = root.putObject("error");
-            e.put("type", error.type().name());
+            e.put("type", wording.typeName(error.type()));
             e.put("message", error.message());
             if (error.name() != null) {
                 e.put("name", error.name());
@@ -55,7 +60,7 @@ public record ExecutionResult(
             }
         }
         root.put("durationMs", duration.toNanos() / 1e6);
-        root.put("toolCalls", toolCalls);
+        root.put(wording.callsField(), hostCalls);
         return JSON.writeValueAsString(root);
     }
 }

@@ -1,15 +1,13 @@
 package dev.codeact.hyperlight;
 
-import dev.codeact.hyperlight.abi.GuestProtocolException;
-import dev.codeact.hyperlight.abi.HostCallRequest;
-import dev.codeact.hyperlight.abi.JsonNesting;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Runs the host calls of one execution: decodes each request, enforces the tool-call and result-size caps,
- * calls the host function, and turns its failure into the message the program's ToolError carries. It also
+ * Runs the host calls of one execution: decodes each request, enforces the call-count and result-size caps,
+ * calls the host function, and turns its failure into the message the program's error carries, worded as the
+ * functions' {@link HostCallWording} says. It also
  * keeps the CPU time spent inside host functions, which does not count against the program's CPU limit.
  * Any sandbox (the KVM guest, an in-process engine) uses it, so every backend answers with the same words.
  * Called on the execution's own thread; the CPU figures may be read from any thread.
@@ -22,12 +20,13 @@ public final class HostCallDispatcher {
     }
 
     private final HostFunctions functions;
+    private final HostCallWording wording;
     private final ExecutionLimits limits;
     private final Deadline deadline;
     private final int resultLimitBytes;
     private int calls;
-    private volatile long toolCpuNanos;
-    private volatile long toolStartedCpuNanos = -1;
+    private volatile long functionCpuNanos;
+    private volatile long functionStartedCpuNanos = -1;
 
     /**
      * @param resultCapacityBytes room the sandbox has for one reply; the effective cap is the smaller of this
@@ -36,14 +35,20 @@ public final class HostCallDispatcher {
      */
     public HostCallDispatcher(HostFunctions functions, ExecutionLimits limits, int resultCapacityBytes, Deadline deadline) {
         this.functions = functions;
+        this.wording = functions.wording();
         this.limits = limits;
         this.deadline = deadline;
-        this.resultLimitBytes = Math.min(resultCapacityBytes, limits.maxToolResultBytes());
+        this.resultLimitBytes = Math.min(resultCapacityBytes, limits.maxHostCallResultBytes());
     }
 
     /** The error for a request the sandbox refused before dispatch because of its size. */
-    public static String requestTooLarge(long requestBytes, long limitBytes) {
-        return "tool arguments too large: " + requestBytes + " bytes of JSON, the limit is " + limitBytes + " bytes";
+    public String requestTooLarge(long requestBytes, long limitBytes) {
+        return wording.requestTooLarge(requestBytes, limitBytes);
+    }
+
+    /** How the guest's API names host functions, as the functions of this execution say. */
+    public HostCallWording wording() {
+        return wording;
     }
 
     /**
@@ -55,36 +60,35 @@ public final class HostCallDispatcher {
         calls++;
         HostCallRequest call = HostCallRequest.decode(request);
         HostFunction function = functions.get(call.name());
-        if (calls > limits.maxToolCalls()) {
-            return error("too many tool calls: the limit is " + limits.maxToolCalls() + " per execution");
+        if (calls > limits.maxHostCalls()) {
+            return error(wording.tooManyCalls(limits.maxHostCalls()));
         }
         if (call.argumentsJson() == null) {
             return error(JsonNesting.tooDeep("the arguments of '" + call.name() + "'", call.argumentsDepth()));
         }
         if (function == null) {
-            return error("unknown tool '" + call.name() + "'; available tools: "
-                    + (functions.names().isEmpty() ? "(none)" : String.join(", ", functions.names())));
+            return error(wording.unknownFunction(call.name(), functions.names()));
         }
         boolean countCpu = limits.cpuTimeIsBinding();
         long cpuBefore = countCpu ? THREADS.getCurrentThreadCpuTime() : 0;
-        toolStartedCpuNanos = cpuBefore;
+        functionStartedCpuNanos = cpuBefore;
         String result;
         try {
             result = function.call(call.argumentsJson(), deadline);
         } catch (Exception e) {
             String message = e.getMessage();
             return error(message == null || message.isBlank()
-                    ? e.getClass().getSimpleName() + " in tool '" + call.name() + "'" : message);
+                    ? wording.failedWithoutMessage(e, call.name()) : message);
         } finally {
             if (countCpu) {
-                toolCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
+                functionCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
             }
-            toolStartedCpuNanos = -1;
+            functionStartedCpuNanos = -1;
             Thread.interrupted(); // a watchdog interrupt aimed at this call must not leak into the program
         }
         byte[] bytes = (result == null ? "null" : result).getBytes(StandardCharsets.UTF_8);
         if (bytes.length > resultLimitBytes) {
-            return error("the tool's result is " + bytes.length + " bytes, the limit is " + resultLimitBytes + " bytes");
+            return error(wording.resultTooLarge(bytes.length, resultLimitBytes));
         }
         int depth = result == null ? 0 : JsonNesting.depth(result);
         if (depth > JsonNesting.MAX_DEPTH) {
@@ -95,7 +99,7 @@ public final class HostCallDispatcher {
 
     /** True while a host function runs (it may be waiting on something an interrupt would end). */
     public boolean inHostFunction() {
-        return toolStartedCpuNanos >= 0;
+        return functionStartedCpuNanos >= 0;
     }
 
     /** Host calls made so far, refused ones included. */
@@ -108,9 +112,9 @@ public final class HostCallDispatcher {
      * time spent in host functions (a host function still running counts from when it started).
      */
     public long programCpuNanos(long threadId, long threadCpuAtStart) {
-        long inTool = toolStartedCpuNanos;
-        long now = inTool >= 0 ? inTool : THREADS.getThreadCpuTime(threadId);
-        return now - threadCpuAtStart - toolCpuNanos;
+        long inFunction = functionStartedCpuNanos;
+        long now = inFunction >= 0 ? inFunction : THREADS.getThreadCpuTime(threadId);
+        return now - threadCpuAtStart - functionCpuNanos;
     }
 
     private static Reply error(String message) {

@@ -6,15 +6,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** An immutable set of named host functions: what {@code call_tool(name, args)} can reach. */
+/** An immutable set of named host functions: what a program's host calls can reach. */
 public final class HostFunctions {
-    private static final HostFunctions NONE = new HostFunctions(Map.of(), Set.of());
+    private static final HostFunctions NONE = new HostFunctions(Map.of(), Set.of(), HostCallWording.GENERIC);
     private final Map<String, HostFunction> functions;
-    private final Set<String> services;
+    private final Set<String> unlisted;
+    private final HostCallWording wording;
 
-    private HostFunctions(Map<String, HostFunction> functions, Set<String> services) {
+    private HostFunctions(Map<String, HostFunction> functions, Set<String> unlisted, HostCallWording wording) {
         this.functions = functions;
-        this.services = services;
+        this.unlisted = unlisted;
+        this.wording = wording;
     }
 
     public static HostFunctions none() {
@@ -25,7 +27,7 @@ public final class HostFunctions {
         return new Builder();
     }
 
-    /** A function that returns its arguments unchanged, handy to test call_tool round trips. */
+    /** A function that returns its arguments unchanged, handy to test host-call round trips. */
     public static HostFunction echo() {
         return argumentsJson -> argumentsJson;
     }
@@ -34,24 +36,43 @@ public final class HostFunctions {
         return functions.get(name);
     }
 
-    /** The names of the tools, sorted; services are left out (programs reach them through their own API). */
+    /** The names of the listed functions, sorted: those registered unlisted are left out. */
     public Set<String> names() {
         TreeSet<String> names = new TreeSet<>(functions.keySet());
-        names.removeAll(services);
+        names.removeAll(unlisted);
         return Collections.unmodifiableSet(names);
+    }
+
+    /** How the guest's API names these functions, in what the host tells the program about its calls. */
+    public HostCallWording wording() {
+        return wording;
     }
 
     public static final class Builder {
         private final Map<String, HostFunction> functions = new LinkedHashMap<>();
-        private final Set<String> services = new java.util.HashSet<>();
+        private final Set<String> unlisted = new java.util.HashSet<>();
+        private HostCallWording wording = HostCallWording.GENERIC;
 
         /**
-         * Registers a service behind one of the program's own APIs (fetch, fs): callable like a tool, but not
-         * listed among the tools in error messages.
+         * How the guest's API names host functions ({@link HostCallWording#GENERIC} unless told). It must be the
+         * wording of the guest that runs the program: an outcome that names the host-function error by another word
+         * breaks the guest's protocol.
          */
-        public Builder service(String name, HostFunction function) {
+        public Builder wording(HostCallWording value) {
+            if (value == null) {
+                throw new IllegalArgumentException("wording must not be null");
+            }
+            wording = value;
+            return this;
+        }
+
+        /**
+         * Registers a function that is callable like any other but left out of {@link HostFunctions#names()}, so
+         * that the functions behind a guest's own APIs are not offered to programs by name.
+         */
+        public Builder registerUnlisted(String name, HostFunction function) {
             register(name, function);
-            services.add(name);
+            unlisted.add(name);
             return this;
         }
 
@@ -66,7 +87,7 @@ public final class HostFunctions {
         }
 
         public HostFunctions build() {
-            return new HostFunctions(Map.copyOf(functions), Set.copyOf(services));
+            return new HostFunctions(Map.copyOf(functions), Set.copyOf(unlisted), wording);
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.codeact.hyperlight;
 
 import com.sun.jna.Pointer;
-import dev.codeact.hyperlight.abi.ConsoleCapture;
-import dev.codeact.hyperlight.abi.GuestOutcome;
-import dev.codeact.hyperlight.abi.GuestProtocolException;
 import dev.codeact.hyperlight.abi.GuestAbort;
+import dev.codeact.hyperlight.abi.LogRecords;
 import dev.codeact.hyperlight.abi.Mailbox;
 import dev.codeact.hyperlight.arch.X86Registers;
 import dev.codeact.hyperlight.elf.ElfImage;
@@ -124,7 +122,7 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
         SEEDS.nextBytes(entropy);
         mailbox.write(Mailbox.OFF_ENTROPY, entropy, 0, entropy.length);
         mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
-        mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, limits.maxToolRequestBytes());
+        mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, limits.maxHostCallRequestBytes());
         snapshot.markDirty();
         counters.executions++;
         return enter(supervisor);
@@ -287,7 +285,7 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
 
     private void hostCall(ExecutionSupervisor supervisor) throws GuestFault {
         byte[] request = copyOut(Mailbox.OFF_CALL_LENGTH, Math.min(layout.outCapacityBytes(),
-                supervisor.limits().maxToolRequestBytes()), "host-call request");
+                supervisor.limits().maxHostCallRequestBytes()), "host-call request");
         HostCallDispatcher.Reply reply;
         try {
             reply = supervisor.hostCalls().dispatch(request);
@@ -308,7 +306,7 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
     private void drainLog(ExecutionSupervisor supervisor, ConsoleCapture console) throws GuestFault {
         byte[] records = copyOut(Mailbox.OFF_LOG_LENGTH, layout.logCapacityBytes(), "console buffer", layout.logAddress());
         try {
-            if (!console.append(records)) {
+            if (!LogRecords.append(console, records)) {
                 supervisor.stop(ErrorType.OUTPUT_LIMIT);
             }
         } catch (GuestProtocolException e) {

@@ -13,7 +13,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import dev.codeact.hyperlight.abi.JsonNesting;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,6 +29,7 @@ public abstract class ExecutionContractTest {
     /** Counted down when a blocking host function has started: the program is then waiting inside the host. */
     private final CountDownLatch blocked = new CountDownLatch(1);
     private final HostFunctions functions = HostFunctions.builder()
+            .wording(GuestStrings.HOST_CALL_WORDING) // the guest is CodeAct's JavaScript runtime, whose programs call tools
             .register("echo", HostFunctions.echo())
             .register("record", args -> {
                 received.add(args);
@@ -473,7 +473,7 @@ public abstract class ExecutionContractTest {
                     return [JSON.stringify(output) === JSON.stringify(input), output];""");
             assertThat(r.error()).isNull();
             assertThat(r.resultJson()).startsWith("[true,{\"order\":{\"id\":7,");
-            assertThat(r.toolCalls()).isEqualTo(1);
+            assertThat(r.hostCalls()).isEqualTo(1);
         }
 
         @Test
@@ -498,7 +498,7 @@ public abstract class ExecutionContractTest {
             ExecutionResult r = run("return [call_tool('record', { id: 1, name: 'x' }), call_tool('add', { a: 2, b: 0.5 })];");
             assertThat(r.resultJson()).isEqualTo("[{\"stored\":true},2.5]");
             assertThat(received).containsExactly("{\"id\":1,\"name\":\"x\"}");
-            assertThat(r.toolCalls()).isEqualTo(2);
+            assertThat(r.hostCalls()).isEqualTo(2);
         }
 
         @Test
@@ -525,11 +525,11 @@ public abstract class ExecutionContractTest {
         @Test
         void anUncaughtToolErrorFailsAsToolError() {
             ExecutionResult r = run("console.log('calling'); call_tool('fail', {});");
-            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().name()).isEqualTo("ToolError");
             assertThat(r.error().message()).isEqualTo("ToolError: inventory service is down");
             assertThat(r.stdout()).isEqualTo("calling\n");
-            assertThat(r.toolCalls()).isEqualTo(1);
+            assertThat(r.hostCalls()).isEqualTo(1);
         }
 
         @Test
@@ -547,7 +547,8 @@ public abstract class ExecutionContractTest {
 
         @Test
         void withoutToolsTheListSaysNone() {
-            ExecutionResult r = execute("try { call_tool('x'); } catch (e) { return e.message; }", HostFunctions.none(), DEFAULTS);
+            ExecutionResult r = execute("try { call_tool('x'); } catch (e) { return e.message; }",
+                    HostFunctions.builder().wording(GuestStrings.HOST_CALL_WORDING).build(), DEFAULTS);
             assertThat(r.resultJson()).isEqualTo("\"unknown tool 'x'; available tools: (none)\"");
         }
 
@@ -593,17 +594,17 @@ public abstract class ExecutionContractTest {
 
         @Test
         void oversizedArgumentsLeftUncaughtAreToolError() {
-            ExecutionResult r = run("call_tool('echo', { blob: 'x'.repeat(200) });", DEFAULTS.withToolSizes(100, 100));
-            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            ExecutionResult r = run("call_tool('echo', { blob: 'x'.repeat(200) });", DEFAULTS.withHostCallSizes(100, 100));
+            assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().message()).isEqualTo("ToolError: tool arguments too large: 234 bytes of JSON, the limit is 100 bytes");
-            assertThat(r.toolCalls()).isZero();
+            assertThat(r.hostCalls()).isZero();
         }
 
         @Test
         void theToolCallCapIsEnforced() {
             ExecutionLimits three = new ExecutionLimits(DEFAULTS.timeout(), DEFAULTS.cpuTime(), DEFAULTS.memoryBytes(),
-                    DEFAULTS.stackBytes(), DEFAULTS.outputBytesPerStream(), DEFAULTS.maxToolRequestBytes(),
-                    DEFAULTS.maxToolResultBytes(), 3);
+                    DEFAULTS.stackBytes(), DEFAULTS.outputBytesPerStream(), DEFAULTS.maxHostCallRequestBytes(),
+                    DEFAULTS.maxHostCallResultBytes(), 3);
             ExecutionResult r = run("""
                     const out = [];
                     for (let i = 0; i < 5; i++) { try { out.push(call_tool('echo', { i }).i); } catch (e) { out.push(e.message); } }
@@ -688,7 +689,7 @@ public abstract class ExecutionContractTest {
         @Test
         void aFailingToolIsStillAToolError() {
             ExecutionResult r = run(TAMPER + "call_tool('fail', {});");
-            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().message()).isEqualTo("ToolError: inventory service is down");
         }
 

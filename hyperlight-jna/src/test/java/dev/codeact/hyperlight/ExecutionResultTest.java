@@ -2,6 +2,7 @@ package dev.codeact.hyperlight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -13,13 +14,26 @@ class ExecutionResultTest {
     @Test
     void aSuccessAsOneJsonObject() {
         ExecutionResult r = new ExecutionResult("x\n", false, "", false, "[1]", null, Duration.ofMillis(3), 2);
-        JsonNode json = JSON.readTree(r.toJson());
+        JsonNode json = JSON.readTree(r.toJson(GuestStrings.HOST_CALL_WORDING));
         assertThat(json.get("success").asBoolean()).isTrue();
         assertThat(json.get("stdout").asString()).isEqualTo("x\n");
         assertThat(json.get("result").get(0).asInt()).isEqualTo(1);
         assertThat(json.get("error").isNull()).isTrue();
         assertThat(json.get("toolCalls").asInt()).isEqualTo(2);
         assertThat(json.get("durationMs").asDouble()).isEqualTo(3.0);
+    }
+
+    @Test
+    void theCallCountAndTheHostFunctionErrorAreNamedByTheWording() {
+        ExecutionResult r = new ExecutionResult("", false, "", false, null,
+                ExecutionError.of(ErrorType.HOST_FUNCTION_ERROR, "ToolError: down"), Duration.ZERO, 1);
+        JsonNode generic = JSON.readTree(r.toJson());
+        assertThat(generic.get("hostCalls").asInt()).isEqualTo(1);
+        assertThat(generic.get("error").get("type").asString()).isEqualTo("HOST_FUNCTION_ERROR");
+        JsonNode codeAct = JSON.readTree(r.toJson(GuestStrings.HOST_CALL_WORDING));
+        assertThat(codeAct.get("toolCalls").asInt()).isEqualTo(1);
+        assertThat(codeAct.has("hostCalls")).isFalse();
+        assertThat(codeAct.get("error").get("type").asString()).isEqualTo("TOOL_ERROR");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.codeact.spring.actuator;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import java.time.Duration;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -27,7 +28,7 @@ public class CodeActHealthIndicator extends AbstractHealthIndicator {
             builder.up();
         } else {
             builder.down().withDetail("reason", r.success() ? "the probe program returned " + r.resultJson()
-                    : r.error().type() + ": " + r.error().message());
+                    : GuestStrings.HOST_CALL_WORDING.typeName(r.error().type()) + ": " + r.error().message());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.codeact.spring.actuator;
 
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.spring.execution.ExecutionListener;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -69,13 +70,13 @@ public final class ExecutionStats implements ExecutionListener {
         total.increment();
         byOutcome.computeIfAbsent(r.success() ? "success" : "failure", k -> new LongAdder()).increment();
         if (!r.success()) {
-            byErrorType.computeIfAbsent(r.error().type().name(), k -> new LongAdder()).increment();
+            byErrorType.computeIfAbsent(GuestStrings.HOST_CALL_WORDING.typeName(r.error().type()), k -> new LongAdder()).increment();
         }
         execution.toolsCalled().forEach(t -> toolCalls.computeIfAbsent(t, k -> new LongAdder()).increment());
         synchronized (this) {
             latencyNanos[(int) (latencyCount++ % LATENCY_WINDOW)] = r.duration().toNanos();
             recent.addFirst(new RecentExecution(execution.startedAt(), Math.round(r.duration().toNanos() / 1e3) / 1e3, execution.backend(),
-                    r.success() ? "success" : "failure", r.success() ? null : r.error().type().name(), execution.toolsCalled(),
+                    r.success() ? "success" : "failure", r.success() ? null : GuestStrings.HOST_CALL_WORDING.typeName(r.error().type()), execution.toolsCalled(),
                     includeCode ? execution.code() : null));
             while (recent.size() > recentLimit) {
                 recent.removeLast();

@@ -2,6 +2,7 @@ package dev.codeact.spring.advisor;
 
 import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.spring.policy.fs.OutputFile;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class AnswerFormat {
         root.set("result", result);
         if (r.error() != null) {
             ObjectNode e = root.putObject("error");
-            e.put("type", r.error().type().name());
+            e.put("type", GuestStrings.HOST_CALL_WORDING.typeName(r.error().type()));
             e.put("message", r.error().message());
             if (r.error().stack() != null) {
                 e.put("stack", head(r.error().stack(), 1000));

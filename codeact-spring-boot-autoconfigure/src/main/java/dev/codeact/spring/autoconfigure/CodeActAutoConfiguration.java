@@ -193,7 +193,7 @@ public class CodeActAutoConfiguration {
     static ExecutionLimits executionLimits(CodeActProperties.Limits limits) {
         return new ExecutionLimits(limits.timeout(), limits.cpuTime(), limits.memory().toBytes(),
                 ExecutionLimits.DEFAULT_STACK_BYTES, (int) Math.min(Integer.MAX_VALUE, limits.outputPerStream().toBytes()),
-                ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES, ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES,
+                ExecutionLimits.DEFAULT_MAX_HOST_CALL_REQUEST_BYTES, ExecutionLimits.DEFAULT_MAX_HOST_CALL_RESULT_BYTES,
                 limits.maxToolCalls());
     }
 }

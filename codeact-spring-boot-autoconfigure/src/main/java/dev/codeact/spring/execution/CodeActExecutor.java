@@ -2,6 +2,7 @@ package dev.codeact.spring.execution;
 
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.tools.ToolBridge;
 import dev.codeact.spring.tools.ToolCatalog;
@@ -119,7 +120,7 @@ public final class CodeActExecutor {
 
     /** The outcome tag of a failed execution: its error type in lower case ({@code timeout}, {@code out_of_memory}). */
     static String outcome(ErrorType type) {
-        return type.name().toLowerCase(java.util.Locale.ROOT);
+        return GuestStrings.HOST_CALL_WORDING.typeName(type).toLowerCase(java.util.Locale.ROOT);
     }
 
     public SandboxServices services() {

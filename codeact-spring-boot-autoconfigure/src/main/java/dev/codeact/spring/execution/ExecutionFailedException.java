@@ -2,6 +2,7 @@ package dev.codeact.spring.execution;
 
 import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionError;
+import dev.codeact.hyperlight.GuestStrings;
 
 /**
  * A program's failure as its execution's observation records it: the error an observation carries is what
@@ -12,7 +13,7 @@ public final class ExecutionFailedException extends RuntimeException {
     private final ErrorType type;
 
     public ExecutionFailedException(ExecutionError error) {
-        super(error.type() + ": " + error.message(), null, false, false);
+        super(GuestStrings.HOST_CALL_WORDING.typeName(error.type()) + ": " + error.message(), null, false, false);
         this.type = error.type();
     }
 

@@ -1,6 +1,6 @@
 package dev.codeact.spring.json;
 
-import dev.codeact.hyperlight.abi.JsonNesting;
+import dev.codeact.hyperlight.JsonNesting;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;

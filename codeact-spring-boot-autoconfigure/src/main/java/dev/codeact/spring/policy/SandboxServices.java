@@ -59,7 +59,7 @@ public final class SandboxServices {
          * fs operations on this execution's mounts and /output) become host functions.
          */
         public void register(HostFunctions.Builder builder) {
-            builder.service(EgressPolicy.SERVICE, egress.fetch());
+            builder.registerUnlisted(EgressPolicy.SERVICE, egress.fetch());
             files.register(builder);
         }
 

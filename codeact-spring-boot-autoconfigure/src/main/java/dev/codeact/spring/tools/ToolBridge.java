@@ -3,6 +3,7 @@ package dev.codeact.spring.tools;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.spring.policy.approval.ApprovalGate;
@@ -49,7 +50,7 @@ public final class ToolBridge {
 
     /** The request's sandboxed tools and the search services as host functions, open for more (the sandbox's services). */
     public static HostFunctions.Builder hostFunctions(ToolSet tools, ToolContext context, Observer observer) {
-        HostFunctions.Builder builder = HostFunctions.builder();
+        HostFunctions.Builder builder = HostFunctions.builder().wording(GuestStrings.HOST_CALL_WORDING);
         ApprovalGate approval = tools.approval();
         for (ToolCallback tool : tools.sandboxed()) {
             String name = tool.getToolDefinition().name();
@@ -61,12 +62,12 @@ public final class ToolBridge {
                     };
             builder.register(name, observer.observe(name, approved));
         }
-        builder.service(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {
+        builder.registerUnlisted(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {
             JsonNode args = JSON.readTree(argumentsJson);
             return tools.search().search(args.path("query").asString(""),
                     args.path("limit").asInt(ToolSearch.DEFAULT_LIMIT));
         }));
-        builder.service(DESCRIBE_SERVICE, observer.observe("describe_tool",
+        builder.registerUnlisted(DESCRIBE_SERVICE, observer.observe("describe_tool",
                 argumentsJson -> tools.search().describe(JSON.readTree(argumentsJson).path("name").asString(""))));
         return builder;
     }

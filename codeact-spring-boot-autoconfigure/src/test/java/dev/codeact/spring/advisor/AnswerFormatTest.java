@@ -26,7 +26,7 @@ class AnswerFormatTest {
     @Test
     void failuresCarryTypeMessageAndStack() {
         ExecutionResult failed = new ExecutionResult("", false, "oops\n", false, null,
-                new ExecutionError(ErrorType.TOOL_ERROR, "ToolError: no such customer", "ToolError", "    at <anonymous> (program.js:1)\n"),
+                new ExecutionError(ErrorType.HOST_FUNCTION_ERROR, "ToolError: no such customer", "ToolError", "    at <anonymous> (program.js:1)\n"),
                 Duration.ZERO, 1);
         JsonNode answer = JSON.readTree(new AnswerFormat(1024).format(failed));
         assertThat(answer.get("success").asBoolean()).isFalse();

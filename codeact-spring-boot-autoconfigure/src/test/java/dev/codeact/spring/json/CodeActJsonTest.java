@@ -3,7 +3,7 @@ package dev.codeact.spring.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.codeact.hyperlight.abi.JsonNesting;
+import dev.codeact.hyperlight.JsonNesting;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
 

@@ -127,17 +127,17 @@ class ToolDiscoveryTest {
             assertThat(r.resultJson()).isEqualTo("[\"ToolError\",\"unknown tool 'no_such_tool'; search_tools(query) finds"
                     + " tools by what they do\"]");
             assertThat(run("describe_tool('no_such_tool');", ExecutionLimits.defaults()).error().type())
-                    .isEqualTo(ErrorType.TOOL_ERROR);
+                    .isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
         }
 
         @Test
         void searchesCountTowardsTheToolCallLimit() {
             ExecutionLimits two = new ExecutionLimits(ExecutionLimits.DEFAULT_TIMEOUT, ExecutionLimits.DEFAULT_TIMEOUT,
                     ExecutionLimits.DEFAULT_MEMORY_BYTES, ExecutionLimits.DEFAULT_STACK_BYTES,
-                    ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES,
-                    ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES, 2);
+                    ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_HOST_CALL_REQUEST_BYTES,
+                    ExecutionLimits.DEFAULT_MAX_HOST_CALL_RESULT_BYTES, 2);
             ExecutionResult r = run("search_tools('a'); describe_tool('fx_convert'); search_tools('b');", two);
-            assertThat(r.error().type()).isEqualTo(ErrorType.TOOL_ERROR);
+            assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().message()).contains("too many tool calls: the limit is 2 per execution");
         }
 

@@ -1,5 +1,6 @@
 package dev.codeact.hyperlight.cli;
 
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
@@ -132,21 +133,22 @@ public final class CodeactCli {
             image.keepBootsIn(Path.of(bootCache));
         }
         try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.forMemoryLimit(limits.memoryBytes()))) {
-            result = vm.execute(code, HostFunctions.builder().register("echo", HostFunctions.echo()).build(), limits);
+            result = vm.execute(code, HostFunctions.builder().wording(GuestStrings.HOST_CALL_WORDING)
+                    .register("echo", HostFunctions.echo()).build(), limits);
         } catch (IllegalArgumentException e) {
             err.println("codeact: " + e.getMessage());
             return EXIT_USAGE;
         } catch (SandboxException e) {
             if (json) {
                 out.println(ExecutionResult.failure(dev.codeact.hyperlight.ExecutionError.of(e.type(), e.getMessage()),
-                        Duration.ZERO).toJson());
+                        Duration.ZERO).toJson(GuestStrings.HOST_CALL_WORDING));
             } else {
                 err.println("codeact: " + e.getMessage());
             }
             return EXIT_SANDBOX_FAILED;
         }
         if (json) {
-            out.println(result.toJson());
+            out.println(result.toJson(GuestStrings.HOST_CALL_WORDING));
         } else {
             out.print(result.stdout());
             out.flush();
@@ -156,7 +158,7 @@ public final class CodeactCli {
                     out.println(result.resultJson());
                 }
             } else {
-                err.println(result.error().type() + ": " + result.error().message());
+                err.println(GuestStrings.HOST_CALL_WORDING.typeName(result.error().type()) + ": " + result.error().message());
                 if (result.error().stack() != null) {
                     err.println(result.error().stack().stripTrailing());
                 }

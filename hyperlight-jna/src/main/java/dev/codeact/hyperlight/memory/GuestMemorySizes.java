@@ -1,5 +1,7 @@
 package dev.codeact.hyperlight.memory;
 
+import dev.codeact.hyperlight.SandboxSizes;
+
 /**
  * Sizes of the guest's memory regions, fixed when a VM is created.
  *
@@ -13,8 +15,8 @@ package dev.codeact.hyperlight.memory;
 public record GuestMemorySizes(long heapBytes, long stackBytes, int inBufferBytes, int outBufferBytes, int logBufferBytes) {
     public static final long DEFAULT_HEAP_BYTES = 112L << 20;
     public static final long DEFAULT_STACK_BYTES = 1L << 20;
-    public static final int DEFAULT_IN_BUFFER_BYTES = 2 << 20;
-    public static final int DEFAULT_OUT_BUFFER_BYTES = 2 << 20;
+    public static final int DEFAULT_IN_BUFFER_BYTES = SandboxSizes.DEFAULT_PROGRAM_BYTES;
+    public static final int DEFAULT_OUT_BUFFER_BYTES = SandboxSizes.DEFAULT_OUTCOME_BYTES;
     public static final int DEFAULT_LOG_BUFFER_BYTES = 64 << 10;
     /**
      * Heap above an execution's memory limit: what booting the runtime touched (~33 MiB, nearly all of it Intl's

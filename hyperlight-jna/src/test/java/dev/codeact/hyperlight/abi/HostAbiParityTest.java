@@ -3,6 +3,8 @@ package dev.codeact.hyperlight.abi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.codeact.hyperlight.GuestOutcome;
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import java.io.IOException;
 import java.lang.reflect.Field;

@@ -36,7 +36,7 @@ public final class ExecutionCollector {
         ExecutionListener collectExecutionsPerRequest() {
             return execution -> {
                 log.debug("execution: success={} toolCalls={} duration={}", execution.result().success(),
-                        execution.result().toolCalls(), execution.result().duration());
+                        execution.result().hostCalls(), execution.result().duration());
                 if (execution.toolContext().get(TOOL_CONTEXT_KEY) instanceof ExecutionCollector collector) {
                     collector.add(execution);
                 }

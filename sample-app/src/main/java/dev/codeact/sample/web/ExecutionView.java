@@ -3,6 +3,7 @@ package dev.codeact.sample.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.codeact.hyperlight.ExecutionError;
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.execution.ToolCall;
@@ -88,8 +89,8 @@ public record ExecutionView(
         ExecutionError e = r.error();
         return new ExecutionView(code, r.success(), r.stdout(), r.stderr(),
                 r.resultJson() == null ? null : JSON.readTree(r.resultJson()),
-                e == null ? null : new Error(e.type().name(), e.message(), e.name()),
-                millis(r.duration()), r.toolCalls(), toolsCalled, calls.stream().map(Call::of).toList(), files);
+                e == null ? null : new Error(GuestStrings.HOST_CALL_WORDING.typeName(e.type()), e.message(), e.name()),
+                millis(r.duration()), r.hostCalls(), toolsCalled, calls.stream().map(Call::of).toList(), files);
     }
 
     private static double millis(Duration d) {

@@ -63,11 +63,11 @@ public final class FileSession implements AutoCloseable {
 
     /** Registers the five {@code codeact.fs.*} services behind the program's {@code fs} object. */
     public void register(HostFunctions.Builder builder) {
-        builder.service(READ_FILE, FsErrors.service("readFile", this::readFile))
-                .service(WRITE_FILE, FsErrors.service("writeFile", this::writeFile))
-                .service(READDIR, FsErrors.service("readdir", this::readdir))
-                .service(STAT, FsErrors.service("stat", this::stat))
-                .service(EXISTS, FsErrors.service("exists", this::exists));
+        builder.registerUnlisted(READ_FILE, FsErrors.service("readFile", this::readFile))
+                .registerUnlisted(WRITE_FILE, FsErrors.service("writeFile", this::writeFile))
+                .registerUnlisted(READDIR, FsErrors.service("readdir", this::readdir))
+                .registerUnlisted(STAT, FsErrors.service("stat", this::stat))
+                .registerUnlisted(EXISTS, FsErrors.service("exists", this::exists));
     }
 
     /**

@@ -34,14 +34,14 @@ abstract class FetchFromProgramsTest {
         server = LocalHttpServer.http();
         EgressPolicy policy = new EgressPolicy(List.of(new EgressRule("http", "127.0.0.1", server.port(), "/echo/",
                 List.of("GET", "POST"), Map.of("X-Injected", "by-host"))), Duration.ofSeconds(5), 1 << 20, 3);
-        functions = HostFunctions.builder().service(EgressPolicy.SERVICE, policy.fetch()).build();
+        functions = HostFunctions.builder().registerUnlisted(EgressPolicy.SERVICE, policy.fetch()).build();
         silent = HostileServer.silent(1);
         trickling = HostileServer.trickling(1);
         EgressPolicy patient = new EgressPolicy(List.of(
                 EgressPolicyTest.rule("http", "127.0.0.1", silent.port(), "/", "GET"),
                 EgressPolicyTest.rule("http", "127.0.0.1", trickling.port(), "/", "GET")), Duration.ofSeconds(20),
                 1 << 20, 3);
-        slowServers = HostFunctions.builder().service(EgressPolicy.SERVICE, patient.fetch()).build();
+        slowServers = HostFunctions.builder().registerUnlisted(EgressPolicy.SERVICE, patient.fetch()).build();
     }
 
     @AfterAll

@@ -45,7 +45,7 @@ class KvmFetchPoolTest {
                     EgressPolicyTest.rule("http", "127.0.0.1", slow.port(), "/", "GET"),
                     EgressPolicyTest.rule("http", "127.0.0.1", echo.port(), "/echo/", "GET")),
                     Duration.ofSeconds(20), 1 << 20, 3);
-            HostFunctions functions = HostFunctions.builder().service(EgressPolicy.SERVICE, policy.fetch()).build();
+            HostFunctions functions = HostFunctions.builder().registerUnlisted(EgressPolicy.SERVICE, policy.fetch()).build();
             ExecutionLimits limits = ExecutionLimits.defaults().withTimeout(PROGRAM_TIMEOUT);
 
             List<Future<Timed>> stuck = new ArrayList<>();

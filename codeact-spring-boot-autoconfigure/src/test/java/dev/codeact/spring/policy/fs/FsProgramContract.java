@@ -140,8 +140,8 @@ abstract class FsProgramContract {
                 DataSize.ofMegabytes(10).toBytes(), 4096);
         ExecutionLimits limits = new ExecutionLimits(Duration.ofMillis(500), Duration.ofSeconds(30),
                 ExecutionLimits.DEFAULT_MEMORY_BYTES, ExecutionLimits.DEFAULT_STACK_BYTES,
-                ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES,
-                ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES, Integer.MAX_VALUE);
+                ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_HOST_CALL_REQUEST_BYTES,
+                ExecutionLimits.DEFAULT_MAX_HOST_CALL_RESULT_BYTES, Integer.MAX_VALUE);
         try (HeldWriteLock held = HeldWriteLock.of(writable, "/work"); FileSession session = writable.open()) {
             long started = System.nanoTime();
             ExecutionResult result = run(session, "fs.writeFile('/work/late.txt', 'x'); return 1;", limits);
@@ -163,14 +163,14 @@ abstract class FsProgramContract {
         // long enough for the first writes even on a loaded machine (GraalJS counts its context's creation in it)
         ExecutionLimits limits = new ExecutionLimits(Duration.ofMillis(1000), Duration.ofSeconds(30),
                 ExecutionLimits.DEFAULT_MEMORY_BYTES, ExecutionLimits.DEFAULT_STACK_BYTES,
-                ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_TOOL_REQUEST_BYTES,
-                ExecutionLimits.DEFAULT_MAX_TOOL_RESULT_BYTES, Integer.MAX_VALUE);
+                ExecutionLimits.DEFAULT_OUTPUT_BYTES_PER_STREAM, ExecutionLimits.DEFAULT_MAX_HOST_CALL_REQUEST_BYTES,
+                ExecutionLimits.DEFAULT_MAX_HOST_CALL_RESULT_BYTES, Integer.MAX_VALUE);
         for (int i = 0; i < 3; i++) {
             try (FileSession session = policy.open()) {
                 ExecutionResult result = run(session, "for (;;) fs.writeFile('/output/big.txt', 'x'.repeat(1e5));", limits);
                 assertThat(result.error()).isNotNull();
                 assertThat(result.error().type()).as(result.error().message()).isEqualTo(ErrorType.TIMEOUT);
-                assertThat(result.toolCalls()).isPositive();
+                assertThat(result.hostCalls()).isPositive();
                 List<OutputFile> files = session.outputFiles();
                 assertThat(files).hasSizeLessThanOrEqualTo(1);
                 if (!files.isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

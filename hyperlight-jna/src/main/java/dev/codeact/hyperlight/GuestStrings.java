@@ -1,10 +1,12 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
 /**
  * The strings the guest and the host agree on, mirrored from the strings section of src-guest/platform/hostabi.h
  * ({@code HL_<name>}, character for character; {@code HostAbiParityTest} checks it): the outcome's error types, the
  * error names sandboxes give, the outcomes the guest writes without its engine, and the wording of the size limits a
  * sandbox enforces before the host sees a request or an outcome. Every backend words these the same way from here.
+ * They are the guest's own words, so this is the one file of the library that says "tool" (the QuickJS runtime
+ * offers host functions to programs as tools); everything else speaks of host functions.
  */
 public final class GuestStrings {
     private GuestStrings() {
@@ -17,6 +19,13 @@ public final class GuestStrings {
     public static final String OUTCOME_TYPE_TOOL_ERROR = "TOOL_ERROR";
     public static final String OUTCOME_TYPE_OUTPUT_LIMIT = "OUTPUT_LIMIT";
     public static final String OUTCOME_TYPE_INTERRUPTED = "INTERRUPTED";
+
+    /**
+     * How the guest's program-facing API names host functions ({@code call_tool}, {@code ToolError}, an uncaught one
+     * is {@link #OUTCOME_TYPE_TOOL_ERROR}), and so how everything said about them reads: the {@code codeact} command
+     * and the Spring layer pass it with their functions; the library itself speaks of host functions.
+     */
+    public static final HostCallWording HOST_CALL_WORDING = new HostCallWording("tool", OUTCOME_TYPE_TOOL_ERROR, "toolCalls");
 
     /** The error a failed host call throws in the program. */
     public static final String ERROR_NAME_TOOL = "ToolError";

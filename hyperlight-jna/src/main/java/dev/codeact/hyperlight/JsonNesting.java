@@ -1,14 +1,14 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one nesting limit every sandbox and the host agree on for JSON crossing between them: a tool's arguments, a
- * tool's result and a program's returned value may nest arrays and objects at most {@link #MAX_DEPTH} deep. Past it,
- * arguments and results fail as the program's catchable ToolError and a returned value as a RUNTIME error, each
- * saying so, rather than reaching a parser that refuses them (Jackson's own default is the same 500 levels, so what
- * passes here also passes the tools' own parsing).
+ * The one nesting limit every sandbox and the host agree on for JSON crossing between them: a host call's arguments,
+ * a host function's result and a program's returned value may nest arrays and objects at most {@link #MAX_DEPTH}
+ * deep. Past it, arguments and results fail as the program's catchable host-call error and a returned value as a
+ * RUNTIME error, each saying so, rather than reaching a parser that refuses them (Jackson's own default is the same
+ * 500 levels, so what passes here also passes the host functions' own parsing).
  */
 public final class JsonNesting {
     public static final int MAX_DEPTH = 500;

@@ -1,4 +1,4 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

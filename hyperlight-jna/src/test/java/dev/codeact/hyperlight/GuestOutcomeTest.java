@@ -1,10 +1,8 @@
-package dev.codeact.hyperlight.abi;
+package dev.codeact.hyperlight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.codeact.hyperlight.ErrorType;
-import dev.codeact.hyperlight.ExecutionError;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,9 +33,9 @@ class GuestOutcomeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorType.class, names = {"SYNTAX", "RUNTIME", "OUT_OF_MEMORY", "STACK_OVERFLOW", "TOOL_ERROR", "OUTPUT_LIMIT"})
+    @EnumSource(value = ErrorType.class, names = {"SYNTAX", "RUNTIME", "OUT_OF_MEMORY", "STACK_OVERFLOW", "HOST_FUNCTION_ERROR", "OUTPUT_LIMIT"})
     void mapsEachFailureTypeTheGuestMayReport(ErrorType type) throws Exception {
-        GuestOutcome o = decode("{\"ok\":false,\"type\":\"" + type.name()
+        GuestOutcome o = decode("{\"ok\":false,\"type\":\"" + GuestStrings.HOST_CALL_WORDING.typeName(type)
                 + "\",\"name\":\"SomeError\",\"message\":\"it broke\",\"stack\":\"    at <eval> (program:1)\\n\"}");
 
         assertThat(o.interrupted()).isFalse();
@@ -69,10 +67,19 @@ class GuestOutcomeTest {
     @Test
     void nonStringNameAndStackAreIgnored() throws Exception {
         ExecutionError e = decode("{\"ok\":false,\"type\":\"TOOL_ERROR\",\"name\":7,\"message\":\"m\",\"stack\":[1]}").error();
-        assertThat(e.type()).isEqualTo(ErrorType.TOOL_ERROR);
+        assertThat(e.type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
         assertThat(e.name()).isNull();
         assertThat(e.stack()).isNull();
         assertThat(e.message()).isEqualTo("m");
+    }
+
+    @Test
+    void theHostFunctionErrorIsTheHeadersTypeWhateverTheCallersWords() throws Exception {
+        byte[] guests = "{\"ok\":false,\"type\":\"TOOL_ERROR\",\"message\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(GuestOutcome.decode(guests).error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
+        // the library's own name for it is for reports, not something the guest writes
+        assertThatThrownBy(() -> decode("{\"ok\":false,\"type\":\"HOST_FUNCTION_ERROR\",\"message\":\"m\"}"))
+                .isInstanceOf(GuestProtocolException.class).hasMessageContaining("unknown error type");
     }
 
     @Test
@@ -132,6 +139,7 @@ class GuestOutcomeTest {
                 .hasMessage("outcome is not valid UTF-8");
     }
 
+    /** The guest is CodeAct's JavaScript runtime, which calls host functions tools. */
     private static GuestOutcome decode(String json) throws GuestProtocolException {
         return GuestOutcome.decode(json.getBytes(StandardCharsets.UTF_8));
     }

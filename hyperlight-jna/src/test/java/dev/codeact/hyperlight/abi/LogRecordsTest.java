@@ -1,5 +1,8 @@
 package dev.codeact.hyperlight.abi;
 
+import dev.codeact.hyperlight.ConsoleCapture;
+import dev.codeact.hyperlight.GuestProtocolException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Console records {@code [u8 stream][u32 LE length][bytes]} from the guest's LOG buffer. */
-class ConsoleCaptureTest {
+class LogRecordsTest {
 
     @Test
     void separatesStdoutFromStderrAndKeepsOrderWithinEachStream() throws Exception {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
 
-        boolean ok = c.append(records(
+        boolean ok = LogRecords.append(c, records(
                 out("one\n"), err("warn 1\n"), out("two\n"), err("warn 2\n"), out("three\n")));
 
         assertThat(ok).isTrue();
@@ -30,9 +33,9 @@ class ConsoleCaptureTest {
     void accumulatesAcrossSeveralFlushes() throws Exception {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
 
-        assertThat(c.append(records(out("a")))).isTrue();
-        assertThat(c.append(records(err("b")))).isTrue();
-        assertThat(c.append(records(out("c")))).isTrue();
+        assertThat(LogRecords.append(c, records(out("a")))).isTrue();
+        assertThat(LogRecords.append(c, records(err("b")))).isTrue();
+        assertThat(LogRecords.append(c, records(out("c")))).isTrue();
 
         assertThat(c.stdout()).isEqualTo("ac");
         assertThat(c.stderr()).isEqualTo("b");
@@ -41,15 +44,15 @@ class ConsoleCaptureTest {
     @Test
     void decodesUtf8() throws Exception {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
-        c.append(records(out("héllo → 世界 🎉\n")));
+        LogRecords.append(c, records(out("héllo → 世界 🎉\n")));
         assertThat(c.stdout()).isEqualTo("héllo → 世界 🎉\n");
     }
 
     @Test
     void acceptsAnEmptyBufferAndEmptyRecords() throws Exception {
         ConsoleCapture c = new ConsoleCapture(16);
-        assertThat(c.append(new byte[0])).isTrue();
-        assertThat(c.append(records(out(""), err("")))).isTrue();
+        assertThat(LogRecords.append(c, new byte[0])).isTrue();
+        assertThat(LogRecords.append(c, records(out(""), err("")))).isTrue();
         assertThat(c.stdout()).isEmpty();
         assertThat(c.stderr()).isEmpty();
     }
@@ -57,7 +60,7 @@ class ConsoleCaptureTest {
     @Test
     void outputExactlyAtTheCapIsNotTruncated() throws Exception {
         ConsoleCapture c = new ConsoleCapture(10);
-        assertThat(c.append(records(out("0123456789")))).isTrue();
+        assertThat(LogRecords.append(c, records(out("0123456789")))).isTrue();
         assertThat(c.stdout()).isEqualTo("0123456789");
         assertThat(c.stdoutTruncated()).isFalse();
     }
@@ -66,7 +69,7 @@ class ConsoleCaptureTest {
     void cutsAStreamAtItsCapAndReportsIt() throws Exception {
         ConsoleCapture c = new ConsoleCapture(10);
 
-        boolean ok = c.append(records(out("0123456789ABCDEF"), err("fine")));
+        boolean ok = LogRecords.append(c, records(out("0123456789ABCDEF"), err("fine")));
 
         assertThat(ok).isFalse();
         assertThat(c.stdout()).isEqualTo("0123456789");
@@ -79,8 +82,8 @@ class ConsoleCaptureTest {
     void capAppliesToTheTotalAcrossFlushes() throws Exception {
         ConsoleCapture c = new ConsoleCapture(10);
 
-        assertThat(c.append(records(err("123456")))).isTrue();
-        assertThat(c.append(records(err("789ABC")))).isFalse();
+        assertThat(LogRecords.append(c, records(err("123456")))).isTrue();
+        assertThat(LogRecords.append(c, records(err("789ABC")))).isFalse();
 
         assertThat(c.stderr()).isEqualTo("123456789A");
         assertThat(c.stderrTruncated()).isTrue();
@@ -90,7 +93,7 @@ class ConsoleCaptureTest {
     @Test
     void eachStreamHasItsOwnCap() throws Exception {
         ConsoleCapture c = new ConsoleCapture(4);
-        assertThat(c.append(records(out("abcd"), err("wxyz")))).isTrue();
+        assertThat(LogRecords.append(c, records(out("abcd"), err("wxyz")))).isTrue();
         assertThat(c.stdout()).isEqualTo("abcd");
         assertThat(c.stderr()).isEqualTo("wxyz");
     }
@@ -98,8 +101,8 @@ class ConsoleCaptureTest {
     @Test
     void onceTruncatedEveryLaterAppendReportsFalseAndAddsNothingToThatStream() throws Exception {
         ConsoleCapture c = new ConsoleCapture(3);
-        assertThat(c.append(records(out("abcdef")))).isFalse();
-        assertThat(c.append(records(out("ghi"), err("x")))).isFalse();
+        assertThat(LogRecords.append(c, records(out("abcdef")))).isFalse();
+        assertThat(LogRecords.append(c, records(out("ghi"), err("x")))).isFalse();
         assertThat(c.stdout()).isEqualTo("abc");
         assertThat(c.stderr()).isEqualTo("x");
     }
@@ -110,7 +113,7 @@ class ConsoleCaptureTest {
         byte[] bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
                 .put((byte) Mailbox.STREAM_STDOUT).putInt(1000).put(new byte[] {'a', 'b', 'c'}).array();
 
-        assertThatThrownBy(() -> c.append(bytes))
+        assertThatThrownBy(() -> LogRecords.append(c, bytes))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("console record length 1000")
                 .hasMessageContaining("3 bytes left");
@@ -122,7 +125,7 @@ class ConsoleCaptureTest {
         byte[] bytes = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN)
                 .put((byte) Mailbox.STREAM_STDERR).putInt(0xFFFFFFFF).array();
 
-        assertThatThrownBy(() -> c.append(bytes))
+        assertThatThrownBy(() -> LogRecords.append(c, bytes))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("console record length 4294967295");
     }
@@ -133,7 +136,7 @@ class ConsoleCaptureTest {
         byte[] good = records(out("abc"));
         ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).putInt(1, 4);
 
-        assertThatThrownBy(() -> c.append(good))
+        assertThatThrownBy(() -> LogRecords.append(c, good))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("console record length 4");
     }
@@ -141,7 +144,7 @@ class ConsoleCaptureTest {
     @Test
     void rejectsATruncatedHeader() {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
-        assertThatThrownBy(() -> c.append(new byte[] {(byte) Mailbox.STREAM_STDOUT, 1, 0}))
+        assertThatThrownBy(() -> LogRecords.append(c, new byte[] {(byte) Mailbox.STREAM_STDOUT, 1, 0}))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("truncated console record header");
     }
@@ -153,7 +156,7 @@ class ConsoleCaptureTest {
         byte[] withTail = java.util.Arrays.copyOf(valid, valid.length + 4);
         withTail[valid.length] = (byte) Mailbox.STREAM_STDOUT;
 
-        assertThatThrownBy(() -> c.append(withTail))
+        assertThatThrownBy(() -> LogRecords.append(c, withTail))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("truncated console record header");
     }
@@ -161,13 +164,13 @@ class ConsoleCaptureTest {
     @Test
     void rejectsAnUnknownStream() {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
-        assertThatThrownBy(() -> c.append(records(record(3, "x"))))
+        assertThatThrownBy(() -> LogRecords.append(c, records(record(3, "x"))))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("unknown stream 3");
-        assertThatThrownBy(() -> c.append(records(record(0, "x"))))
+        assertThatThrownBy(() -> LogRecords.append(c, records(record(0, "x"))))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("unknown stream 0");
-        assertThatThrownBy(() -> c.append(records(record(0xFF, "x"))))
+        assertThatThrownBy(() -> LogRecords.append(c, records(record(0xFF, "x"))))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("unknown stream 255");
     }
