@@ -51,11 +51,11 @@
 #define HL_OUTCOME_TYPE_RUNTIME "RUNTIME"               /* it threw, or awaited a promise that never settled */
 #define HL_OUTCOME_TYPE_OUT_OF_MEMORY "OUT_OF_MEMORY"
 #define HL_OUTCOME_TYPE_STACK_OVERFLOW "STACK_OVERFLOW" /* the engine's own stack overflow */
-#define HL_OUTCOME_TYPE_TOOL_ERROR "TOOL_ERROR"         /* an uncaught error of a host call (a ToolError) */
+#define HL_OUTCOME_TYPE_HOST_FUNCTION_ERROR "TOOL_ERROR"         /* an uncaught error of a host call (a ToolError) */
 #define HL_OUTCOME_TYPE_OUTPUT_LIMIT "OUTPUT_LIMIT"     /* the outcome would not fit in OUT */
 #define HL_OUTCOME_TYPE_INTERRUPTED "INTERRUPTED"       /* stopped because the host set cancel_requested */
 
-#define HL_ERROR_NAME_TOOL "ToolError"         /* the error a failed host call throws in the program */
+#define HL_ERROR_NAME_HOST_FUNCTION "ToolError"         /* the error a failed host call throws in the program */
 #define HL_ERROR_NAME_INTERNAL "InternalError" /* the engine's own failure */
 #define HL_ERROR_NAME_RANGE "RangeError"       /* a limit the program ran into */
 

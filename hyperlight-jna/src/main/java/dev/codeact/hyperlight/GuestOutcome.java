@@ -14,7 +14,7 @@ public record GuestOutcome(String resultJson, ExecutionError error, boolean inte
 
     /**
      * Decodes the outcome the guest wrote. Its types are hostabi.h's, whatever words the caller's reports use: an
-     * uncaught host-function failure is {@link GuestStrings#OUTCOME_TYPE_TOOL_ERROR} on the wire and
+     * uncaught host-function failure is {@link GuestStrings#OUTCOME_TYPE_HOST_FUNCTION_ERROR} on the wire and
      * {@link ErrorType#HOST_FUNCTION_ERROR} here.
      */
     public static GuestOutcome decode(byte[] copy) throws GuestProtocolException {
@@ -51,7 +51,7 @@ public record GuestOutcome(String resultJson, ExecutionError error, boolean inte
             case GuestStrings.OUTCOME_TYPE_RUNTIME -> ErrorType.RUNTIME;
             case GuestStrings.OUTCOME_TYPE_OUT_OF_MEMORY -> ErrorType.OUT_OF_MEMORY;
             case GuestStrings.OUTCOME_TYPE_STACK_OVERFLOW -> ErrorType.STACK_OVERFLOW;
-            case GuestStrings.OUTCOME_TYPE_TOOL_ERROR -> ErrorType.HOST_FUNCTION_ERROR;
+            case GuestStrings.OUTCOME_TYPE_HOST_FUNCTION_ERROR -> ErrorType.HOST_FUNCTION_ERROR;
             case GuestStrings.OUTCOME_TYPE_OUTPUT_LIMIT -> ErrorType.OUTPUT_LIMIT;
             default -> throw new GuestProtocolException("outcome has unknown error type '" + type + "'");
         };

@@ -16,19 +16,19 @@ public final class GuestStrings {
     public static final String OUTCOME_TYPE_RUNTIME = "RUNTIME";
     public static final String OUTCOME_TYPE_OUT_OF_MEMORY = "OUT_OF_MEMORY";
     public static final String OUTCOME_TYPE_STACK_OVERFLOW = "STACK_OVERFLOW";
-    public static final String OUTCOME_TYPE_TOOL_ERROR = "TOOL_ERROR";
+    public static final String OUTCOME_TYPE_HOST_FUNCTION_ERROR = "TOOL_ERROR";
     public static final String OUTCOME_TYPE_OUTPUT_LIMIT = "OUTPUT_LIMIT";
     public static final String OUTCOME_TYPE_INTERRUPTED = "INTERRUPTED";
 
     /**
      * How the guest's program-facing API names host functions ({@code call_tool}, {@code ToolError}, an uncaught one
-     * is {@link #OUTCOME_TYPE_TOOL_ERROR}), and so how everything said about them reads: the {@code codeact} command
+     * is {@link #OUTCOME_TYPE_HOST_FUNCTION_ERROR}), and so how everything said about them reads: the {@code codeact} command
      * and the Spring layer pass it with their functions; the library itself speaks of host functions.
      */
-    public static final HostCallWording HOST_CALL_WORDING = new HostCallWording("tool", OUTCOME_TYPE_TOOL_ERROR, "toolCalls");
+    public static final HostCallWording HOST_CALL_WORDING = new HostCallWording("tool", OUTCOME_TYPE_HOST_FUNCTION_ERROR, "toolCalls");
 
     /** The error a failed host call throws in the program. */
-    public static final String ERROR_NAME_TOOL = "ToolError";
+    public static final String ERROR_NAME_HOST_FUNCTION = "ToolError";
     /** The engine's own failure. */
     public static final String ERROR_NAME_INTERNAL = "InternalError";
     /** A limit the program ran into. */

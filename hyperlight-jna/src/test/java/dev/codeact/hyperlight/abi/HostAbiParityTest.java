@@ -148,7 +148,7 @@ class HostAbiParityTest {
             }
         });
         assertThat(used).as("the outcome types 90-protocol.js writes").isNotEmpty().isSubsetOf(known);
-        assertThat(js).contains("'" + GuestStrings.ERROR_NAME_TOOL + "'");
+        assertThat(js).contains("'" + GuestStrings.ERROR_NAME_HOST_FUNCTION + "'");
     }
 
     private static byte[] bytes(String s) {

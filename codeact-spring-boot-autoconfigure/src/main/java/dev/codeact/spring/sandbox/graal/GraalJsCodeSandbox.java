@@ -51,8 +51,8 @@ import org.graalvm.polyglot.SandboxPolicy;
  * </ul>
  *
  * <p>Files: this one (creation, execute, close), {@link GraalJsEngine} (engine, context, sources), {@link GraalJsRun}
- * (one execution's threads and stop), {@link GraalJsNatives} (the {@code native} object), {@link GraalJsOutcome}
- * (how an execution ended) and {@link GraalJsDeadline} (the deadline and CPU-time supervision).
+ * (one execution's threads and stop, supervised by the {@code ExecutionSupervisor} the KVM backend uses too),
+ * {@link GraalJsNatives} (the {@code native} object) and {@link GraalJsOutcome} (how an execution ended).
  *
  * <p><b>Weaker isolation than the KVM backend.</b> The program runs inside this JVM, separated from it only by
  * the Truffle sandbox (a software boundary, no hardware one). Community GraalJS has no heap cap: {@link

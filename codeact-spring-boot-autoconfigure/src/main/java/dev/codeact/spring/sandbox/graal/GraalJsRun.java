@@ -6,30 +6,29 @@ import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionError;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.ExecutionSupervisor;
 import dev.codeact.hyperlight.HostCallDispatcher;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.SandboxException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
 /**
- * One execution: its program thread, its context, and the state the caller's wait ({@link GraalJsDeadline}) shares
- * with them. The program thread compiles and runs the program, runs its timers, and hands over the outcome; the
- * caller waits for it under the limits, and a stop cancels the context, which JavaScript cannot catch.
+ * One execution: its program thread, its context, and the {@link ExecutionSupervisor} (the one the KVM backend uses
+ * too) that watches its deadline and CPU time. The program thread compiles and runs the program, runs its timers, and
+ * hands over the outcome; the caller waits for it until the supervisor gives up on a stuck host function, and a stop
+ * cancels the context, which JavaScript cannot catch.
  */
-final class GraalJsRun implements GraalJsDeadline.Supervised {
+final class GraalJsRun implements ExecutionSupervisor.Stopper {
     /**
      * The program thread's Java stack: a fixed part that GraalJS and Truffle use before and around the program,
      * plus 1.5 bytes per byte of {@link ExecutionLimits#stackBytes()}, as an interpreted GraalJS call takes about
@@ -37,7 +36,6 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
      * limit a simple recursive function gets 700 to 850 calls deep in either backend.
      */
     private static final long THREAD_STACK_BASE_BYTES = 512L << 10;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final AtomicLong THREAD_SEQUENCE = new AtomicLong();
     /** Runs the blocking {@code close(true)} of a context that must stop, off the caller's and the program's threads. */
     private static final ExecutorService CANCELLER = Executors.newCachedThreadPool(r -> {
@@ -54,12 +52,10 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
     private final GraalJsCodeSandbox sandbox;
     private final String code;
     private final GraalJsNatives natives;
-    private final AtomicReference<ErrorType> stopReason = new AtomicReference<>();
+    private final ExecutionSupervisor supervisor;
     private final CompletableFuture<GraalJsOutcome> done = new CompletableFuture<>();
     private final Thread thread;
     private volatile Context context;
-    /** CPU time of the program thread when the program started, or -1 before. */
-    private volatile long cpuAtStart = -1;
 
     GraalJsRun(GraalJsCodeSandbox sandbox, long startedNanos, String code, HostFunctions functions, ExecutionLimits limits) {
         this.sandbox = sandbox;
@@ -69,6 +65,8 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
         this.limits = limits;
         this.console = new ConsoleCapture(limits.outputBytesPerStream());
         this.hostCalls = new HostCallDispatcher(functions, limits, sandbox.maxProgramBytes, new Deadline(deadlineNanos));
+        // the in-process stop is the context's cancellation at once; a host function it finds running is interrupted
+        this.supervisor = new ExecutionSupervisor(startedNanos, limits, hostCalls, Duration.ZERO, this);
         this.natives = new GraalJsNatives(this, sandbox.maxResultBytes);
         this.thread = new Thread(null, this::work, "codeact-graaljs-" + THREAD_SEQUENCE.incrementAndGet(),
                 THREAD_STACK_BASE_BYTES + limits.stackBytes() / 2 * 3);
@@ -80,13 +78,12 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
     /** Starts the program thread and waits for the outcome under the limits. */
     ExecutionResult execute() {
         thread.start();
+        supervisor.arm();
         GraalJsOutcome outcome;
         try {
-            Optional<GraalJsOutcome> handedOver = GraalJsDeadline.await(done, deadlineNanos, limits, this);
-            if (handedOver.isEmpty()) {
-                return ExecutionResult.failure(limits.stuckInHostFunction(), Duration.ofNanos(System.nanoTime() - startedNanos));
-            }
-            outcome = handedOver.get();
+            outcome = done.get(Math.max(0, supervisor.giveUpAtNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return supervisor.abandon(); // stuck in a host function that ignores interruption
         } catch (InterruptedException e) {
             stop(ErrorType.SANDBOX_FAILURE);
             Thread.currentThread().interrupt();
@@ -94,7 +91,7 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
         } catch (ExecutionException e) {
             outcome = GraalJsOutcome.of(ErrorType.SANDBOX_FAILURE, "sandbox failure: " + e.getCause());
         }
-        if (stopReason.get() != null && (outcome.error() == null || outcome.error().type() != ErrorType.OUT_OF_MEMORY)) {
+        if (supervisor.stopReason() != null && (outcome.error() == null || outcome.error().type() != ErrorType.OUT_OF_MEMORY)) {
             // Stopped before the outcome was handed over: whatever the program did after the stop began (a host
             // function interrupted by it threw, and the program ended before the context's cancellation landed) is the stop.
             outcome = GraalJsOutcome.stopped(stopError());
@@ -105,43 +102,35 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
                 Duration.ofNanos(System.nanoTime() - startedNanos), hostCalls.calls());
     }
 
-    @Override
-    public void interruptHostFunction() {
-        if (hostCalls.inHostFunction()) {
-            thread.interrupt(); // a host function waiting on something may give up
-        }
+    /** Stops the execution for {@code reason} (the first reason wins): the supervisor cancels the context. */
+    void stop(ErrorType reason) {
+        supervisor.stop(reason);
     }
 
+    /** The context's cancellation, which JavaScript cannot catch; a program asleep until its timer wakes. */
     @Override
-    public long programCpuNanos() {
-        long atStart = cpuAtStart;
-        return atStart < 0 ? -1 : hostCalls.programCpuNanos(thread.getId(), atStart);
-    }
-
-    // ---------------------------------------------------------------- any thread
-
-    /** Cancels the context, which JavaScript cannot catch; the first reason wins. */
-    @Override
-    public void stop(ErrorType reason) {
-        if (!stopReason.compareAndSet(null, reason)) {
-            return;
-        }
+    public void requestStop(ErrorType reason) {
         Context c = context;
         if (c != null) {
             CANCELLER.execute(() -> GraalJsEngine.closeQuietly(c));
         }
-        LockSupport.unpark(thread); // a program asleep until its next timer wakes to stop
+    }
+
+    /** Interrupts the program's thread only inside a host function, which may then give up its wait. */
+    @Override
+    public boolean forceStop() {
+        return hostCalls.inHostFunction();
     }
 
     /** The error of the stop that ended the execution, or null when it was not stopped. */
     private ExecutionError stopError() {
-        ErrorType reason = stopReason.get();
-        return reason == null ? null : limits.stoppedBy(reason);
+        return supervisor.stopReason() == null ? null : supervisor.stopError();
     }
 
     // ---------------------------------------------------------------- program thread
 
     private void work() {
+        supervisor.enter();
         GraalJsOutcome outcome;
         try {
             outcome = runProgram();
@@ -149,9 +138,10 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
             outcome = GraalJsOutcome.failure(t, stopError(), limits, sandbox.isClosed());
         }
         if (outcome.error() == null && (console.stdoutTruncated() || console.stderrTruncated())) {
-            stopReason.compareAndSet(null, ErrorType.OUTPUT_LIMIT);
+            supervisor.markStopped(ErrorType.OUTPUT_LIMIT);
             outcome = GraalJsOutcome.stopped(stopError());
         }
+        supervisor.finish();
         done.complete(outcome);
         Context c = context;
         if (c != null) {
@@ -168,14 +158,14 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
                     : "could not create a GraalJS context: " + e.getMessage());
         }
         context = c;
-        if (stopReason.get() != null) {
+        if (supervisor.stopReason() != null) {
             return GraalJsOutcome.stopped(stopError());
         }
         Value hooks = c.eval(sandbox.engine.runtime).execute(natives.object());
         Value encode = hooks.getMember("encode");
         Value tick = hooks.getMember("tick");
         Value run = c.eval(sandbox.engine.runner);
-        cpuAtStart = THREADS.getCurrentThreadCpuTime();
+        supervisor.startCpuClock();
         Value program;
         try {
             program = c.eval(GraalJsEngine.program(code));
@@ -199,22 +189,18 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
     }
 
     /**
-     * The guest's event loop (runtime.c): GraalJS runs the promise jobs whenever a call returns to Java, so this
+     * The guest's event loop (quickjs/runtime.c): GraalJS runs the promise jobs whenever a call returns to Java, so this
      * only runs due timers through runtime.js's tick(), and parks until the next one (no CPU time; a stop unparks
      * it), until the program's promise settles or nothing is left to wait for. A timer that throws ends the
      * program: tick() throws it.
      */
     private void runEventLoop(Value state, Value tick) {
-        while (state.getMember("settled").asInt() == 0 && stopReason.get() == null) {
+        while (state.getMember("settled").asInt() == 0 && supervisor.stopReason() == null) {
             double waitMs = tick.execute().asDouble();
             if (!(waitMs >= 0)) {
                 return;
             }
-            long now = System.nanoTime();
-            long until = now + Math.min(Math.max(0, deadlineNanos - now), (long) Math.min(Long.MAX_VALUE / 2.0, waitMs * 1e6));
-            while (stopReason.get() == null && until - (now = System.nanoTime()) > 0) {
-                LockSupport.parkNanos(this, until - now);
-            }
+            supervisor.sleep((long) Math.min(Long.MAX_VALUE / 2.0, waitMs * 1e6));
         }
     }
 
@@ -242,7 +228,7 @@ final class GraalJsRun implements GraalJsDeadline.Supervised {
     }
 
     private boolean isStop(PolyglotException e) {
-        return (e.isCancelled() || e.isInterrupted()) && stopReason.get() != null;
+        return (e.isCancelled() || e.isInterrupted()) && supervisor.stopReason() != null;
     }
 
     private GraalJsOutcome decode(String outcomeJson) {
