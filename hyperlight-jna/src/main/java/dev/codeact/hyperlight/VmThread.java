@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * whatever runs; later tasks fail with "closed".
  */
 final class VmThread {
-    private static final Logger LOG = Logger.getLogger(MicroVm.class.getName());
+    private static final Logger LOG = Logger.getLogger(VmThread.class.getName());
 
     private final VcpuThreading threading;
     private final ReentrantLock lock = new ReentrantLock();
