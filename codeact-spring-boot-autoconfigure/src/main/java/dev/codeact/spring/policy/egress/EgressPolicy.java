@@ -72,7 +72,7 @@ public final class EgressPolicy {
     }
 
     /**
-     * The host function to register as {@value #SERVICE} (with {@code HostFunctions.Builder.service}); each call
+     * The host function to register as {@value #SERVICE} (with {@code HostFunctions.Builder.registerUnlisted}); each call
      * is bounded by the smaller of the egress timeout and the time left to the execution that makes it.
      */
     public BoundedHostFunction fetch() {
