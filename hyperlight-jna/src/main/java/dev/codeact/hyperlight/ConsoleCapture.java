@@ -11,8 +11,28 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConsoleCapture {
     /** The program's two console streams. */
+    /**
+     * A console stream, with the number runtime.js's {@code native.write} and the guest's log records give it
+     * ({@code HL_STREAM_*} in hostabi.h; {@code HostAbiParityTest} checks them).
+     */
     public enum Stream {
-        STDOUT, STDERR
+        STDOUT(1), STDERR(2);
+
+        public final int number;
+
+        Stream(int number) {
+            this.number = number;
+        }
+
+        /** The stream with {@code number}, or null for a number the ABI does not define. */
+        public static Stream byNumber(int number) {
+            for (Stream s : values()) {
+                if (s.number == number) {
+                    return s;
+                }
+            }
+            return null;
+        }
     }
 
     private final int capBytesPerStream;

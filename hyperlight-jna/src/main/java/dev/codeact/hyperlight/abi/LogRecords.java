@@ -33,10 +33,10 @@ public final class LogRecords {
     }
 
     private static ConsoleCapture.Stream streamOf(int stream) throws GuestProtocolException {
-        return switch (stream) {
-            case Mailbox.STREAM_STDOUT -> ConsoleCapture.Stream.STDOUT;
-            case Mailbox.STREAM_STDERR -> ConsoleCapture.Stream.STDERR;
-            default -> throw new GuestProtocolException("console record for unknown stream " + stream);
-        };
+        ConsoleCapture.Stream s = ConsoleCapture.Stream.byNumber(stream);
+        if (s == null) {
+            throw new GuestProtocolException("console record for unknown stream " + stream);
+        }
+        return s;
     }
 }

@@ -24,8 +24,6 @@ public final class Mailbox {
     public static final int COMMAND_EXECUTE = 2;
     public static final int REPLY_OK = 0;
     public static final int REPLY_ERROR = 1;
-    public static final int STREAM_STDOUT = 1;
-    public static final int STREAM_STDERR = 2;
     public static final int LOG_RECORD_HEADER_BYTES = 5;
 
     /** The code the guest leaves in EAX and {@link #OFF_ABORT_CODE} at an ABORT exit ({@link GuestAbort} words it). */

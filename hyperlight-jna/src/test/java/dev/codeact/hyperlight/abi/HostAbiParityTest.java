@@ -3,6 +3,7 @@ package dev.codeact.hyperlight.abi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.codeact.hyperlight.ConsoleCapture;
 import dev.codeact.hyperlight.GuestOutcome;
 import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.hyperlight.memory.GuestLayout;
@@ -86,6 +87,9 @@ class HostAbiParityTest {
                 java.put(RENAMED.getOrDefault(name, "HL_" + name), Integer.toUnsignedLong(value));
             }
         });
+        for (ConsoleCapture.Stream stream : ConsoleCapture.Stream.values()) {
+            java.put("HL_STREAM_" + stream.name(), (long) stream.number);
+        }
         assertThat(java).as("Mailbox's numbers by their names in hostabi.h").isEqualTo(header.numbers);
     }
 

@@ -111,7 +111,7 @@ class LogRecordsTest {
     void rejectsARecordLengthPastTheBuffer() {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
         byte[] bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                .put((byte) Mailbox.STREAM_STDOUT).putInt(1000).put(new byte[] {'a', 'b', 'c'}).array();
+                .put((byte) ConsoleCapture.Stream.STDOUT.number).putInt(1000).put(new byte[] {'a', 'b', 'c'}).array();
 
         assertThatThrownBy(() -> LogRecords.append(c, bytes))
                 .isInstanceOf(GuestProtocolException.class)
@@ -123,7 +123,7 @@ class LogRecordsTest {
     void rejectsALengthWithTheTopBitSetAsUnsigned() {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
         byte[] bytes = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN)
-                .put((byte) Mailbox.STREAM_STDERR).putInt(0xFFFFFFFF).array();
+                .put((byte) ConsoleCapture.Stream.STDERR.number).putInt(0xFFFFFFFF).array();
 
         assertThatThrownBy(() -> LogRecords.append(c, bytes))
                 .isInstanceOf(GuestProtocolException.class)
@@ -144,7 +144,7 @@ class LogRecordsTest {
     @Test
     void rejectsATruncatedHeader() {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
-        assertThatThrownBy(() -> LogRecords.append(c, new byte[] {(byte) Mailbox.STREAM_STDOUT, 1, 0}))
+        assertThatThrownBy(() -> LogRecords.append(c, new byte[] {(byte) ConsoleCapture.Stream.STDOUT.number, 1, 0}))
                 .isInstanceOf(GuestProtocolException.class)
                 .hasMessageContaining("truncated console record header");
     }
@@ -154,7 +154,7 @@ class LogRecordsTest {
         ConsoleCapture c = new ConsoleCapture(1 << 20);
         byte[] valid = records(out("ok"));
         byte[] withTail = java.util.Arrays.copyOf(valid, valid.length + 4);
-        withTail[valid.length] = (byte) Mailbox.STREAM_STDOUT;
+        withTail[valid.length] = (byte) ConsoleCapture.Stream.STDOUT.number;
 
         assertThatThrownBy(() -> LogRecords.append(c, withTail))
                 .isInstanceOf(GuestProtocolException.class)
@@ -178,11 +178,11 @@ class LogRecordsTest {
     // ------------------------------------------------------------------ helpers
 
     private static byte[] out(String text) {
-        return record(Mailbox.STREAM_STDOUT, text);
+        return record(ConsoleCapture.Stream.STDOUT.number, text);
     }
 
     private static byte[] err(String text) {
-        return record(Mailbox.STREAM_STDERR, text);
+        return record(ConsoleCapture.Stream.STDERR.number, text);
     }
 
     private static byte[] record(int stream, String text) {

@@ -21,8 +21,6 @@ import org.graalvm.polyglot.proxy.ProxyObject;
 final class GraalJsNatives {
     /** Seeds each execution's Math.random and fills crypto.getRandomValues: a CSPRNG, so no execution can predict another's. */
     private static final SecureRandom SEEDS = new SecureRandom();
-    /** runtime.js's {@code native.write(stream, text)} numbers stderr 2 (stdout 1), as the guest's log records do. */
-    private static final int WRITE_STDERR = 2;
 
     private final GraalJsRun run;
     private final int requestCapacityBytes;
@@ -66,8 +64,9 @@ final class GraalJsNatives {
 
     /** native.write(stream, text): one console write; past a stream's cap the execution stops. */
     private Object write(Value... args) {
-        ConsoleCapture.Stream stream = args.length > 0 && args[0].fitsInInt() && args[0].asInt() == WRITE_STDERR
-                ? ConsoleCapture.Stream.STDERR : ConsoleCapture.Stream.STDOUT;
+        // runtime.js numbers the streams as the guest's log records do; anything else is stdout, as before
+        ConsoleCapture.Stream numbered = args.length > 0 && args[0].fitsInInt() ? ConsoleCapture.Stream.byNumber(args[0].asInt()) : null;
+        ConsoleCapture.Stream stream = numbered == null ? ConsoleCapture.Stream.STDOUT : numbered;
         if (run.console.truncated(stream)) {
             return null;
         }
