@@ -62,17 +62,31 @@ public final class ExecutionSupervisor {
 
     /**
      * @param startedNanos when the execution started ({@link System#nanoTime()}); its deadline is that plus the timeout
-     * @param hostCalls the execution's dispatcher, whose host-function time does not count as the program's CPU time
+     * @param functions what the program may call: the supervisor's dispatcher runs them under its deadline, and
+     *     their time does not count as the program's CPU time
+     * @param replyCapacityBytes the sandbox's room for one host call's reply
      * @param killGrace between the soft stop and the forced one; zero forces at once
      */
-    public ExecutionSupervisor(long startedNanos, ExecutionLimits limits, HostCallDispatcher hostCalls, Duration killGrace,
-            Stopper stopper) {
+    public ExecutionSupervisor(long startedNanos, HostFunctions functions, ExecutionLimits limits, int replyCapacityBytes,
+            Duration killGrace, Stopper stopper) {
         this.startedNanos = startedNanos;
         this.deadlineNanos = startedNanos + limits.timeout().toNanos();
         this.killGraceNanos = killGrace.toNanos();
         this.limits = limits;
-        this.hostCalls = hostCalls;
+        this.hostCalls = new HostCallDispatcher(functions, limits, replyCapacityBytes, deadline());
         this.stopper = stopper;
+    }
+
+    /**
+     * Runs one host call of the program. A call that returns past the deadline (it outlived it, or gave up because
+     * of it) stops the execution first, so the program never goes on to fail with the call's error before the stop.
+     */
+    public HostCallDispatcher.Reply hostCall(byte[] request) throws GuestProtocolException {
+        HostCallDispatcher.Reply reply = hostCalls.dispatch(request);
+        if (pastDeadline()) {
+            stop(ErrorType.TIMEOUT);
+        }
+        return reply;
     }
 
     /** The execution's deadline, as host functions get it. */

@@ -215,9 +215,7 @@ public final class MicroVm implements AutoCloseable {
 
     /** One execution's supervisor: its host calls, deadline and CPU limit, stopped through this VM's vCPU. */
     private ExecutionSupervisor supervisor(long started, ExecutionLimits limits, HostFunctions functions) {
-        HostCallDispatcher hostCalls = new HostCallDispatcher(functions, limits, layout.inCapacityBytes(),
-                new Deadline(started + limits.timeout().toNanos()));
-        return new ExecutionSupervisor(started, limits, hostCalls, HARD_KILL_GRACE, loop);
+        return new ExecutionSupervisor(started, functions, limits, layout.inCapacityBytes(), HARD_KILL_GRACE, loop);
     }
 
     // ---------------------------------------------------------------- under the VM's lock, on the thread that runs it

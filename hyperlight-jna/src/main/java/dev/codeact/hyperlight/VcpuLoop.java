@@ -288,14 +288,9 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
                 supervisor.limits().maxHostCallRequestBytes()), "host-call request");
         HostCallDispatcher.Reply reply;
         try {
-            reply = supervisor.hostCalls().dispatch(request);
+            reply = supervisor.hostCall(request);
         } catch (GuestProtocolException e) {
             throw GuestFault.crash(e.getMessage());
-        }
-        if (supervisor.pastDeadline()) {
-            // The call outlived the deadline, or gave up because of it: the program must not go on to fail with
-            // the call's error before the watchdog's stop lands.
-            supervisor.stop(ErrorType.TIMEOUT);
         }
         memory.write(layout.inAddress(), reply.bytes(), 0, reply.bytes().length);
         snapshot.hostWroteIn(reply.bytes().length);

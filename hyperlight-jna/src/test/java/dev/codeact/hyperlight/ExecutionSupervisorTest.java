@@ -41,10 +41,7 @@ class ExecutionSupervisorTest {
 
     private static ExecutionSupervisor supervisor(ExecutionLimits limits, HostFunctions functions, Duration killGrace,
             RecordingStopper stopper) {
-        long started = System.nanoTime();
-        HostCallDispatcher hostCalls = new HostCallDispatcher(functions, limits, 1 << 20,
-                new Deadline(started + limits.timeout().toNanos()));
-        return new ExecutionSupervisor(started, limits, hostCalls, killGrace, stopper);
+        return new ExecutionSupervisor(System.nanoTime(), functions, limits, 1 << 20, killGrace, stopper);
     }
 
     @Test

@@ -86,10 +86,7 @@ final class GraalJsNatives {
             return ProxyArray.fromArray(false, run.hostCalls.requestTooLarge(request.length, requestLimit));
         }
         try {
-            HostCallDispatcher.Reply reply = run.hostCalls.dispatch(request);
-            if (System.nanoTime() - run.deadlineNanos >= 0) {
-                run.stop(ErrorType.TIMEOUT); // as in the KVM backend: a call that outlived the deadline ends the program
-            }
+            HostCallDispatcher.Reply reply = run.hostCall(request);
             return ProxyArray.fromArray(reply.ok(), new String(reply.bytes(), StandardCharsets.UTF_8));
         } catch (GuestProtocolException e) {
             return ProxyArray.fromArray(false, e.getMessage());

@@ -1,12 +1,12 @@
 package dev.codeact.spring.sandbox.graal;
 
 import dev.codeact.hyperlight.ConsoleCapture;
-import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.ErrorType;
 import dev.codeact.hyperlight.ExecutionError;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.ExecutionSupervisor;
+import dev.codeact.hyperlight.GuestProtocolException;
 import dev.codeact.hyperlight.HostCallDispatcher;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.SandboxException;
@@ -45,7 +45,6 @@ final class GraalJsRun implements ExecutionSupervisor.Stopper {
     });
 
     final long startedNanos;
-    final long deadlineNanos;
     final ExecutionLimits limits;
     final ConsoleCapture console;
     final HostCallDispatcher hostCalls;
@@ -60,13 +59,12 @@ final class GraalJsRun implements ExecutionSupervisor.Stopper {
     GraalJsRun(GraalJsCodeSandbox sandbox, long startedNanos, String code, HostFunctions functions, ExecutionLimits limits) {
         this.sandbox = sandbox;
         this.startedNanos = startedNanos;
-        this.deadlineNanos = startedNanos + limits.timeout().toNanos();
         this.code = code;
         this.limits = limits;
         this.console = new ConsoleCapture(limits.outputBytesPerStream());
-        this.hostCalls = new HostCallDispatcher(functions, limits, sandbox.maxProgramBytes, new Deadline(deadlineNanos));
         // the in-process stop is the context's cancellation at once; a host function it finds running is interrupted
-        this.supervisor = new ExecutionSupervisor(startedNanos, limits, hostCalls, Duration.ZERO, this);
+        this.supervisor = new ExecutionSupervisor(startedNanos, functions, limits, sandbox.maxProgramBytes, Duration.ZERO, this);
+        this.hostCalls = supervisor.hostCalls();
         this.natives = new GraalJsNatives(this, sandbox.maxResultBytes);
         this.thread = new Thread(null, this::work, "codeact-graaljs-" + THREAD_SEQUENCE.incrementAndGet(),
                 THREAD_STACK_BASE_BYTES + limits.stackBytes() / 2 * 3);
@@ -100,6 +98,11 @@ final class GraalJsRun implements ExecutionSupervisor.Stopper {
         return new ExecutionResult(console.stdout(), console.stdoutTruncated(), console.stderr(),
                 console.stderrTruncated(), error == null ? outcome.resultJson() : null, error,
                 Duration.ofNanos(System.nanoTime() - startedNanos), hostCalls.calls());
+    }
+
+    /** One host call of the program, under the execution's deadline. */
+    HostCallDispatcher.Reply hostCall(byte[] request) throws GuestProtocolException {
+        return supervisor.hostCall(request);
     }
 
     /** Stops the execution for {@code reason} (the first reason wins): the supervisor cancels the context. */
