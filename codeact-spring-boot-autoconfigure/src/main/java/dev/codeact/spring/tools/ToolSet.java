@@ -1,7 +1,6 @@
 package dev.codeact.spring.tools;
 
 import dev.codeact.hyperlight.HostFunctions;
-import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.spring.policy.approval.ApprovalGate;
 import dev.codeact.spring.tools.mcp.McpTools;
 import java.util.ArrayList;
