@@ -1,0 +1,75 @@
+# The program-facing Python, run once at boot in __main__ (runtime.c): it defines _codeact_run, which each execution
+# calls to run the program in IN and encode its outcome as the JSON the host reads (hostabi.h). WORK IN PROGRESS
+# (issue 15): the contract's result, RUNTIME and SYNTAX outcomes only; no call_tool, limits or policies yet.
+import ast as _ast
+import builtins as _builtins
+import json as _json
+import sys as _sys
+import traceback as _traceback
+import _codeact
+
+_MAX_TEXT_CHARS = 16384
+
+
+class _Console:
+    """sys.stdout / sys.stderr: text straight to the console log (the host splits it by stream)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        _codeact.write(self._stream, str(text))
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+
+_sys.stdout = _Console(1)
+_sys.stderr = _Console(2)
+
+
+def _clip(text):
+    return text if len(text) <= _MAX_TEXT_CHARS else text[:_MAX_TEXT_CHARS] + "... (%d more characters)" % (
+        len(text) - _MAX_TEXT_CHARS)
+
+
+def _failure(kind, exc):
+    stack = "".join(_traceback.format_exception(exc))
+    return _json.dumps({"ok": False, "type": kind, "name": type(exc).__name__, "message": _clip(str(exc)),
+                        "stack": _clip(stack)})
+
+
+def _codeact_run():
+    source = _codeact.source()
+    try:
+        tree = _ast.parse(source, "<program>", "exec")
+        # the value of a final expression statement is the result, as in a notebook cell
+        if tree.body and isinstance(tree.body[-1], _ast.Expr):
+            last = tree.body[-1]
+            tree.body[-1] = _ast.copy_location(
+                _ast.Assign(targets=[_ast.Name("__codeact_result__", _ast.Store())], value=last.value), last)
+            _ast.fix_missing_locations(tree)
+        code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except SyntaxError as e:
+        return _failure("SYNTAX", e)
+    namespace = {"__name__": "__main__", "__builtins__": _builtins}
+    try:
+        coroutine = eval(code, namespace)
+        if coroutine is not None:  # the program awaits at top level
+            try:
+                while True:
+                    coroutine.send(None)
+            except StopIteration:
+                pass
+        result = namespace.get("__codeact_result__")
+        return '{"ok":true,"result":' + _json.dumps(result) + "}"
+    except BaseException as e:
+        return _failure("RUNTIME", e)

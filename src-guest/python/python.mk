@@ -1,0 +1,63 @@
+# The Python guest (issue 15, WORK IN PROGRESS): CPython 3.13 (Debian's python3.13 source package, SHA-256 pinned)
+# cross-built with musl-gcc as a static library for the platform, its standard library embedded as marshalled code
+# (python/tools/embed_stdlib.py), and its runtime (python/*.c) on the platform. Not part of `all` yet: `make
+# python-guest` builds target/python-guest.elf. Included by src-guest/Makefile; paths are relative to src-guest.
+CPYTHON_VERSION := 3.13.5
+CPY_SRC := $(BUILD)/cpython
+CPY_BUILD := $(BUILD)/cpython-build
+CPY_LIB := $(CPY_BUILD)/libpython3.13.a
+PYTHON_ELF := $(BUILD)/python-guest.elf
+# The build machine's Python, of the guest's minor version: CPython's cross build needs one (--with-build-python), and
+# it compiles the embedded standard library. pyenv has 3.13.0 on these machines.
+BUILD_PYTHON ?= $(shell pyenv prefix 3.13.0 2>/dev/null)/bin/python3.13
+CPY_CFLAGS := -O2 -g0 -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
+  -ffunction-sections -fdata-sections $(ARCH_FLAGS)
+# What configure is told (python/config.site says which modules are left out and why):
+#   --without-pymalloc    every object comes from the platform's heap (malloc), which the host restores per execution
+#   --without-mimalloc    mimalloc maps its own memory (mmap), which the guest does not have
+#   --disable-test-modules, --disable-shared, --without-ensurepip: nothing to install, nothing loaded at run time
+CPY_CONFIGURE_FLAGS := --host=x86_64-pc-linux-musl --build=x86_64-pc-linux-gnu --with-build-python=$(BUILD_PYTHON) \
+  --disable-shared --without-ensurepip --without-pymalloc --without-mimalloc --disable-test-modules --disable-ipv6 \
+  --with-builtin-hashlib-hashes=md5,sha1,sha2,sha3,blake2
+
+python-guest: $(PYTHON_ELF)
+CLEAN_FILES += $(PYTHON_ELF) $(CPY_BUILD) $(BUILD)/stdlib.bin $(BUILD)/stdlib.txt
+
+check-python-tools: check-tools
+	@test -x "$(BUILD_PYTHON)" || { echo "error: a CPython 3.13 for the build machine is needed (BUILD_PYTHON=$(BUILD_PYTHON)); pyenv install 3.13.0" >&2; exit 1; }
+
+$(CPY_SRC)/.sha256-ok: python/scripts/fetch-cpython.sh | check-tools
+	rm -f $@
+	python/scripts/fetch-cpython.sh $(CPY_SRC) python/patches
+
+$(CPY_BUILD)/Makefile: $(CPY_SRC)/.sha256-ok python/config.site python/scripts/musl-cc python/python.mk | check-python-tools
+	rm -rf $(CPY_BUILD) && mkdir -p $(CPY_BUILD)
+	cd $(CPY_BUILD) && CONFIG_SITE=$(abspath python/config.site) MODULE_BUILDTYPE=static PKG_CONFIG=false \
+	  CC=$(abspath python/scripts/musl-cc) CFLAGS="$(CPY_CFLAGS)" LDFLAGS="-static -no-pie" \
+	  $(abspath $(CPY_SRC))/configure $(CPY_CONFIGURE_FLAGS) > configure.log 2>&1 || { tail -20 configure.log >&2; exit 1; }
+
+$(CPY_LIB): $(CPY_BUILD)/Makefile
+	$(MAKE) -C $(CPY_BUILD) libpython3.13.a
+
+# The standard library the guest embeds: these modules and everything they import (see embed_stdlib.py).
+PYTHON_STDLIB_ROOTS := json re math cmath statistics random decimal fractions itertools functools operator collections \
+  heapq bisect array struct copy dataclasses enum typing abc string textwrap difflib unicodedata datetime zoneinfo \
+  time calendar io csv base64 binascii hashlib hmac uuid urllib.parse html pprint traceback ast linecache tokenize
+$(BUILD)/stdlib.bin: python/tools/embed_stdlib.py $(CPY_SRC)/.sha256-ok python/python.mk | check-python-tools
+	$(BUILD_PYTHON) -I python/tools/embed_stdlib.py $(CPY_SRC)/Lib $@ $(BUILD)/stdlib.txt $(PYTHON_STDLIB_ROOTS)
+
+PYTHON_RUNTIME_OBJS := $(patsubst python/%.c,$(OBJ_DIR)/python/%.o,$(wildcard python/*.c)) $(OBJ_DIR)/python/embed.o
+
+$(OBJ_DIR)/python/%.o: python/%.c $(PLATFORM_HEADERS) $(CPY_BUILD)/Makefile | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_FLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Iplatform \
+	  -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $@
+
+$(OBJ_DIR)/python/embed.o: python/embed.S $(BUILD)/stdlib.bin python/boot.py | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(ARCH_FLAGS) -DSTDLIB_BLOB_PATH='"$(BUILD)/stdlib.bin"' -DBOOT_SOURCE_PATH='"python/boot.py"' -c $< -o $@
+
+$(PYTHON_ELF): $(PLATFORM_OBJS) $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) platform/guest.ld
+	$(call link_guest,$(PYTHON_RUNTIME_OBJS) $(CPY_LIB) -lm)
+
+.PHONY: python-guest check-python-tools
