@@ -6,6 +6,9 @@ CPYTHON_VERSION := 3.13.5
 CPY_SRC := $(BUILD)/cpython
 CPY_BUILD := $(BUILD)/cpython-build
 CPY_LIB := $(CPY_BUILD)/libpython3.13.a
+# the static modules' own libraries, which libpython3.13.a does not contain
+CPY_MODULE_LIBS := $(CPY_BUILD)/Modules/_decimal/libmpdec/libmpdec.a $(CPY_BUILD)/Modules/expat/libexpat.a \
+  $(CPY_BUILD)/Modules/_hacl/libHacl_Hash_SHA2.a
 PYTHON_ELF := $(BUILD)/python-guest.elf
 # The build machine's Python, of the guest's minor version: CPython's cross build needs one (--with-build-python), and
 # it compiles the embedded standard library. pyenv has 3.13.0 on these machines.
@@ -30,14 +33,14 @@ $(CPY_SRC)/.sha256-ok: python/scripts/fetch-cpython.sh | check-tools
 	rm -f $@
 	python/scripts/fetch-cpython.sh $(CPY_SRC) python/patches
 
-$(CPY_BUILD)/Makefile: $(CPY_SRC)/.sha256-ok python/config.site python/scripts/musl-cc python/python.mk | check-python-tools
+$(CPY_BUILD)/Makefile: $(CPY_SRC)/.sha256-ok python/config.site python/scripts/musl-cc | check-python-tools
 	rm -rf $(CPY_BUILD) && mkdir -p $(CPY_BUILD)
 	cd $(CPY_BUILD) && CONFIG_SITE=$(abspath python/config.site) MODULE_BUILDTYPE=static PKG_CONFIG=false \
 	  CC=$(abspath python/scripts/musl-cc) CFLAGS="$(CPY_CFLAGS)" LDFLAGS="-static -no-pie" \
 	  $(abspath $(CPY_SRC))/configure $(CPY_CONFIGURE_FLAGS) > configure.log 2>&1 || { tail -20 configure.log >&2; exit 1; }
 
-$(CPY_LIB): $(CPY_BUILD)/Makefile
-	$(MAKE) -C $(CPY_BUILD) libpython3.13.a
+$(CPY_LIB) $(CPY_MODULE_LIBS) &: $(CPY_BUILD)/Makefile
+	$(MAKE) -C $(CPY_BUILD) libpython3.13.a $(patsubst $(CPY_BUILD)/%,%,$(CPY_MODULE_LIBS))
 
 # The standard library the guest embeds: these modules and everything they import (see embed_stdlib.py).
 PYTHON_STDLIB_ROOTS := json re math cmath statistics random decimal fractions itertools functools operator collections \
@@ -57,7 +60,7 @@ $(OBJ_DIR)/python/embed.o: python/embed.S $(BUILD)/stdlib.bin python/boot.py | c
 	@mkdir -p $(dir $@)
 	$(CC) $(ARCH_FLAGS) -DSTDLIB_BLOB_PATH='"$(BUILD)/stdlib.bin"' -DBOOT_SOURCE_PATH='"python/boot.py"' -c $< -o $@
 
-$(PYTHON_ELF): $(PLATFORM_OBJS) $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) platform/guest.ld
-	$(call link_guest,$(PYTHON_RUNTIME_OBJS) $(CPY_LIB) -lm)
+$(PYTHON_ELF): $(PLATFORM_OBJS) $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS) platform/guest.ld
+	$(call link_guest,$(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS) -lm)
 
 .PHONY: python-guest check-python-tools
