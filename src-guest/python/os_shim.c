@@ -24,6 +24,8 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/uio.h>
+#include <stdlib.h>
 #include <utime.h>
 #include <time.h>
 #include <unistd.h>
@@ -290,3 +292,25 @@ int utimensat(int dirfd, const char *path, const struct timespec times[2], int f
     return fail(EROFS);
 }
 int utime(const char *path, const struct utimbuf *times) { (void)path; (void)times; return fail(EROFS); }
+
+/* musl's time-zone code (tzset, mktime, strftime's %Z) allocates and unmaps through these internal names; with no
+   /etc/localtime (__map_file above) and no TZ, the zone is UTC */
+void *__libc_malloc(size_t n) { return malloc(n); }
+int __munmap(void *start, size_t length) { (void)start; (void)length; return fail(EINVAL); }
+
+ssize_t pread(int fd, void *buf, size_t count, off_t offset) { (void)buf; (void)count; (void)offset; return fail(is_console(fd) ? ESPIPE : EBADF); }
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset) { (void)buf; (void)count; (void)offset; return fail(is_console(fd) ? ESPIPE : EBADF); }
+ssize_t readv(int fd, const struct iovec *iov, int count) { (void)iov; (void)count; return fail(EBADF); }
+ssize_t writev(int fd, const struct iovec *iov, int count) {
+    ssize_t total = 0;
+    for (int i = 0; i < count; i++) {
+        ssize_t n = write(fd, iov[i].iov_base, iov[i].iov_len);
+        if (n < 0) return n;
+        total += n;
+    }
+    return total;
+}
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t size) { (void)path; (void)buf; (void)size; return fail(ENOENT); }
+int ttyname_r(int fd, char *buf, size_t size) { (void)fd; (void)buf; (void)size; return ENOTTY; }
+ssize_t preadv(int fd, const struct iovec *iov, int count, off_t offset) { (void)iov; (void)count; (void)offset; return fail(is_console(fd) ? ESPIPE : EBADF); }
+ssize_t pwritev(int fd, const struct iovec *iov, int count, off_t offset) { (void)iov; (void)count; (void)offset; return fail(is_console(fd) ? ESPIPE : EBADF); }
