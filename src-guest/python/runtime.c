@@ -149,7 +149,14 @@ static void run_source(const char *source, const char *what) {
     Py_DECREF(result);
 }
 
+#ifdef PY_BOOT_STOP /* debugging: end the boot at step PY_BOOT_STOP with an abort that says so */
+#define STEP(n) do { if ((n) == PY_BOOT_STOP) hl_abort(HL_ABORT_BOOT_FAILED, "boot stopped at step " #n); } while (0)
+#else
+#define STEP(n) do {} while (0)
+#endif
+
 void runtime_boot(void) {
+    STEP(0);
     index_stdlib();
     if (PyImport_AppendInittab("_codeact", init_native) < 0) hl_abort(HL_ABORT_BOOT_FAILED, "PyImport_AppendInittab");
 
@@ -157,8 +164,10 @@ void runtime_boot(void) {
     PyPreConfig_InitIsolatedConfig(&preconfig);
     preconfig.utf8_mode = 1;
     preconfig.configure_locale = 0;
+    STEP(1);
     PyStatus status = Py_PreInitialize(&preconfig);
     if (PyStatus_Exception(status)) boot_failed("Py_PreInitialize", status);
+    STEP(2);
 
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
@@ -187,12 +196,16 @@ void runtime_boot(void) {
     SET(stdio_encoding, L"utf-8");
     SET(stdio_errors, L"backslashreplace");
 #undef SET
+    STEP(3);
     status = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(status)) boot_failed("Py_InitializeFromConfig (core)", status);
+    STEP(4);
     run_source(FINDER_SOURCE, "the stdlib finder");
+    STEP(5);
     status = _Py_InitializeMain();
     if (PyStatus_Exception(status)) boot_failed("_Py_InitializeMain", status);
+    STEP(6);
 
     run_source(python_boot_source, "boot.py");
     PyObject *main_module = PyImport_AddModule("__main__");

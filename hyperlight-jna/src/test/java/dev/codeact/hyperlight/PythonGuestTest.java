@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 @RequiresKvm
 class PythonGuestTest {
     private static final String IMAGE = "/dev/codeact/hyperlight/testguest/python-guest.elf";
+    private static final long STACK_BYTES = Long.getLong("python.guest.stack", 8L << 20);
+    private static final GuestMemorySizes SIZES = new GuestMemorySizes(GuestMemorySizes.DEFAULT_HEAP_BYTES, STACK_BYTES,
+            GuestMemorySizes.DEFAULT_IN_BUFFER_BYTES, GuestMemorySizes.DEFAULT_OUT_BUFFER_BYTES,
+            GuestMemorySizes.DEFAULT_LOG_BUFFER_BYTES);
 
     private static GuestImage image() {
         assumeTrue(PythonGuestTest.class.getResource(IMAGE) != null,
@@ -24,7 +28,7 @@ class PythonGuestTest {
     void onePlusOne() {
         GuestImage image = image();
         long started = System.nanoTime();
-        try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.defaults())) {
+        try (MicroVm vm = MicroVm.start(image, SIZES)) {
             long booted = System.nanoTime();
             ExecutionResult r = vm.execute("1+1", HostFunctions.none(), ExecutionLimits.defaults());
             long ran = System.nanoTime();

@@ -1,0 +1,91 @@
+/*
+ * Debugging aid (issue 15): runs the Python guest's code as an ordinary Linux process, so gdb can follow it. It links
+ * the same platform and runtime objects as python-guest.elf, except that the port exits (hl_out, made weak in a copy of
+ * hostcall.o) come here: BOOT, then EXECUTE of argv[1] (default "1+1"); the console and the outcome are printed.
+ * Built by `make python-native` (target/python-native); not shipped.
+ */
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include "guest.h"
+
+void guest_entry(struct hl_mailbox *mailbox);
+
+static struct hl_mailbox mailbox;
+static char in_buffer[1 << 20], out_buffer[1 << 20], log_buffer[64 << 10];
+static char heap[256 << 20] __attribute__((aligned(4096)));
+static jmp_buf done;
+
+static long raw_syscall3(long n, long a, long b, long c) {
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+    return r;
+}
+static void say(int fd, const char *text, size_t length) { raw_syscall3(1, fd, (long)text, (long)length); }
+static void say_string(const char *text) { say(2, text, strlen(text)); }
+static _Noreturn void leave(int status) { for (;;) raw_syscall3(231, status, 0, 0); }
+
+static void print_log(void) {
+    uint32_t at = 0;
+    while (at + HL_LOG_RECORD_HEADER_BYTES <= mailbox.log_length) {
+        uint32_t n;
+        memcpy(&n, log_buffer + at + 1, 4);
+        say(log_buffer[at] == HL_STREAM_STDERR ? 2 : 1, log_buffer + at + HL_LOG_RECORD_HEADER_BYTES, n);
+        at += HL_LOG_RECORD_HEADER_BYTES + n;
+    }
+    mailbox.log_length = 0;
+}
+
+void hl_out(uint16_t port, uint32_t value) {
+    switch (port) {
+    case HL_PORT_LOG_FLUSH: print_log(); return;
+    case HL_PORT_SLEEP: return;
+    case HL_PORT_HOSTCALL:
+        memcpy(in_buffer, "\"no host functions in the native harness\"", 41);
+        mailbox.reply_length = 41;
+        mailbox.reply_status = HL_REPLY_ERROR;
+        return;
+    case HL_PORT_DONE:
+        print_log();
+        say_string("outcome: ");
+        say(2, out_buffer, mailbox.outcome_length);
+        say_string("\n");
+        longjmp(done, 1);
+    case HL_PORT_ABORT:
+        print_log();
+        say_string("ABORT: ");
+        say(2, out_buffer, mailbox.outcome_length);
+        say_string("\n");
+        leave(1);
+    case HL_PORT_OUT_OF_MEMORY: say_string("OUT OF MEMORY\n"); leave(1);
+    default: say_string("unknown port\n"); leave(1);
+    }
+}
+
+static void enter(uint32_t command) {
+    mailbox.command = command;
+    if (!setjmp(done)) guest_entry(&mailbox);
+}
+
+int main(int argc, char **argv) {
+    const char *program = argc > 1 ? argv[1] : "1+1";
+    mailbox.magic = HL_MAILBOX_MAGIC;
+    mailbox.abi_version = HL_ABI_VERSION;
+    mailbox.in_addr = (uint64_t)in_buffer;
+    mailbox.in_capacity = sizeof in_buffer;
+    mailbox.out_addr = (uint64_t)out_buffer;
+    mailbox.out_capacity = sizeof out_buffer;
+    mailbox.log_addr = (uint64_t)log_buffer;
+    mailbox.log_capacity = sizeof log_buffer;
+    mailbox.heap_addr = (uint64_t)heap;
+    mailbox.heap_size_bytes = sizeof heap;
+    mailbox.memory_limit_bytes = 64 << 20;
+    mailbox.stack_limit_bytes = 1 << 20;
+    mailbox.epoch_ms = 1700000000000;
+    enter(HL_COMMAND_BOOT);
+    size_t n = strlen(program);
+    memcpy(in_buffer, program, n);
+    mailbox.code_length = (uint32_t)n;
+    enter(HL_COMMAND_EXECUTE);
+    leave(0);
+}
