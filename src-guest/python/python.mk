@@ -13,8 +13,11 @@ PYTHON_ELF := $(BUILD)/python-guest.elf
 # The build machine's Python, of the guest's minor version: CPython's cross build needs one (--with-build-python), and
 # it compiles the embedded standard library. pyenv has 3.13.0 on these machines.
 BUILD_PYTHON ?= $(shell pyenv prefix 3.13.0 2>/dev/null)/bin/python3.13
+# -Dthread_local=: CPython's thread-locals (_Py_tss_tstate, _decimal's context) become plain globals (pyport.h uses
+# thread_local when it is a macro). The guest has one thread, and its TLS is not usable: guest.ld gathers no .tbss, so
+# every __thread variable gets the same offset, -8 from FS.base, which is the last word of the mailbox page.
 CPY_CFLAGS := -O2 -g0 -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
-  -ffunction-sections -fdata-sections $(ARCH_FLAGS)
+  -ffunction-sections -fdata-sections $(ARCH_FLAGS) -Dthread_local=
 # What configure is told (python/config.site says which modules are left out and why):
 #   --without-pymalloc    every object comes from the platform's heap (malloc), which the host restores per execution
 #   --without-mimalloc    mimalloc maps its own memory (mmap), which the guest does not have
@@ -24,6 +27,13 @@ CPY_CONFIGURE_FLAGS := --host=x86_64-pc-linux-musl --build=x86_64-pc-linux-gnu -
   --with-builtin-hashlib-hashes=md5,sha1,sha2,sha3,blake2
 
 python-guest: $(PYTHON_ELF)
+
+# configure's inputs that live in this file, rewritten only when they change (so editing python.mk elsewhere does
+# not rebuild CPython)
+$(BUILD)/cpython-flags.txt: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CPY_CFLAGS) $(CPY_CONFIGURE_FLAGS)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 CLEAN_FILES += $(PYTHON_ELF) $(CPY_BUILD) $(BUILD)/stdlib.bin $(BUILD)/stdlib.txt
 
 check-python-tools: check-tools
@@ -33,7 +43,7 @@ $(CPY_SRC)/.sha256-ok: python/scripts/fetch-cpython.sh | check-tools
 	rm -f $@
 	python/scripts/fetch-cpython.sh $(CPY_SRC) python/patches
 
-$(CPY_BUILD)/Makefile: $(CPY_SRC)/.sha256-ok python/config.site python/scripts/musl-cc | check-python-tools
+$(CPY_BUILD)/Makefile: $(CPY_SRC)/.sha256-ok python/config.site python/scripts/musl-cc $(BUILD)/cpython-flags.txt | check-python-tools
 	rm -rf $(CPY_BUILD) && mkdir -p $(CPY_BUILD)
 	cd $(CPY_BUILD) && CONFIG_SITE=$(abspath python/config.site) MODULE_BUILDTYPE=static PKG_CONFIG=false \
 	  CC=$(abspath python/scripts/musl-cc) CFLAGS="$(CPY_CFLAGS)" LDFLAGS="-static -no-pie" \

@@ -9,6 +9,7 @@
  * WORK IN PROGRESS (issue 15): no memory or time limits yet, no call_tool.
  */
 #include <Python.h>
+#include <locale.h>
 #include <string.h>
 #include "guest.h"
 
@@ -150,12 +151,35 @@ static void run_source(const char *source, const char *what) {
 }
 
 #ifdef PY_BOOT_STOP /* debugging: end the boot at step PY_BOOT_STOP with an abort that says so */
-#define STEP(n) do { if ((n) == PY_BOOT_STOP) hl_abort(HL_ABORT_BOOT_FAILED, "boot stopped at step " #n); } while (0)
+#define STEP(n) do { if ((n) == PY_BOOT_STOP) { char m_[160]; void *fs8_; \
+        __asm__ volatile("mov %%fs:-8, %0" : "=r"(fs8_)); \
+        snprintf(m_, sizeof m_, "boot stopped at step %d: thread state %p, fs:-8 %p", (n), \
+                 (void *)PyThreadState_GetUnchecked(), fs8_); \
+        hl_abort(HL_ABORT_BOOT_FAILED, m_); } } while (0)
 #else
 #define STEP(n) do {} while (0)
 #endif
 
+#ifdef PY_TLS_PROBE
+static __thread void *tls_probe;
+#endif
+
 void runtime_boot(void) {
+#ifdef PY_TLS_PROBE
+    {
+        char m[200];
+        tls_probe = (void *)0x1234;
+        void *self;
+        __asm__ volatile("mov %%fs:0, %0" : "=r"(self));
+        snprintf(m, sizeof m, "tls probe: self %p, &probe %p, probe %p, mailbox tls %llx", self, (void *)&tls_probe,
+                 tls_probe, (unsigned long long)hl_mailbox->tls_addr);
+        hl_abort(HL_ABORT_BOOT_FAILED, m);
+    }
+#endif
+    /* musl's per-thread locale pointer (in the thread block at FS.base, which the host zeroes but for its self pointer)
+       is set by musl's start-up code, which the guest does not run: without it strerror, MB_CUR_MAX and the other
+       locale-dependent functions read through a null pointer. uselocale sets it without a system call. */
+    uselocale(LC_GLOBAL_LOCALE);
     STEP(0);
     index_stdlib();
     if (PyImport_AppendInittab("_codeact", init_native) < 0) hl_abort(HL_ABORT_BOOT_FAILED, "PyImport_AppendInittab");
