@@ -70,6 +70,6 @@ def _codeact_run():
             except StopIteration:
                 pass
         result = namespace.get("__codeact_result__")
-        return '{"ok":true,"result":' + _json.dumps(result) + "}"
+        return '{"ok":true,"result":' + _json.dumps(result, separators=(",", ":")) + "}"
     except BaseException as e:
         return _failure("RUNTIME", e)

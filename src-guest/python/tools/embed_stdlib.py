@@ -8,7 +8,9 @@ version (CPython's own cross builds freeze modules with the build machine's Pyth
 Blob format (little-endian): b"CAPY", u32 count, then count entries sorted by name:
   u16 name length, name (UTF-8), u8 is_package, u32 code length, marshalled code object.
 
-usage: embed_stdlib.py LIB_DIR OUT_BLOB OUT_LIST ROOT_MODULE...
+usage: embed_stdlib.py LIB_DIR OVERRIDE_DIR OUT_BLOB OUT_LIST ROOT_MODULE...
+
+OVERRIDE_DIR holds the guest's own versions of some modules (python/lib): each replaces the standard one.
 """
 import marshal
 import modulefinder
@@ -33,14 +35,17 @@ EXTRA = ["encodings.utf_8", "encodings.latin_1", "encodings.ascii", "encodings.a
          "zoneinfo._tzpath", "zoneinfo._zoneinfo"]
 
 
-def excluded(name):
+def excluded(name, overrides=()):
+    if name in overrides:
+        return False
     parts = name.split(".")
     return any(".".join(parts[:i]) in EXCLUDED for i in range(1, len(parts) + 1))
 
 
 def main():
-    lib_dir, out_blob, out_list, *roots = sys.argv[1:]
-    finder = modulefinder.ModuleFinder(path=[lib_dir], excludes=sorted(EXCLUDED))
+    lib_dir, override_dir, out_blob, out_list, *roots = sys.argv[1:]
+    overrides = {f[:-3]: os.path.join(override_dir, f) for f in os.listdir(override_dir) if f.endswith(".py")}
+    finder = modulefinder.ModuleFinder(path=[override_dir, lib_dir], excludes=sorted(set(EXCLUDED) - set(overrides)))
     for root in roots + EXTRA:
         try:
             finder.import_hook(root)
@@ -49,14 +54,16 @@ def main():
     modules = {}
     for name, module in finder.modules.items():
         path = module.__file__
-        if not path or not path.endswith(".py") or excluded(name):
+        if not path or not path.endswith(".py") or excluded(name, overrides):
             continue
-        if not os.path.abspath(path).startswith(os.path.abspath(lib_dir) + os.sep):
+        if name in overrides:
+            path = overrides[name]
+        elif not os.path.abspath(path).startswith(os.path.abspath(lib_dir) + os.sep):
             continue
         with open(path, "rb") as f:
             source = f.read()
         is_package = os.path.basename(path) == "__init__.py"
-        rel = os.path.relpath(path, lib_dir)
+        rel = os.path.relpath(path, override_dir if name in overrides else lib_dir)
         code = compile(source, "<stdlib>/" + rel, "exec", dont_inherit=True, optimize=0)
         modules[name] = (is_package, marshal.dumps(code))
     out = [b"CAPY", struct.pack("<I", len(modules))]

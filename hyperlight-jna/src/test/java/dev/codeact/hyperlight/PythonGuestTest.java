@@ -4,38 +4,94 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Python guest (issue 15, work in progress): CPython 3.13 built by {@code make -C src-guest python-guest}, which
- * the default build does not run yet; the test is skipped when the image was not built.
+ * the default build does not run yet; the test is skipped when the image was not built. Prints what it measures.
  */
 @RequiresKvm
 class PythonGuestTest {
     private static final String IMAGE = "/dev/codeact/hyperlight/testguest/python-guest.elf";
-    private static final long STACK_BYTES = Long.getLong("python.guest.stack", 8L << 20);
-    private static final GuestMemorySizes SIZES = new GuestMemorySizes(GuestMemorySizes.DEFAULT_HEAP_BYTES, STACK_BYTES,
-            GuestMemorySizes.DEFAULT_IN_BUFFER_BYTES, GuestMemorySizes.DEFAULT_OUT_BUFFER_BYTES,
-            GuestMemorySizes.DEFAULT_LOG_BUFFER_BYTES);
+    private static final String STDLIB_IMPORTS = "import json, re, math, cmath, statistics, random, decimal, fractions, "
+            + "itertools, functools, operator, collections, heapq, bisect, array, struct, copy, dataclasses, enum, typing, "
+            + "abc, string, textwrap, difflib, unicodedata, datetime, zoneinfo, time, calendar, io, csv, base64, binascii, "
+            + "hashlib, hmac, uuid, urllib.parse, html, pprint, traceback\n";
 
-    private static GuestImage image() {
+    private static MicroVm vm;
+
+    @BeforeAll
+    static void start() {
         assumeTrue(PythonGuestTest.class.getResource(IMAGE) != null,
                 "python-guest.elf not built (make -C src-guest python-guest)");
-        return GuestImage.packaged(IMAGE);
+        GuestImage image = GuestImage.packaged(IMAGE);
+        long started = System.nanoTime();
+        vm = MicroVm.start(image, GuestMemorySizes.defaults());
+        System.out.printf("python guest: MicroVm.start (VM + boot) %.1f ms%n", (System.nanoTime() - started) / 1e6);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (vm != null) {
+            vm.close();
+        }
+    }
+
+    private static ExecutionResult run(String program) {
+        return vm.execute(program, HostFunctions.none(), ExecutionLimits.defaults());
     }
 
     @Test
     void onePlusOne() {
-        GuestImage image = image();
-        long started = System.nanoTime();
-        try (MicroVm vm = MicroVm.start(image, SIZES)) {
-            long booted = System.nanoTime();
-            ExecutionResult r = vm.execute("1+1", HostFunctions.none(), ExecutionLimits.defaults());
-            long ran = System.nanoTime();
-            System.out.printf("python guest: start+boot %.1f ms, 1+1 %.3f ms%n", (booted - started) / 1e6, (ran - booted) / 1e6);
+        ExecutionResult r = run("1+1");
 
-            assertThat(r.success()).as("%s", r.error()).isTrue();
-            assertThat(r.resultJson()).isEqualTo("2");
+        assertThat(r.success()).as("%s", r.error()).isTrue();
+        assertThat(r.resultJson()).isEqualTo("2");
+        long[] nanos = new long[200];
+        for (int i = 0; i < nanos.length; i++) {
+            long t = System.nanoTime();
+            assertThat(run("1+1").resultJson()).isEqualTo("2");
+            nanos[i] = System.nanoTime() - t;
         }
+        Arrays.sort(nanos);
+        System.out.printf("python guest: 1+1 on one VM, %d runs: p50 %.1f us, p90 %.1f us%n", nanos.length,
+                nanos[nanos.length / 2] / 1e3, nanos[nanos.length * 9 / 10] / 1e3);
+    }
+
+    @Test
+    void printGoesToStdoutAndTheLastExpressionIsTheResult() {
+        ExecutionResult r = run("print('hello', 6 * 7)\n{'a': [1, 2.5, None, True]}");
+
+        assertThat(r.success()).as("%s", r.error()).isTrue();
+        assertThat(r.stdout()).isEqualTo("hello 42\n");
+        assertThat(r.resultJson()).isEqualTo("{\"a\":[1,2.5,null,true]}");
+    }
+
+    @Test
+    void theIssuesStandardLibraryImports() {
+        long t = System.nanoTime();
+        ExecutionResult r = run(STDLIB_IMPORTS + "from decimal import Decimal\n"
+                + "[statistics.mean([1, 2, 3, 4]), str(Decimal('1.1') + Decimal('2.2')), hashlib.sha256(b'x').hexdigest()[:8], "
+                + "datetime.datetime(2024, 1, 2, 3, 4, 5).isoformat(), str(uuid.UUID(int=5)), json.dumps({'k': 1})]");
+        System.out.printf("python guest: first import of the issue's modules %.1f ms%n", (System.nanoTime() - t) / 1e6);
+
+        assertThat(r.success()).as("%s", r.error()).isTrue();
+        assertThat(r.resultJson()).isEqualTo("[2.5,\"3.3\",\"2d711642\",\"2024-01-02T03:04:05\","
+                + "\"00000000-0000-0000-0000-000000000005\",\"{\\\"k\\\": 1}\"]");
+    }
+
+    @Test
+    void exceptionsAndSyntaxErrors() {
+        ExecutionResult thrown = run("def f():\n    raise ValueError('bad value')\nf()");
+        assertThat(thrown.success()).isFalse();
+        assertThat(thrown.error().type()).isEqualTo(ErrorType.RUNTIME);
+        assertThat(thrown.error().message()).contains("bad value");
+
+        ExecutionResult syntax = run("def (:");
+        assertThat(syntax.success()).isFalse();
+        assertThat(syntax.error().type()).isEqualTo(ErrorType.SYNTAX);
     }
 }
