@@ -83,6 +83,18 @@ int main(int argc, char **argv) {
     mailbox.stack_limit_bytes = 1 << 20;
     mailbox.epoch_ms = 1700000000000;
     enter(HL_COMMAND_BOOT);
+    {
+        char line[96];
+        unsigned long long kib = (unsigned long long)mailbox.heap_high_water_bytes >> 10;
+        int n = 0;
+        char digits[24];
+        int d = 0;
+        do { digits[d++] = (char)('0' + kib % 10); kib /= 10; } while (kib);
+        memcpy(line, "heap after boot: ", 17); n = 17;
+        while (d) line[n++] = digits[--d];
+        memcpy(line + n, " KiB\n", 5); n += 5;
+        say(2, line, (size_t)n);
+    }
     size_t n = strlen(program);
     memcpy(in_buffer, program, n);
     mailbox.code_length = (uint32_t)n;
