@@ -160,22 +160,8 @@ static void run_source(const char *source, const char *what) {
 #define STEP(n) do {} while (0)
 #endif
 
-#ifdef PY_TLS_PROBE
-static __thread void *tls_probe;
-#endif
 
 void runtime_boot(void) {
-#ifdef PY_TLS_PROBE
-    {
-        char m[200];
-        tls_probe = (void *)0x1234;
-        void *self;
-        __asm__ volatile("mov %%fs:0, %0" : "=r"(self));
-        snprintf(m, sizeof m, "tls probe: self %p, &probe %p, probe %p, mailbox tls %llx", self, (void *)&tls_probe,
-                 tls_probe, (unsigned long long)hl_mailbox->tls_addr);
-        hl_abort(HL_ABORT_BOOT_FAILED, m);
-    }
-#endif
     /* musl's per-thread locale pointer (in the thread block at FS.base, which the host zeroes but for its self pointer)
        is set by musl's start-up code, which the guest does not run: without it strerror, MB_CUR_MAX and the other
        locale-dependent functions read through a null pointer. uselocale sets it without a system call. */

@@ -96,6 +96,20 @@ class PythonGuestTest {
     }
 
     @Test
+    void aRunawayLoopIsKilledAtTheDeadline() {
+        // the guest does not poll cancel_requested yet (no eval-breaker hook): the host's hard kill ends it
+        long t = System.nanoTime();
+        ExecutionResult r = vm.execute("while True: pass", HostFunctions.none(),
+                ExecutionLimits.defaults().withTimeout(java.time.Duration.ofMillis(200)));
+        System.out.printf("python guest: while True: pass with a 200 ms timeout ended after %.1f ms: %s%n",
+                (System.nanoTime() - t) / 1e6, r.error());
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(run("1+1").resultJson()).isEqualTo("2");
+    }
+
+    @Test
     void exceptionsAndSyntaxErrors() {
         ExecutionResult thrown = run("def f():\n    raise ValueError('bad value')\nf()");
         assertThat(thrown.success()).isFalse();
