@@ -61,7 +61,7 @@ $(BUILD)/stdlib.bin: python/tools/embed_stdlib.py $(wildcard python/lib/*.py) $(
 
 PYTHON_RUNTIME_OBJS := $(patsubst python/%.c,$(OBJ_DIR)/python/%.o,$(wildcard python/*.c)) $(OBJ_DIR)/python/embed.o
 
-$(OBJ_DIR)/python/%.o: python/%.c $(PLATFORM_HEADERS) $(CPY_BUILD)/Makefile | check-tools
+$(OBJ_DIR)/python/%.o: python/%.c python/python.h $(PLATFORM_HEADERS) $(CPY_BUILD)/Makefile | check-tools
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_FLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Iplatform \
 	  -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $@

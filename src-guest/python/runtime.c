@@ -10,13 +10,16 @@
  */
 #include <Python.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include "guest.h"
+#include "python.h"
 
 extern const uint8_t python_stdlib[], python_stdlib_end[];
 extern const char python_boot_source[];
 
 static PyObject *run_program; /* boot.py's run(source) -> outcome JSON (str) */
+static size_t boot_bytes;      /* what the booted interpreter holds: not the program's to spend */
 
 /* ---- the embedded standard library: b"CAPY", u32 count, entries sorted by name (see tools/embed_stdlib.py) */
 struct embedded { const char *name; size_t name_length; int is_package; const uint8_t *code; size_t code_length; };
@@ -30,7 +33,7 @@ static void index_stdlib(void) {
     if (python_stdlib_end - p < 8 || memcmp(p, "CAPY", 4) != 0) hl_abort(HL_ABORT_BOOT_FAILED, "bad embedded stdlib");
     module_count = read_u32(p + 4);
     p += 8;
-    modules = PyMem_RawCalloc(module_count, sizeof *modules);
+    modules = calloc(module_count, sizeof *modules); /* before memory.c takes over CPython's allocators; never freed */
     if (!modules) hl_abort(HL_ABORT_BOOT_FAILED, "no memory for the stdlib index");
     for (size_t i = 0; i < module_count; i++) {
         uint16_t n;
@@ -177,6 +180,7 @@ void runtime_boot(void) {
     STEP(1);
     PyStatus status = Py_PreInitialize(&preconfig);
     if (PyStatus_Exception(status)) boot_failed("Py_PreInitialize", status);
+    memory_install(); /* before the interpreter allocates anything it keeps */
     STEP(2);
 
     PyConfig config;
@@ -221,12 +225,14 @@ void runtime_boot(void) {
     PyObject *main_module = PyImport_AddModule("__main__");
     run_program = main_module ? PyObject_GetAttrString(main_module, "_codeact_run") : NULL;
     if (!run_program) python_failed("boot.py defines no _codeact_run");
+    boot_bytes = memory_used();
     heap_seal();
     static const char booted[] = HL_OUTCOME_BOOTED;
     hl_finish(booted, sizeof booted - 1);
 }
 
 void runtime_execute(void) {
+    memory_begin(boot_bytes, hl_mailbox->memory_limit_bytes);
     PyObject *outcome = PyObject_CallNoArgs(run_program);
     Py_ssize_t length;
     const char *text = outcome ? PyUnicode_AsUTF8AndSize(outcome, &length) : NULL;

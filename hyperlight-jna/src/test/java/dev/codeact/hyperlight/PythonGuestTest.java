@@ -115,6 +115,18 @@ class PythonGuestTest {
     }
 
     @Test
+    void runningOutOfMemoryEndsTheExecution() {
+        ExecutionResult r = vm.execute("x = bytearray(64 * 1024 * 1024)", HostFunctions.none(),
+                ExecutionLimits.defaults().withMemoryBytes(16L << 20));
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.error().type()).as("%s", r.error()).isEqualTo(ErrorType.OUT_OF_MEMORY);
+        ExecutionResult fits = vm.execute("len(bytearray(8 * 1024 * 1024))", HostFunctions.none(),
+                ExecutionLimits.defaults().withMemoryBytes(16L << 20));
+        assertThat(fits.resultJson()).as("%s", fits.error()).isEqualTo("8388608");
+    }
+
+    @Test
     void exceptionsAndSyntaxErrors() {
         ExecutionResult thrown = run("def f():\n    raise ValueError('bad value')\nf()");
         assertThat(thrown.success()).isFalse();
