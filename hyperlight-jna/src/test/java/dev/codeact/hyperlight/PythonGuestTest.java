@@ -127,6 +127,19 @@ class PythonGuestTest {
     }
 
     @Test
+    void deepRecursion() {
+        // records what happens today (the issue wants STACK_OVERFLOW for RecursionError); asserts only that the VM goes on
+        for (String program : new String[] {"def f(n): return f(n + 1)\nf(0)",
+                "x = []\nfor _ in range(100000): x = [x]\nrepr(x)",
+                "import json\nx = []\nfor _ in range(100000): x = [x]\njson.dumps(x)"}) {
+            ExecutionResult r = run(program);
+            System.out.printf("python guest: %s -> %s%n", program.replace("\n", "; "),
+                    r.success() ? r.resultJson() : r.error().type() + " " + r.error().name() + ": " + r.error().message());
+            assertThat(run("1+1").resultJson()).isEqualTo("2");
+        }
+    }
+
+    @Test
     void exceptionsAndSyntaxErrors() {
         ExecutionResult thrown = run("def f():\n    raise ValueError('bad value')\nf()");
         assertThat(thrown.success()).isFalse();
