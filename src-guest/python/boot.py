@@ -45,6 +45,53 @@ _sys.stdout = _Console(1)
 _sys.stderr = _Console(2)
 
 
+class ToolError(Exception):
+    """What a failed tool call raises: the tool's message; .tool names the tool."""
+
+    def __init__(self, message, tool=None):
+        super().__init__(message)
+        self.tool = tool
+
+
+_tool_errors = set()  # ids of the ToolErrors call_tool raised: an uncaught one is TOOL_ERROR, whatever else claims to be
+
+
+def call_tool(name, args=None, /, **kwargs):
+    """Calls a tool of the host: call_tool("find", {"q": 1}) or call_tool("find", q=1); returns its parsed JSON reply."""
+    if not isinstance(name, str) or not name:
+        raise TypeError("call_tool(name, args): name must be a non-empty string")
+    if args is None:
+        args = kwargs
+    elif kwargs:
+        raise TypeError("call_tool(name, args, **kwargs): pass the arguments as a dict or as keywords, not both")
+    try:
+        args_json = _json.dumps(args, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise TypeError("call_tool(%s): arguments are not JSON-serialisable: %s" % (_json.dumps(name), e)) from None
+    ok, reply = _codeact.host_call('{"name":' + _json.dumps(name) + ',"args":' + args_json + "}")
+    if not ok:
+        error = ToolError(reply, name)
+        _tool_errors.add(id(error))
+        raise error
+    if not reply:
+        return None
+    try:
+        return _json.loads(reply)
+    except ValueError as e:
+        raise ToolError("tool %s returned a result that is not JSON: %s" % (_json.dumps(name), e), name) from None
+
+
+class _AwaitToolCalls(_ast.NodeTransformer):
+    """`await call_tool(...)` is the same call: a tool call returns its reply, there is nothing to wait for."""
+
+    def visit_Await(self, node):
+        self.generic_visit(node)
+        value = node.value
+        if isinstance(value, _ast.Call) and isinstance(value.func, _ast.Name) and value.func.id == "call_tool":
+            return value
+        return node
+
+
 def _clip(text):
     return text if len(text) <= _MAX_TEXT_CHARS else text[:_MAX_TEXT_CHARS] + "... (%d more characters)" % (
         len(text) - _MAX_TEXT_CHARS)
@@ -52,14 +99,16 @@ def _clip(text):
 
 def _failure(kind, exc):
     stack = "".join(_traceback.format_exception(exc))
-    return _json.dumps({"ok": False, "type": kind, "name": type(exc).__name__, "message": _clip(str(exc)),
-                        "stack": _clip(stack)})
+    outcome = {"ok": False, "type": kind, "name": type(exc).__name__, "message": _clip(str(exc)), "stack": _clip(stack)}
+    if kind == "TOOL_ERROR":
+        outcome["tool"] = str(exc.tool)
+    return _json.dumps(outcome)
 
 
 def _codeact_run():
     source = _codeact.source()
     try:
-        tree = _ast.parse(source, "<program>", "exec")
+        tree = _AwaitToolCalls().visit(_ast.parse(source, "<program>", "exec"))
         # the value of a final expression statement is the result, as in a notebook cell
         if tree.body and isinstance(tree.body[-1], _ast.Expr):
             last = tree.body[-1]
@@ -69,7 +118,7 @@ def _codeact_run():
         code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except SyntaxError as e:
         return _failure("SYNTAX", e)
-    namespace = {"__name__": "__main__", "__builtins__": _builtins}
+    namespace = {"__name__": "__main__", "__builtins__": _builtins, "call_tool": call_tool, "ToolError": ToolError}
     try:
         coroutine = eval(code, namespace)
         if coroutine is not None:  # the program awaits at top level
@@ -81,7 +130,9 @@ def _codeact_run():
         result = namespace.get("__codeact_result__")
         return '{"ok":true,"result":' + _json.dumps(result, separators=(",", ":")) + "}"
     except BaseException as e:
-        return _failure("RUNTIME", e)
+        return _failure("TOOL_ERROR" if id(e) in _tool_errors else "RUNTIME", e)
+    finally:
+        _tool_errors.clear()
 
 
 # Everything made so far is the snapshot's: the collector need never look at it again (fewer pages touched per run).

@@ -140,6 +140,33 @@ class PythonGuestTest {
     }
 
     @Test
+    void callTool() {
+        HostFunctions echo = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
+        ExecutionResult r = vm.execute("a = call_tool('echo', {'n': 10**30, 's': 'x'})\nb = await call_tool('echo', k=[1, None])\n[a, b]",
+                echo, ExecutionLimits.defaults());
+        assertThat(r.success()).as("%s", r.error()).isTrue();
+        assertThat(r.resultJson()).isEqualTo("[{\"n\":1000000000000000000000000000000,\"s\":\"x\"},{\"k\":[1,null]}]");
+        assertThat(r.hostCalls()).isEqualTo(2);
+
+        ExecutionResult unknown = vm.execute("call_tool('nope', {})", echo, ExecutionLimits.defaults());
+        assertThat(unknown.success()).isFalse();
+        assertThat(unknown.error().type()).as("%s", unknown.error()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
+
+        ExecutionResult caught = vm.execute("try:\n    call_tool('nope')\nexcept ToolError as e:\n    r = e.tool\nr", echo,
+                ExecutionLimits.defaults());
+        assertThat(caught.resultJson()).as("%s", caught.error()).isEqualTo("\"nope\"");
+
+        long[] nanos = new long[200];
+        for (int i = 0; i < nanos.length; i++) {
+            long t = System.nanoTime();
+            vm.execute("call_tool('echo', {})", echo, ExecutionLimits.defaults());
+            nanos[i] = System.nanoTime() - t;
+        }
+        Arrays.sort(nanos);
+        System.out.printf("python guest: one call_tool('echo', {}) execution, p50 %.1f us%n", nanos[nanos.length / 2] / 1e3);
+    }
+
+    @Test
     void exceptionsAndSyntaxErrors() {
         ExecutionResult thrown = run("def f():\n    raise ValueError('bad value')\nf()");
         assertThat(thrown.success()).isFalse();
