@@ -15,6 +15,18 @@ static struct hl_mailbox mailbox;
 static char in_buffer[1 << 20], out_buffer[1 << 20], log_buffer[64 << 10];
 static char heap[256 << 20] __attribute__((aligned(4096)));
 static jmp_buf done;
+extern char etext[], _end[]; /* from the end of the code to the end of .bss (GNU ld's default script): rodata never changes */
+static char data_copy[64 << 20], heap_copy[64 << 20];
+
+/* the harness's own buffers, which are not the guest's data */
+static int harness_owns(const char *page) {
+    const struct { const char *start; size_t size; } own[] = {
+        {heap, sizeof heap}, {data_copy, sizeof data_copy}, {heap_copy, sizeof heap_copy}, {in_buffer, sizeof in_buffer},
+        {out_buffer, sizeof out_buffer}, {log_buffer, sizeof log_buffer}, {(const char *)&mailbox, sizeof mailbox}};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (page + 4096 > own[i].start && page < own[i].start + own[i].size) return 1;
+    return 0;
+}
 static int quiet;
 
 static long raw_syscall3(long n, long a, long b, long c) {
@@ -100,7 +112,42 @@ int main(int argc, char **argv) {
     size_t n = strlen(program);
     memcpy(in_buffer, program, n);
     mailbox.code_length = (uint32_t)n;
+    /* pages the execution changed, by region (a lower bound of the pages it wrote): what the VM restores after it */
+    size_t data_bytes = (size_t)(_end - etext), heap_bytes = (size_t)mailbox.heap_high_water_bytes + (4 << 20);
+    if (data_bytes > sizeof data_copy) data_bytes = sizeof data_copy;
+    if (heap_bytes > sizeof heap_copy) heap_bytes = sizeof heap_copy;
+    memcpy(data_copy, etext, data_bytes);
+    memcpy(heap_copy, heap, heap_bytes);
+    size_t boot_high_water = (size_t)mailbox.heap_high_water_bytes;
     enter(HL_COMMAND_EXECUTE);
+    {
+        unsigned long long data_pages = 0, heap_pages = 0, heap_new = 0;
+        for (size_t at = 0; at < data_bytes; at += 4096) {
+            const char *page = etext + at;
+            if (harness_owns(page)) continue;
+            data_pages += memcmp(data_copy + at, page, data_bytes - at < 4096 ? data_bytes - at : 4096) != 0;
+        }
+        size_t booted = boot_high_water;
+        for (size_t at = 0; at < heap_bytes; at += 4096) {
+            int changed = memcmp(heap_copy + at, heap + at, 4096) != 0;
+            heap_pages += changed;
+            heap_new += changed && at >= booted;
+        }
+        char line[160];
+        int k = 0;
+        const char *parts[] = {"pages changed by the execution: data+bss ", ", heap ", " (past the boot high-water mark ", ")\n"};
+        unsigned long long values[] = {data_pages, heap_pages, heap_new};
+        for (int i = 0; i < 4; i++) {
+            size_t n = strlen(parts[i]);
+            memcpy(line + k, parts[i], n); k += (int)n;
+            if (i < 3) {
+                char digits[24]; int d = 0; unsigned long long v = values[i];
+                do { digits[d++] = (char)('0' + v % 10); v /= 10; } while (v);
+                while (d) line[k++] = digits[--d];
+            }
+        }
+        say(2, line, (size_t)k);
+    }
     /* argv[2]: run the program that many times more, quietly, and print the TSC cycles per run (no restore between
        runs, unlike the VM) */
     long repeat = 0;
