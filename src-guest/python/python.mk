@@ -13,11 +13,11 @@ PYTHON_ELF := $(BUILD)/python-guest.elf
 # The build machine's Python, of the guest's minor version: CPython's cross build needs one (--with-build-python), and
 # it compiles the embedded standard library. pyenv has 3.13.0 on these machines.
 BUILD_PYTHON ?= $(shell pyenv prefix 3.13.0 2>/dev/null)/bin/python3.13
-# -Dthread_local=: CPython's thread-locals (_Py_tss_tstate, _decimal's context) become plain globals (pyport.h uses
+# -DCODEACT_GUEST: python/patches' code for the guest. -Dthread_local=: CPython's thread-locals (_Py_tss_tstate, _decimal's context) become plain globals (pyport.h uses
 # thread_local when it is a macro). The guest has one thread, and its TLS is not usable: guest.ld gathers no .tbss, so
 # every __thread variable gets the same offset, -8 from FS.base, which is the last word of the mailbox page.
 CPY_CFLAGS := -O2 -g0 -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
-  -ffunction-sections -fdata-sections $(ARCH_FLAGS) -Dthread_local=
+  -ffunction-sections -fdata-sections $(ARCH_FLAGS) -Dthread_local= -DCODEACT_GUEST
 # What configure is told (python/config.site says which modules are left out and why):
 #   --without-pymalloc    every object comes from the platform's heap (malloc), which the host restores per execution
 #   --without-mimalloc    mimalloc maps its own memory (mmap), which the guest does not have
@@ -39,7 +39,8 @@ CLEAN_FILES += $(PYTHON_ELF) $(CPY_BUILD) $(BUILD)/stdlib.bin $(BUILD)/stdlib.tx
 check-python-tools: check-tools
 	@test -x "$(BUILD_PYTHON)" || { echo "error: a CPython 3.13 for the build machine is needed (BUILD_PYTHON=$(BUILD_PYTHON)); pyenv install 3.13.0" >&2; exit 1; }
 
-$(CPY_SRC)/.sha256-ok: python/scripts/fetch-cpython.sh | check-tools
+# CPython's patches (python/patches, applied in order by fetch-cpython.sh; each says why): a change unpacks afresh
+$(CPY_SRC)/.sha256-ok: python/scripts/fetch-cpython.sh $(wildcard python/patches/*.patch) | check-tools
 	rm -f $@
 	python/scripts/fetch-cpython.sh $(CPY_SRC) python/patches
 

@@ -6,7 +6,7 @@
  * embedded standard library (stdlib.S, built by tools/embed_stdlib.py) goes on sys.meta_path, then the main phase
  * (encodings, sys.stdout and sys.stderr over file descriptors 1 and 2, which os_shim.c sends to the console), then
  * the program-facing Python (boot.py, embedded as python_boot_source) defines the driver each execution calls.
- * WORK IN PROGRESS (issue 15): no memory or time limits yet, no call_tool.
+ * WORK IN PROGRESS (issue 15): memory limit (memory.c), stop (below), call_tool (boot.py); see python/NOTES.md.
  */
 #include <Python.h>
 #include <locale.h>
@@ -19,6 +19,16 @@ extern const uint8_t python_stdlib[], python_stdlib_end[];
 extern const char python_boot_source[];
 
 static PyObject *run_program; /* boot.py's run(source) -> outcome JSON (str) */
+
+/* The stop (python/patches/0001-stop-word.patch): the eval loop reads *_Py_codeact_stop_word at every backward jump and
+   call; during an execution it is the mailbox's cancel_requested, which the host sets to stop the program. Then every
+   check raises KeyboardInterrupt (a BaseException: `except Exception` does not catch it, and a program that catches it
+   anyway is interrupted again at its next jump), and the outcome is INTERRUPTED whatever the program did. */
+static const unsigned int never_stop;
+volatile const unsigned int *_Py_codeact_stop_word = &never_stop;
+void _Py_codeact_stop(void) {
+    PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), PyExc_KeyboardInterrupt);
+}
 static size_t boot_bytes;      /* what the booted interpreter holds: not the program's to spend */
 
 /* ---- the embedded standard library: b"CAPY", u32 count, entries sorted by name (see tools/embed_stdlib.py) */
@@ -233,7 +243,17 @@ void runtime_boot(void) {
 
 void runtime_execute(void) {
     memory_begin(boot_bytes, hl_mailbox->memory_limit_bytes);
+    _Py_codeact_stop_word = &hl_mailbox->cancel_requested;
     PyObject *outcome = PyObject_CallNoArgs(run_program);
+    _Py_codeact_stop_word = &never_stop;
+    PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL); /* a stop raised but not yet seen */
+    if (hl_mailbox->cancel_requested) {
+        PyErr_Clear();
+        Py_XDECREF(outcome);
+        static const char interrupted[] = HL_OUTCOME_INTERRUPTED;
+        hl_finish(interrupted, sizeof interrupted - 1);
+        return;
+    }
     Py_ssize_t length;
     const char *text = outcome ? PyUnicode_AsUTF8AndSize(outcome, &length) : NULL;
     if (!text) {
