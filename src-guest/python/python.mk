@@ -50,8 +50,11 @@ $(CPY_BUILD)/Makefile: $(CPY_SRC)/.sha256-ok python/config.site python/scripts/m
 	  CC=$(abspath python/scripts/musl-cc) CFLAGS="$(CPY_CFLAGS)" LDFLAGS="-static -no-pie" \
 	  $(abspath $(CPY_SRC))/configure $(CPY_CONFIGURE_FLAGS) > configure.log 2>&1 || { tail -20 configure.log >&2; exit 1; }
 
+# SOURCE_DATE_EPOCH: the build date CPython puts in sys.version (__DATE__, __TIME__ in getbuildinfo.c) is a fixed one,
+# 3.13.5's release (2025-06-11), so the same sources give the same image
+CPY_SOURCE_DATE_EPOCH := 1749600000
 $(CPY_LIB) $(CPY_MODULE_LIBS) &: $(CPY_BUILD)/Makefile
-	$(MAKE) -C $(CPY_BUILD) libpython3.13.a $(patsubst $(CPY_BUILD)/%,%,$(CPY_MODULE_LIBS))
+	SOURCE_DATE_EPOCH=$(CPY_SOURCE_DATE_EPOCH) $(MAKE) -C $(CPY_BUILD) libpython3.13.a $(patsubst $(CPY_BUILD)/%,%,$(CPY_MODULE_LIBS))
 
 # The standard library the guest embeds: these modules and everything they import (see embed_stdlib.py).
 PYTHON_STDLIB_ROOTS := json re math cmath statistics random decimal fractions itertools functools operator collections \
