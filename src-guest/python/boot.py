@@ -130,7 +130,8 @@ def _codeact_run():
         result = namespace.get("__codeact_result__")
         return '{"ok":true,"result":' + _json.dumps(result, separators=(",", ":")) + "}"
     except BaseException as e:
-        return _failure("TOOL_ERROR" if id(e) in _tool_errors else "RUNTIME", e)
+        kind = "TOOL_ERROR" if id(e) in _tool_errors else "STACK_OVERFLOW" if isinstance(e, RecursionError) else "RUNTIME"
+        return _failure(kind, e)
     finally:
         _tool_errors.clear()
 
