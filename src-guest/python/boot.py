@@ -4,6 +4,7 @@
 import ast as _ast
 import builtins as _builtins
 import json as _json
+import linecache as _linecache
 import sys as _sys
 import traceback as _traceback
 import _codeact
@@ -97,8 +98,16 @@ def _clip(text):
         len(text) - _MAX_TEXT_CHARS)
 
 
+def _program_frames(tb):
+    """The traceback without the frames that are not the program's (boot.py's, the standard library's)."""
+    frames = [f for f in _traceback.extract_tb(tb) if f.filename == "<program>"]
+    return _traceback.StackSummary.from_list(frames)
+
+
 def _failure(kind, exc):
-    stack = "".join(_traceback.format_exception(exc))
+    te = _traceback.TracebackException.from_exception(exc)
+    te.stack = _program_frames(exc.__traceback__)
+    stack = "".join(te.format())
     outcome = {"ok": False, "type": kind, "name": type(exc).__name__, "message": _clip(str(exc)), "stack": _clip(stack)}
     if kind == "TOOL_ERROR":
         outcome["tool"] = str(exc.tool)
@@ -107,6 +116,8 @@ def _failure(kind, exc):
 
 def _codeact_run():
     source = _codeact.source()
+    # the program's lines in its tracebacks
+    _linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
     try:
         tree = _AwaitToolCalls().visit(_ast.parse(source, "<program>", "exec"))
         # the value of a final expression statement is the result, as in a notebook cell

@@ -176,6 +176,9 @@ class PythonGuestTest {
         assertThat(thrown.success()).isFalse();
         assertThat(thrown.error().type()).isEqualTo(ErrorType.RUNTIME);
         assertThat(thrown.error().message()).contains("bad value");
+        // the program's frames and lines only
+        assertThat(thrown.error().stack()).contains("File \"<program>\", line 2, in f", "raise ValueError('bad value')")
+                .doesNotContain("<string>", "<stdlib>");
 
         ExecutionResult syntax = run("def (:");
         assertThat(syntax.success()).isFalse();
