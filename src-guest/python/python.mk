@@ -34,7 +34,7 @@ $(BUILD)/cpython-flags.txt: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CPY_CFLAGS) $(CPY_CONFIGURE_FLAGS)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-CLEAN_FILES += $(PYTHON_ELF) $(CPY_BUILD) $(BUILD)/stdlib.bin $(BUILD)/stdlib.txt
+CLEAN_FILES += $(PYTHON_ELF) $(CPY_BUILD) $(BUILD)/stdlib.bin $(BUILD)/stdlib.txt $(BUILD)/cpython-flags.txt $(BUILD)/python-native
 
 check-python-tools: check-tools
 	@test -x "$(BUILD_PYTHON)" || { echo "error: a CPython 3.13 for the build machine is needed (BUILD_PYTHON=$(BUILD_PYTHON)); pyenv install 3.13.0" >&2; exit 1; }
