@@ -85,7 +85,7 @@ python-native: $(PYTHON_NATIVE)
 $(PYTHON_NATIVE): python/tools/native-harness.c $(PLATFORM_OBJS) $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS)
 	$(CC) $(OWN_CFLAGS) -fno-inline -c platform/hostcall.c -o $(OBJ_DIR)/hostcall-noinline.o
 	objcopy --weaken-symbol=hl_out $(OBJ_DIR)/hostcall-noinline.o $(OBJ_DIR)/hostcall-weak.o
-	$(CC) $(GUEST_FLAGS) -g -Iplatform -c $< -o $(OBJ_DIR)/native-harness.o
+	$(CC) $(GUEST_FLAGS) -g -Iplatform -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $(OBJ_DIR)/native-harness.o
 	$(CC) -static -g -o $@ $(OBJ_DIR)/native-harness.o $(filter-out %/start.o %/exceptions.o %/hostcall.o,$(PLATFORM_OBJS)) \
 	  $(OBJ_DIR)/hostcall-weak.o $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS) -lm
 .PHONY: python-native

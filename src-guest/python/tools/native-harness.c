@@ -4,7 +4,9 @@
  * hostcall.o) come here: BOOT, then EXECUTE of argv[1] (default "1+1"); the console and the outcome are printed.
  * Built by `make python-native` (target/python-native); not shipped.
  */
+#include <Python.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include "guest.h"
@@ -15,6 +17,8 @@ static struct hl_mailbox mailbox;
 static char in_buffer[1 << 20], out_buffer[1 << 20], log_buffer[64 << 10];
 static char heap[256 << 20] __attribute__((aligned(4096)));
 static jmp_buf done;
+
+
 extern char etext[], _end[]; /* from the end of the code to the end of .bss (GNU ld's default script): rodata never changes */
 static char data_copy[64 << 20], heap_copy[64 << 20];
 
@@ -36,6 +40,7 @@ static long raw_syscall3(long n, long a, long b, long c) {
 }
 static void say(int fd, const char *text, size_t length) { raw_syscall3(1, fd, (long)text, (long)length); }
 static void say_string(const char *text) { say(2, text, strlen(text)); }
+static void say_line(const char *text) { say(2, text, strlen(text)); say(2, "\n", 1); }
 static _Noreturn void leave(int status) { for (;;) raw_syscall3(231, status, 0, 0); }
 
 static void print_log(void) {
@@ -122,16 +127,40 @@ int main(int argc, char **argv) {
     enter(HL_COMMAND_EXECUTE);
     {
         unsigned long long data_pages = 0, heap_pages = 0, heap_new = 0;
+        int pages_out = getenv("HARNESS_PAGES") != NULL; /* HARNESS_PAGES=1: list the changed pages */
+        char text[128];
         for (size_t at = 0; at < data_bytes; at += 4096) {
             const char *page = etext + at;
             if (harness_owns(page)) continue;
-            data_pages += memcmp(data_copy + at, page, data_bytes - at < 4096 ? data_bytes - at : 4096) != 0;
+            int changed = memcmp(data_copy + at, page, data_bytes - at < 4096 ? data_bytes - at : 4096) != 0;
+            data_pages += changed;
+            if (changed && pages_out) { snprintf(text, sizeof text, "data %p", (void *)page); say_line(text); }
         }
         size_t booted = boot_high_water;
+        PyObject *changed_pages = pages_out ? PySet_New(NULL) : NULL;
         for (size_t at = 0; at < heap_bytes; at += 4096) {
             int changed = memcmp(heap_copy + at, heap + at, 4096) != 0;
             heap_pages += changed;
             heap_new += changed && at >= booted;
+            if (changed && changed_pages) {
+                PyObject *number = PyLong_FromUnsignedLongLong((unsigned long long)(uintptr_t)(heap + at) >> 12);
+                PySet_Add(changed_pages, number);
+                Py_DECREF(number);
+            }
+        }
+        if (pages_out) {
+            /* which of boot's objects lie on the changed heap pages, by type */
+            PyObject *main_dict = PyModule_GetDict(PyImport_AddModule("__main__"));
+            PyDict_SetItemString(main_dict, "_harness_pages", changed_pages);
+            PyRun_SimpleString(
+                "import gc, collections\n"
+                "_c = collections.Counter(); _p = collections.defaultdict(set)\n"
+                "for _o in gc.get_objects():\n"
+                "    if id(_o) >> 12 in _harness_pages:\n"
+                "        _c[type(_o).__name__] += 1; _p[type(_o).__name__].add(id(_o) >> 12)\n"
+                "_harness_report = '\\n'.join('heap %s: %d objects on %d changed pages' % (k, v, len(_p[k])) for k, v in _c.most_common(25))\n");
+            PyObject *report = PyDict_GetItemString(main_dict, "_harness_report");
+            if (report) say_line(PyUnicode_AsUTF8(report));
         }
         char line[160];
         int k = 0;
