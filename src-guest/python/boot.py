@@ -21,6 +21,20 @@ for _name in _PRELOADED:
 del _name
 
 
+# zoneinfo: no tz database on the guest; UTC is built in (its TZif, as tzdata ships it), any other key is not found
+def _load_tzdata(key, _utc=b'TZif2\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00UTC\x00TZif2\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00UTC\x00\nUTC0\n'):
+    if key in ("UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu", "GMT", "Etc/GMT"):
+        import io
+        return io.BytesIO(_utc)
+    import zoneinfo
+    raise zoneinfo.ZoneInfoNotFoundError("No time zone found with key %s (the guest knows UTC only)" % key)
+
+
+import zoneinfo._common as _zoneinfo_common
+_zoneinfo_common.load_tzdata = _load_tzdata
+del _zoneinfo_common
+
+
 class _Console:
     """sys.stdout / sys.stderr: text straight to the console log (the host splits it by stream)."""
 

@@ -171,6 +171,13 @@ class PythonGuestTest {
     }
 
     @Test
+    void zoneInfoKnowsUtc() {
+        ExecutionResult r = run("import zoneinfo, datetime\n"
+                + "datetime.datetime(2024, 5, 6, 7, 8, tzinfo=zoneinfo.ZoneInfo('UTC')).isoformat()");
+        assertThat(r.resultJson()).as("%s", r.error()).isEqualTo("\"2024-05-06T07:08:00+00:00\"");
+    }
+
+    @Test
     void exceptionsAndSyntaxErrors() {
         ExecutionResult thrown = run("def f():\n    raise ValueError('bad value')\nf()");
         assertThat(thrown.success()).isFalse();
