@@ -21,6 +21,54 @@ for _name in _PRELOADED:
 del _name
 
 
+# What the sandbox does not have says so, by name, rather than failing somewhere inside the standard library.
+# (name fetch() in these messages once the guest has it)
+_UNAVAILABLE_MODULES = {
+    "subprocess": "processes", "multiprocessing": "processes", "concurrent": "processes or threads",
+    "socket": "network sockets", "ssl": "network sockets", "select": "network sockets",
+    "selectors": "network sockets", "asyncio": "event loop (await call_tool(...) works without one)",
+    "http": "network sockets", "urllib.request": "network sockets",
+    "ctypes": "native code", "tkinter": "display", "sqlite3": "SQLite", "pty": "terminals", "tty": "terminals",
+}
+
+
+class _UnavailableModules:
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        reason = _UNAVAILABLE_MODULES.get(name) or _UNAVAILABLE_MODULES.get(name.partition(".")[0])
+        if reason:
+            raise ModuleNotFoundError("No module named %r: the sandbox has no %s" % (name, reason), name=name)
+        return None
+
+
+_sys.meta_path.insert(0, _UnavailableModules)
+
+
+def _refuse(what, reason):
+    def refused(*args, **kwargs):
+        raise PermissionError("%s is not available in the sandbox: it has no %s" % (what, reason))
+    refused.__name__ = what.rpartition(".")[2]
+    return refused
+
+
+import os as _os
+for _name in ("system", "popen", "fork", "forkpty", "execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp",
+              "execvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
+              "posix_spawn", "posix_spawnp", "kill", "killpg"):
+    setattr(_os, _name, _refuse("os." + _name, "processes"))
+del _name
+
+import _thread
+import threading as _threading
+_thread.start_new_thread = _thread.start_new = _refuse("_thread.start_new_thread", "threads")
+
+
+def _no_thread_start(self):
+    raise RuntimeError("threads are not available in the sandbox: it runs one thread")
+
+
+_threading.Thread.start = _no_thread_start
+
 # zoneinfo: no tz database on the guest; UTC is built in (its TZif, as tzdata ships it), any other key is not found
 def _load_tzdata(key, _utc=b'TZif2\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00UTC\x00TZif2\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00UTC\x00\nUTC0\n'):
     if key in ("UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu", "GMT", "Etc/GMT"):

@@ -178,6 +178,15 @@ class PythonGuestTest {
     }
 
     @Test
+    void whatTheSandboxLacksSaysSo() {
+        assertThat(run("import subprocess").error().message()).contains("the sandbox has no processes");
+        assertThat(run("import socket").error().message()).contains("the sandbox has no network sockets");
+        assertThat(run("import os\nos.system('ls')").error().message()).contains("os.system is not available in the sandbox");
+        assertThat(run("import threading\nthreading.Thread(target=print).start()").error().message())
+                .contains("threads are not available in the sandbox");
+    }
+
+    @Test
     void exceptionsAndSyntaxErrors() {
         ExecutionResult thrown = run("def f():\n    raise ValueError('bad value')\nf()");
         assertThat(thrown.success()).isFalse();
