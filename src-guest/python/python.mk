@@ -44,11 +44,13 @@ $(CPY_SRC)/.sha256-ok: python/scripts/fetch-cpython.sh $(wildcard python/patches
 	rm -f $@
 	python/scripts/fetch-cpython.sh $(CPY_SRC) python/patches
 
+# configure runs by a relative path (the two directories are siblings in $(BUILD)), so the paths CPython compiles into
+# the image (__FILE__, VPATH) do not depend on where the checkout is.
 $(CPY_BUILD)/Makefile: $(CPY_SRC)/.sha256-ok python/config.site python/scripts/musl-cc $(BUILD)/cpython-flags.txt | check-python-tools
 	rm -rf $(CPY_BUILD) && mkdir -p $(CPY_BUILD)
 	cd $(CPY_BUILD) && CONFIG_SITE=$(abspath python/config.site) MODULE_BUILDTYPE=static PKG_CONFIG=false \
 	  CC=$(abspath python/scripts/musl-cc) CFLAGS="$(CPY_CFLAGS)" LDFLAGS="-static -no-pie" \
-	  $(abspath $(CPY_SRC))/configure $(CPY_CONFIGURE_FLAGS) > configure.log 2>&1 || { tail -20 configure.log >&2; exit 1; }
+	  ../$(notdir $(CPY_SRC))/configure $(CPY_CONFIGURE_FLAGS) > configure.log 2>&1 || { tail -20 configure.log >&2; exit 1; }
 
 # SOURCE_DATE_EPOCH: the build date CPython puts in sys.version (__DATE__, __TIME__ in getbuildinfo.c) is a fixed one,
 # 3.13.5's release (2025-06-11), so the same sources give the same image
