@@ -1,0 +1,74 @@
+/*
+ * Memory, as quickjs/memory.c does it: CPython's three allocator domains (raw, mem, object) are charged what the heap
+ * really spends on each block, header included, and the allocation that would cross the limit ends the execution
+ * there and then through the OUT_OF_MEMORY port (the host reports OUT_OF_MEMORY and restores the VM). CPython never
+ * sees a failed allocation, so no program catches MemoryError and goes on. Boot runs without a limit; memory_begin
+ * sets the execution's: what boot left allocated plus the mailbox's memory_limit_bytes.
+ */
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <Python.h>
+#include "guest.h"
+#include "python.h"
+
+static size_t used_bytes, limit_bytes = (size_t)-1;
+
+static _Noreturn void out_of_memory(void) {
+    for (;;) hl_out(HL_PORT_OUT_OF_MEMORY, 0);
+}
+
+static size_t charged(void *p) { return malloc_usable_size(p) + HEAP_BLOCK_HEADER_BYTES; }
+
+static void admit(size_t more) {
+    if (more > limit_bytes || used_bytes > limit_bytes - more) out_of_memory();
+}
+
+static void *limited_malloc(void *ctx, size_t size) {
+    (void)ctx;
+    if (size == 0) size = 1;
+    admit(size + HEAP_BLOCK_HEADER_BYTES);
+    void *p = malloc(size);
+    if (!p) out_of_memory();
+    used_bytes += charged(p);
+    return p;
+}
+
+static void *limited_calloc(void *ctx, size_t count, size_t size) {
+    size_t n;
+    if (__builtin_mul_overflow(count, size, &n)) out_of_memory();
+    void *p = limited_malloc(ctx, n);
+    memset(p, 0, n);
+    return p;
+}
+
+static void limited_free(void *ctx, void *p) {
+    (void)ctx;
+    if (!p) return;
+    used_bytes -= charged(p);
+    free(p);
+}
+
+static void *limited_realloc(void *ctx, void *p, size_t size) {
+    if (!p) return limited_malloc(ctx, size);
+    if (size == 0) size = 1;
+    size_t old = charged(p);
+    if (size + HEAP_BLOCK_HEADER_BYTES > old) admit(size + HEAP_BLOCK_HEADER_BYTES - old);
+    void *q = realloc(p, size);
+    if (!q) out_of_memory();
+    used_bytes = used_bytes - old + charged(q);
+    return q;
+}
+
+void memory_install(void) {
+    PyMemAllocatorEx allocator = {NULL, limited_malloc, limited_calloc, limited_realloc, limited_free};
+    PyMem_SetAllocator(PYMEM_DOMAIN_RAW, &allocator);
+    PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &allocator);
+    PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &allocator);
+}
+
+size_t memory_used(void) { return used_bytes; }
+
+void memory_begin(size_t boot_bytes, uint64_t execution_limit) {
+    limit_bytes = execution_limit > (uint64_t)((size_t)-1 - boot_bytes) ? (size_t)-1 : boot_bytes + (size_t)execution_limit;
+}

@@ -1,0 +1,11 @@
+/* The Python guest's parts: the .c files in python/. */
+#ifndef CODEACT_PYTHON_H
+#define CODEACT_PYTHON_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* memory.c */
+void memory_install(void);
+size_t memory_used(void);
+void memory_begin(size_t boot_bytes, uint64_t execution_limit);
+#endif
