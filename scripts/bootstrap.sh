@@ -24,6 +24,11 @@ if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac (
   missing+=(openjdk-17-jdk-headless)
 fi
 [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+# the Python guest's cross build needs a CPython 3.13 on the build machine (src-guest/python/python.mk: BUILD_PYTHON):
+# pyenv's 3.13.0 on these machines, else Debian 13's python3.13
+if ! { command -v pyenv >/dev/null && [ -x "$(pyenv prefix 3.13.0 2>/dev/null)/bin/python3.13" ]; } && ! command -v python3.13 >/dev/null; then
+  missing+=(python3.13)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else

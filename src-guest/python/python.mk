@@ -1,7 +1,7 @@
-# The Python guest (issue 15, WORK IN PROGRESS): CPython 3.13 (Debian's python3.13 source package, SHA-256 pinned)
-# cross-built with musl-gcc as a static library for the platform, its standard library embedded as marshalled code
-# (python/tools/embed_stdlib.py), and its runtime (python/*.c) on the platform. Not part of `all` yet: `make
-# python-guest` builds target/python-guest.elf. Included by src-guest/Makefile; paths are relative to src-guest.
+# The Python guest: CPython 3.13 (Debian's python3.13 source package, SHA-256 pinned) cross-built with musl-gcc as a
+# static library for the platform, its standard library embedded as marshalled code (python/tools/embed_stdlib.py),
+# and its runtime (python/*.c) on the platform: target/python-guest.elf, part of `all`. Included by src-guest/Makefile;
+# paths are relative to src-guest.
 CPYTHON_VERSION := 3.13.5
 CPY_SRC := $(BUILD)/cpython
 CPY_BUILD := $(BUILD)/cpython-build
@@ -11,8 +11,8 @@ CPY_MODULE_LIBS := $(CPY_BUILD)/Modules/_decimal/libmpdec/libmpdec.a $(CPY_BUILD
   $(CPY_BUILD)/Modules/_hacl/libHacl_Hash_SHA2.a
 PYTHON_ELF := $(BUILD)/python-guest.elf
 # The build machine's Python, of the guest's minor version: CPython's cross build needs one (--with-build-python), and
-# it compiles the embedded standard library. pyenv has 3.13.0 on these machines.
-BUILD_PYTHON ?= $(shell pyenv prefix 3.13.0 2>/dev/null)/bin/python3.13
+# it compiles the embedded standard library. pyenv has 3.13.0 on these machines; Debian 13 has it as python3.13.
+BUILD_PYTHON ?= $(or $(wildcard $(shell pyenv prefix 3.13.0 2>/dev/null)/bin/python3.13),$(shell command -v python3.13 2>/dev/null),python3.13)
 # -DCODEACT_GUEST: python/patches' code for the guest. -Dthread_local=: CPython's thread-locals (_Py_tss_tstate, _decimal's context) become plain globals (pyport.h uses
 # thread_local when it is a macro). The guest has one thread, and its TLS is not usable: guest.ld gathers no .tbss, so
 # every __thread variable gets the same offset, -8 from FS.base, which is the last word of the mailbox page.
@@ -26,6 +26,7 @@ CPY_CONFIGURE_FLAGS := --host=x86_64-pc-linux-musl --build=x86_64-pc-linux-gnu -
   --disable-shared --without-ensurepip --without-pymalloc --without-mimalloc --disable-test-modules --disable-ipv6 \
   --with-builtin-hashlib-hashes=md5,sha1,sha2,sha3,blake2
 
+all: python-guest
 python-guest: $(PYTHON_ELF)
 
 # configure's inputs that live in this file, rewritten only when they change (so editing python.mk elsewhere does
@@ -37,7 +38,7 @@ $(BUILD)/cpython-flags.txt: FORCE
 CLEAN_FILES += $(PYTHON_ELF) $(CPY_BUILD) $(BUILD)/stdlib.bin $(BUILD)/stdlib.txt $(BUILD)/cpython-flags.txt $(BUILD)/python-native
 
 check-python-tools: check-tools
-	@test -x "$(BUILD_PYTHON)" || { echo "error: a CPython 3.13 for the build machine is needed (BUILD_PYTHON=$(BUILD_PYTHON)); pyenv install 3.13.0" >&2; exit 1; }
+	@"$(BUILD_PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || { echo "error: a CPython 3.13 for the build machine is needed (BUILD_PYTHON=$(BUILD_PYTHON)): pyenv install 3.13.0, or apt-get install python3.13 (Debian 13)" >&2; exit 1; }
 
 # CPython's patches (python/patches, applied in order by fetch-cpython.sh; each says why): a change unpacks afresh
 $(CPY_SRC)/.sha256-ok: python/scripts/fetch-cpython.sh $(wildcard python/patches/*.patch) | check-tools

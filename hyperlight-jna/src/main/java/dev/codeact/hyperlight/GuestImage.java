@@ -15,11 +15,14 @@ import java.nio.file.Path;
  * A guest ELF, parsed and validated once, that any number of VMs can load. Nothing here knows which language the guest
  * runs: every guest speaks the same ABI (src-guest/platform/hostabi.h), and the loader, the VM and the pool take any
  * image. Each language's guest is a resource of its own, packaged with this library from src-guest's build (QuickJS:
- * {@link #QUICKJS_RESOURCE}); another language adds its resource and opens it with {@link #packaged}.
+ * {@link #QUICKJS_RESOURCE}, CPython: {@link #PYTHON_RESOURCE}); another language adds its resource and opens it with
+ * {@link #packaged}.
  */
 public final class GuestImage {
     /** The JavaScript guest: QuickJS on the platform (src-guest/quickjs). */
     public static final String QUICKJS_RESOURCE = "/dev/codeact/hyperlight/guest/quickjs-guest.elf";
+    /** The Python guest: CPython 3.13 on the platform (src-guest/python). */
+    public static final String PYTHON_RESOURCE = "/dev/codeact/hyperlight/guest/python-guest.elf";
     /** The packaged images opened so far, by resource: each is read and parsed once per process. */
     private static final java.util.Map<String, GuestImage> PACKAGED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
@@ -95,6 +98,11 @@ public final class GuestImage {
     /** The QuickJS guest built from src-guest and packaged with this library. */
     public static GuestImage quickJs() {
         return packaged(QUICKJS_RESOURCE);
+    }
+
+    /** The CPython guest built from src-guest and packaged with this library. */
+    public static GuestImage python() {
+        return packaged(PYTHON_RESOURCE);
     }
 
     /** A guest image packaged on the classpath at {@code resource}, read once and shared by every caller. */

@@ -1,7 +1,6 @@
 package dev.codeact.hyperlight;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import java.util.Arrays;
@@ -9,13 +8,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/**
- * The Python guest (issue 15, work in progress): CPython 3.13 built by {@code make -C src-guest python-guest}, which
- * the default build does not run yet; the test is skipped when the image was not built. Prints what it measures.
- */
+/** The Python guest (CPython 3.13, src-guest/python) in a VM of its own. Prints what it measures. */
 @RequiresKvm
 class PythonGuestTest {
-    private static final String IMAGE = "/dev/codeact/hyperlight/testguest/python-guest.elf";
     private static final String STDLIB_IMPORTS = "import json, re, math, cmath, statistics, random, decimal, fractions, "
             + "itertools, functools, operator, collections, heapq, bisect, array, struct, copy, dataclasses, enum, typing, "
             + "abc, string, textwrap, difflib, unicodedata, datetime, zoneinfo, time, calendar, io, csv, base64, binascii, "
@@ -25,9 +20,7 @@ class PythonGuestTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(PythonGuestTest.class.getResource(IMAGE) != null,
-                "python-guest.elf not built (make -C src-guest python-guest)");
-        GuestImage image = GuestImage.packaged(IMAGE);
+        GuestImage image = GuestImage.python();
         long started = System.nanoTime();
         vm = MicroVm.start(image, GuestMemorySizes.defaults());
         System.out.printf("python guest: MicroVm.start (VM + boot) %.1f ms%n", (System.nanoTime() - started) / 1e6);
@@ -69,7 +62,7 @@ class PythonGuestTest {
     @Test
     void aSecondVmStartsFromTheBootedImage() {
         long t = System.nanoTime();
-        try (MicroVm second = MicroVm.start(GuestImage.packaged(IMAGE), GuestMemorySizes.defaults())) {
+        try (MicroVm second = MicroVm.start(GuestImage.python(), GuestMemorySizes.defaults())) {
             long started = System.nanoTime();
             ExecutionResult r = second.execute("1+1", HostFunctions.none(), ExecutionLimits.defaults());
             System.out.printf("python guest: second MicroVm.start (from the booted image) %.1f ms, its first 1+1 %.1f ms%n",

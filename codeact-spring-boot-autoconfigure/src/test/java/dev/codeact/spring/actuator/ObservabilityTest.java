@@ -58,7 +58,7 @@ class ObservabilityTest {
         }
 
         @Override
-        public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+        public ExecutionResult execute(dev.codeact.spring.sandbox.Language language, String code, HostFunctions functions, ExecutionLimits limits) {
             return answer;
         }
 

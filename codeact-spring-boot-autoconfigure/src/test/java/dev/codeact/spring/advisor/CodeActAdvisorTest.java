@@ -51,7 +51,8 @@ class CodeActAdvisorTest {
         }
 
         @Override
-        public ExecutionResult execute(String program, HostFunctions hostFunctions, ExecutionLimits limits) {
+        public ExecutionResult execute(dev.codeact.spring.sandbox.Language language, String program, HostFunctions hostFunctions,
+                ExecutionLimits limits) {
             code.set(program);
             functions.set(hostFunctions);
             return new ExecutionResult("printed\n", false, "", false, "{\"total\":99}", null, Duration.ofMillis(1), 1);

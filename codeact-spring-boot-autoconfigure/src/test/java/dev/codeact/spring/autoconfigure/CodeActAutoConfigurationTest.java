@@ -40,7 +40,7 @@ class CodeActAutoConfigurationTest {
         }
 
         @Override
-        public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+        public ExecutionResult execute(dev.codeact.spring.sandbox.Language language, String code, HostFunctions functions, ExecutionLimits limits) {
             return new ExecutionResult("", false, "", false, "null", null, Duration.ZERO, 0);
         }
 

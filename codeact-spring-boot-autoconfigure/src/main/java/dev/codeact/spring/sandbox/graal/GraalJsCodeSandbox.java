@@ -8,6 +8,7 @@ import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.SandboxException;
 import dev.codeact.hyperlight.SandboxSizes;
 import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.Language;
 import java.time.Duration;
 import java.util.Objects;
 import org.graalvm.polyglot.Context;
@@ -108,7 +109,10 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
     }
 
     @Override
-    public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+    public ExecutionResult execute(Language language, String code, HostFunctions functions, ExecutionLimits limits) {
+        if (language != Language.JAVASCRIPT) {
+            throw CodeSandbox.unsupported(this, language);
+        }
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(functions, "functions");
         Objects.requireNonNull(limits, "limits");

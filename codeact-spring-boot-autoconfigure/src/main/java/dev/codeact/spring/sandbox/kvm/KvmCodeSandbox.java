@@ -5,6 +5,7 @@ import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.Language;
 
 /** Programs run in KVM micro-VMs from a {@link SandboxPool}: hardware isolation, a fresh VM state per call. */
 public final class KvmCodeSandbox implements CodeSandbox {
@@ -21,7 +22,10 @@ public final class KvmCodeSandbox implements CodeSandbox {
     }
 
     @Override
-    public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
+    public ExecutionResult execute(Language language, String code, HostFunctions functions, ExecutionLimits limits) {
+        if (language != Language.JAVASCRIPT) {
+            throw CodeSandbox.unsupported(this, language);
+        }
         return pool.execute(code, functions, limits);
     }
 
