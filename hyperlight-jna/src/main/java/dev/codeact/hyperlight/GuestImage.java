@@ -126,6 +126,11 @@ public final class GuestImage {
         return new GuestImage(path.toString(), Files.readAllBytes(path));
     }
 
+    /** Names the image's contents (its size and CRC32C): session states and booted images are kept per key. */
+    public String contentKey() {
+        return contentKey;
+    }
+
     public String name() {
         return name;
     }

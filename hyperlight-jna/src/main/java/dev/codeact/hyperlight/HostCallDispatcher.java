@@ -25,6 +25,9 @@ public final class HostCallDispatcher {
     private final Deadline deadline;
     private final int resultLimitBytes;
     private int calls;
+    /** Whether a function may suspend the program ({@link SuspendCall}): only a session's VM can keep it waiting. */
+    private boolean suspendable;
+    private SessionState.PendingCall suspended;
     private volatile long functionCpuNanos;
     private volatile long functionStartedCpuNanos = -1;
 
@@ -75,6 +78,12 @@ public final class HostCallDispatcher {
         String result;
         try {
             result = function.call(call.argumentsJson(), deadline);
+        } catch (SuspendCall e) {
+            if (!suspendable) {
+                return error("'" + call.name() + "' asked to suspend the program, which only a session can do");
+            }
+            suspended = new SessionState.PendingCall(call.name(), call.argumentsJson(), e.getMessage());
+            return error("suspended");
         } catch (Exception e) {
             String message = e.getMessage();
             return error(message == null || message.isBlank()
@@ -86,15 +95,36 @@ public final class HostCallDispatcher {
             functionStartedCpuNanos = -1;
             Thread.interrupted(); // a watchdog interrupt aimed at this call must not leak into the program
         }
+        return resultReply(call.name(), result);
+    }
+
+    /** What the program gets for a suspended call when its session resumes: as {@link #dispatch} would have answered. */
+    public Reply answer(String name, HostCallAnswer answer) {
+        return answer.ok() ? resultReply(name, answer.text()) : error(answer.text());
+    }
+
+    /** The result of {@code name} as the program gets it, unless it is too large or too deep. */
+    private Reply resultReply(String name, String result) {
         byte[] bytes = (result == null ? "null" : result).getBytes(StandardCharsets.UTF_8);
         if (bytes.length > resultLimitBytes) {
             return error(wording.resultTooLarge(bytes.length, resultLimitBytes));
         }
         int depth = result == null ? 0 : JsonNesting.depth(result);
         if (depth > JsonNesting.MAX_DEPTH) {
-            return error(JsonNesting.tooDeep("the result of '" + call.name() + "'", depth));
+            return error(JsonNesting.tooDeep("the result of '" + name + "'", depth));
         }
         return new Reply(true, bytes);
+    }
+
+    /** Lets host functions suspend the program, and counts on from {@code callsBefore} calls made before a suspension. */
+    void allowSuspension(int callsBefore) {
+        suspendable = true;
+        calls = callsBefore;
+    }
+
+    /** The call a host function suspended the program at, or null; the program must not be answered then. */
+    SessionState.PendingCall suspended() {
+        return suspended;
     }
 
     /** True while a host function runs (it may be waiting on something an interrupt would end). */

@@ -53,6 +53,7 @@ public final class MicroVm implements AutoCloseable {
     private Pointer memory;
     private VmSnapshot snapshot;
     private VcpuLoop loop;
+    private SessionRunner sessions;
     private long bootHeapHighWaterBytes;
     private Duration bootDuration;
     private boolean closed;
@@ -155,6 +156,79 @@ public final class MicroVm implements AutoCloseable {
     public ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits) {
         long started = System.nanoTime();
         byte[] program = code.getBytes(StandardCharsets.UTF_8);
+        ExecutionResult refused = refuse(program, limits);
+        if (refused != null) {
+            return refused;
+        }
+        ExecutionSupervisor supervisor = supervisor(started, limits, functions);
+        try {
+            return thread.run(() -> loop.execute(supervisor, program), supervisor.giveUpAtNanos() - System.nanoTime());
+        } catch (VmThread.StuckException e) { // only the VM's own thread can be lost to a host function
+            broken = true;
+            return supervisor.abandon();
+        }
+    }
+
+    /** A session that has run nothing yet, for this VM's image and layout (and any VM of the same). */
+    public SessionState newSession() {
+        return SessionState.initial(image, layout);
+    }
+
+    /**
+     * Runs one program of a session: from the snapshot with {@code state}'s pages over it, so that it finds what the
+     * session's earlier programs left (their globals), then takes the session's new state (see {@link SessionStep}).
+     * The VM itself goes back to its snapshot afterwards, as after any execution.
+     *
+     * @param maxStateBytes bound on the state, before and after: a larger one fails, never truncated
+     * @throws SessionStateException when {@code state} is not this VM's (image, layout), too large, or suspended; or
+     *     when the new state would be too large (the exception carries the execution's result)
+     */
+    public SessionStep executeInSession(SessionState state, String code, HostFunctions functions, ExecutionLimits limits,
+            long maxStateBytes) {
+        long started = System.nanoTime();
+        state.checkFits(image.contentKey(), layout, maxStateBytes);
+        if (state.suspended()) {
+            throw new SessionStateException(SessionStateException.Reason.SUSPENDED, "the session waits at a call to '"
+                    + state.pendingCall().orElseThrow().name() + "': resume it before it runs another program");
+        }
+        byte[] program = code.getBytes(StandardCharsets.UTF_8);
+        ExecutionResult refused = refuse(program, limits);
+        if (refused != null) {
+            return new SessionStep(refused, state, false);
+        }
+        ExecutionSupervisor supervisor = supervisor(started, limits, functions);
+        return runStep(supervisor, state, () -> sessions.execute(supervisor, program, state, maxStateBytes));
+    }
+
+    /**
+     * Completes the host call a session's program is suspended at with {@code answer}, on this VM whichever VM
+     * suspended it, and runs the program on from there. The host function is not called again: the answer is the
+     * call's result (or its error).
+     *
+     * @throws SessionStateException as {@link #executeInSession}, or when {@code state} is not suspended
+     */
+    public SessionStep resume(SessionState state, HostCallAnswer answer, HostFunctions functions, ExecutionLimits limits,
+            long maxStateBytes) {
+        long started = System.nanoTime();
+        state.checkFits(image.contentKey(), layout, maxStateBytes);
+        if (!state.suspended()) {
+            throw new SessionStateException(SessionStateException.Reason.NOT_SUSPENDED, "the session waits at no call");
+        }
+        ExecutionSupervisor supervisor = supervisor(started, limits, functions);
+        return runStep(supervisor, state, () -> sessions.resume(supervisor, state, answer, maxStateBytes));
+    }
+
+    private SessionStep runStep(ExecutionSupervisor supervisor, SessionState state, java.util.concurrent.Callable<SessionStep> step) {
+        try {
+            return thread.run(step, supervisor.giveUpAtNanos() - System.nanoTime());
+        } catch (VmThread.StuckException e) {
+            broken = true;
+            return new SessionStep(supervisor.abandon(), state, false);
+        }
+    }
+
+    /** The failure for a program this VM cannot take (too large), or null; limits it cannot honour are the caller's error. */
+    private ExecutionResult refuse(byte[] program, ExecutionLimits limits) {
         if (program.length > layout.inCapacityBytes()) {
             return ExecutionResult.failure(ExecutionError.of(ErrorType.SYNTAX, "the program is " + program.length
                     + " bytes, the limit is " + layout.inCapacityBytes() + " bytes"), Duration.ZERO);
@@ -166,13 +240,7 @@ public final class MicroVm implements AutoCloseable {
         if (limits.stackBytes() > sizes.stackBytes() - (64 << 10)) {
             throw new IllegalArgumentException("stack limit " + limits.stackBytes() + " bytes exceeds this VM's stack");
         }
-        ExecutionSupervisor supervisor = supervisor(started, limits, functions);
-        try {
-            return thread.run(() -> loop.execute(supervisor, program), supervisor.giveUpAtNanos() - System.nanoTime());
-        } catch (VmThread.StuckException e) { // only the VM's own thread can be lost to a host function
-            broken = true;
-            return supervisor.abandon();
-        }
+        return null;
     }
 
     /** Brings memory back to the snapshot now, so that the next execution starts without that cost. */
@@ -234,7 +302,7 @@ public final class MicroVm implements AutoCloseable {
                     memory.write(s.address(), s.fileBytes(), 0, s.fileBytes().length);
                 }
             }
-            VcpuLoop.writeBootMailbox(memory, layout, sizes.stackBytes());
+            EntryMailbox.writeBoot(memory, layout, sizes.stackBytes());
         }
         vm = new KvmVm();
         vm.enableManualDirtyLogProtect();
@@ -257,6 +325,7 @@ public final class MicroVm implements AutoCloseable {
             loop = new VcpuLoop(vcpu, memory, layout, elf, snapshot, counters);
             bootGuest(started);
         }
+        sessions = new SessionRunner(loop, snapshot, image.contentKey(), layout);
         bootDuration = Duration.ofNanos(System.nanoTime() - started);
         return null;
     }

@@ -105,6 +105,39 @@ public final class SandboxPool implements AutoCloseable {
         }
     }
 
+    /** A session that has run nothing yet, for this pool's VMs (all of one image and layout). */
+    public SessionState newSession() {
+        return SessionState.initial(image, dev.codeact.hyperlight.memory.GuestLayout.of(image.elf(), sizes));
+    }
+
+    /**
+     * Runs one program of a session on whichever VM is free ({@link MicroVm#executeInSession}). Pool exhaustion comes
+     * back as a failed step that keeps the state.
+     */
+    public SessionStep executeInSession(SessionState state, String code, HostFunctions functions, ExecutionLimits limits,
+            long maxStateBytes) {
+        return onAnyVm(state, vm -> vm.executeInSession(state, code, functions, limits, maxStateBytes));
+    }
+
+    /** Resumes a session's suspended program on whichever VM is free ({@link MicroVm#resume}). */
+    public SessionStep resume(SessionState state, HostCallAnswer answer, HostFunctions functions, ExecutionLimits limits,
+            long maxStateBytes) {
+        return onAnyVm(state, vm -> vm.resume(state, answer, functions, limits, maxStateBytes));
+    }
+
+    private SessionStep onAnyVm(SessionState state, java.util.function.Function<MicroVm, SessionStep> step) {
+        Lease lease;
+        try {
+            lease = acquire(defaultAcquireTimeout);
+        } catch (PoolExhaustedException e) {
+            return new SessionStep(ExecutionResult.failure(ExecutionError.of(ErrorType.POOL_EXHAUSTED, e.getMessage()),
+                    defaultAcquireTimeout), state, false);
+        }
+        try (lease) {
+            return step.apply(lease.vm());
+        }
+    }
+
     /** Waits up to {@code timeout} for an idle VM. */
     public Lease acquire(Duration timeout) {
         if (closed) {

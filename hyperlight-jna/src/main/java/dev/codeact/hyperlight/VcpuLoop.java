@@ -13,7 +13,6 @@ import dev.codeact.hyperlight.kvm.LibC;
 import dev.codeact.hyperlight.memory.BootedImage;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 
 /**
@@ -25,8 +24,8 @@ import java.time.Duration;
  * the thread that runs the VM, but for the stop, which any thread may call.
  */
 final class VcpuLoop implements ExecutionSupervisor.Stopper {
-    /** Seeds each execution's Math.random: a CSPRNG, so no execution can predict another's sequence. */
-    private static final SecureRandom SEEDS = new SecureRandom();
+    /** What {@link #portExit} returns when a host function suspended the program at its call. */
+    private static final GuestOutcome SUSPENDED = new GuestOutcome(null, null, false);
     /** The OS id of each thread that runs executions, which also gets the kick signal unblocked on first use. */
     private static final ThreadLocal<Integer> OS_THREAD_ID = ThreadLocal.withInitial(() -> {
         KickSignal.unblockOnCurrentThread();
@@ -45,6 +44,8 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
     private boolean segmentsAndFpuTrusted;
     /** TSC ticks per millisecond of the guest, fixed once the VM has booted; 0 when unknown. */
     private long tscPerMs;
+    private End lastEnd = End.FAULTED;
+    private byte[] suspendedRegisters;
     private volatile boolean inGuest;
     private volatile int runnerOsThreadId;
 
@@ -58,31 +59,11 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
         this.counters = counters;
     }
 
-    /** What the guest finds in the mailbox when it boots: where its buffers, heap and thread block are. */
-    static void writeBootMailbox(Pointer memory, GuestLayout layout, long stackBytes) {
-        Pointer mailbox = memory.share(layout.mailboxAddress());
-        mailbox.setInt(Mailbox.OFF_MAGIC, Mailbox.MAGIC);
-        mailbox.setInt(Mailbox.OFF_ABI_VERSION, Mailbox.ABI_VERSION);
-        mailbox.setLong(Mailbox.OFF_IN_ADDR, layout.inAddress());
-        mailbox.setInt(Mailbox.OFF_IN_CAPACITY, layout.inCapacityBytes());
-        mailbox.setLong(Mailbox.OFF_OUT_ADDR, layout.outAddress());
-        mailbox.setInt(Mailbox.OFF_OUT_CAPACITY, layout.outCapacityBytes());
-        mailbox.setLong(Mailbox.OFF_LOG_ADDR, layout.logAddress());
-        mailbox.setInt(Mailbox.OFF_LOG_CAPACITY, layout.logCapacityBytes());
-        mailbox.setLong(Mailbox.OFF_HEAP_ADDR, layout.heapAddress());
-        mailbox.setLong(Mailbox.OFF_HEAP_SIZE, layout.heapSizeBytes());
-        mailbox.setLong(Mailbox.OFF_TLS_ADDR, layout.tlsAddress());
-        mailbox.setLong(Mailbox.OFF_MEMORY_LIMIT, layout.heapSizeBytes());
-        mailbox.setLong(Mailbox.OFF_STACK_LIMIT, stackBytes / 2);
-        mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
-        memory.setLong(layout.tlsAddress(), layout.tlsAddress()); // musl's thread pointer points at itself
-    }
-
     /** Boots the guest (its runtime, up to where it waits for programs); fixes the guest's clock. */
     ExecutionResult boot(ExecutionSupervisor supervisor) {
         mailbox.setInt(Mailbox.OFF_COMMAND, Mailbox.COMMAND_BOOT);
         long entered = System.nanoTime();
-        ExecutionResult result = enter(supervisor);
+        ExecutionResult result = enter(supervisor, null);
         tscPerMs = measuredTscPerMs(entered, System.nanoTime());
         return result;
     }
@@ -108,24 +89,49 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
 
     /** Runs one program, which fits the IN buffer; memory is restored first if an execution ran since the last restore. */
     ExecutionResult execute(ExecutionSupervisor supervisor, byte[] program) {
+        return execute(supervisor, program, null);
+    }
+
+    /** As {@link #execute(ExecutionSupervisor, byte[])}, with {@code session}'s pages (if any) over the restored memory. */
+    ExecutionResult execute(ExecutionSupervisor supervisor, byte[] program, SessionState session) {
         snapshot.restore();
-        ExecutionLimits limits = supervisor.limits();
+        if (session != null) {
+            snapshot.apply(session);
+        }
         memory.write(layout.inAddress(), program, 0, program.length);
         snapshot.hostWroteIn(program.length);
-        mailbox.setInt(Mailbox.OFF_COMMAND, Mailbox.COMMAND_EXECUTE);
-        mailbox.setInt(Mailbox.OFF_CODE_LENGTH, program.length);
-        mailbox.setLong(Mailbox.OFF_MEMORY_LIMIT, limits.memoryBytes());
-        mailbox.setLong(Mailbox.OFF_STACK_LIMIT, limits.stackBytes());
-        mailbox.setLong(Mailbox.OFF_EPOCH_MS, System.currentTimeMillis());
-        mailbox.setLong(Mailbox.OFF_RNG_SEED, SEEDS.nextLong()); // unpredictable from anything another execution saw
-        byte[] entropy = new byte[Mailbox.ENTROPY_BYTES]; // keys the guest's crypto.getRandomValues, likewise
-        SEEDS.nextBytes(entropy);
-        mailbox.write(Mailbox.OFF_ENTROPY, entropy, 0, entropy.length);
-        mailbox.setLong(Mailbox.OFF_TSC_PER_MS, tscPerMs);
-        mailbox.setInt(Mailbox.OFF_MAX_REQUEST_BYTES, limits.maxHostCallRequestBytes());
+        EntryMailbox.writeExecution(mailbox, program.length, supervisor.limits(), tscPerMs);
         snapshot.markDirty();
         counters.executions++;
-        return enter(supervisor);
+        return enter(supervisor, null);
+    }
+
+    /**
+     * Goes on with a program suspended at a host call: memory is restored, the session's pages (stack included) written
+     * over it, the call's reply put where the guest reads it, and the vCPU entered with the registers it stopped with.
+     * The guest's clock is set so that it reads the host's time now and never runs backwards: it counts from the
+     * suspended execution's start, kept in the mailbox page of the state.
+     */
+    ExecutionResult resume(ExecutionSupervisor supervisor, SessionState session, HostCallDispatcher.Reply reply) {
+        snapshot.restore();
+        snapshot.apply(session);
+        snapshot.markDirty();
+        writeReply(reply);
+        EntryMailbox.writeResumption(mailbox, supervisor.limits(), tscPerMs, vcpu.guestTsc());
+        counters.executions++;
+        return enter(supervisor, session.registersUnsafe());
+    }
+
+    /** How the last entry ended: by the guest's own report, at a suspended host call, or in a fault or forced stop. */
+    enum End { REPORTED, SUSPENDED, FAULTED }
+
+    End lastEnd() {
+        return lastEnd;
+    }
+
+    /** The registers of the guest suspended at a host call, after the call's instruction; valid after a SUSPENDED end. */
+    byte[] suspendedRegisters() {
+        return suspendedRegisters;
     }
 
     // ---------------------------------------------------------------- the stop, from any thread
@@ -148,7 +154,8 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
 
     // ---------------------------------------------------------------- entering the guest
 
-    private ExecutionResult enter(ExecutionSupervisor supervisor) {
+    /** Enters at the guest's entry point, or with {@code resumeRegisters} where a suspended program stopped. */
+    private ExecutionResult enter(ExecutionSupervisor supervisor, byte[] resumeRegisters) {
         mailbox.setInt(Mailbox.OFF_CANCEL_REQUESTED, 0);
         if (abandonedExit) {
             // An exit we never answered (an IN, an MMIO read) is still pending in KVM, and completing it on
@@ -167,7 +174,13 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
             vcpu.resetFpu();
             segmentsAndFpuTrusted = true;
         }
-        vcpu.setEntryRegisters(elf.entryPoint(), layout.stackTop(), layout.mailboxAddress(), X86Registers.RFLAGS_IOPL3);
+        if (resumeRegisters == null) {
+            vcpu.setEntryRegisters(elf.entryPoint(), layout.stackTop(), layout.mailboxAddress(), X86Registers.RFLAGS_IOPL3);
+        } else {
+            vcpu.restoreRegisters(resumeRegisters);
+        }
+        lastEnd = End.FAULTED;
+        suspendedRegisters = null;
         runnerOsThreadId = OS_THREAD_ID.get();
         supervisor.enter();
         supervisor.startCpuClock();
@@ -178,6 +191,10 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
         String resultJson = null;
         try {
             GuestOutcome outcome = loop(supervisor, console);
+            lastEnd = outcome == SUSPENDED ? End.SUSPENDED : End.REPORTED;
+            if (outcome == SUSPENDED) {
+                suspendedRegisters = registersPastSuspendedCall();
+            }
             if (outcome.error() == null && (console.stdoutTruncated() || console.stderrTruncated())) {
                 // cut at the final flush: report it the same way as a cut mid-run, whatever the buffer timing
                 supervisor.markStopped(ErrorType.OUTPUT_LIMIT);
@@ -231,7 +248,9 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
         switch (port) {
             case Mailbox.PORT_HOSTCALL -> {
                 counters.hostCallExits++;
-                hostCall(supervisor);
+                if (!hostCall(supervisor)) {
+                    return SUSPENDED;
+                }
             }
             case Mailbox.PORT_LOG_FLUSH -> {
                 counters.logExits++;
@@ -283,7 +302,8 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
         return port;
     }
 
-    private void hostCall(ExecutionSupervisor supervisor) throws GuestFault {
+    /** Answers a host call; false when its function suspended the program instead (the exit stays unanswered). */
+    private boolean hostCall(ExecutionSupervisor supervisor) throws GuestFault {
         byte[] request = copyOut(Mailbox.OFF_CALL_LENGTH, Math.min(layout.outCapacityBytes(),
                 supervisor.limits().maxHostCallRequestBytes()), "host-call request");
         HostCallDispatcher.Reply reply;
@@ -292,10 +312,29 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
         } catch (GuestProtocolException e) {
             throw GuestFault.crash(e.getMessage());
         }
+        if (supervisor.hostCalls().suspended() != null) {
+            return false;
+        }
+        writeReply(reply);
+        return true;
+    }
+
+    private void writeReply(HostCallDispatcher.Reply reply) {
         memory.write(layout.inAddress(), reply.bytes(), 0, reply.bytes().length);
         snapshot.hostWroteIn(reply.bytes().length);
         mailbox.setInt(Mailbox.OFF_REPLY_LENGTH, reply.bytes().length);
         mailbox.setInt(Mailbox.OFF_REPLY_STATUS, reply.ok() ? Mailbox.REPLY_OK : Mailbox.REPLY_ERROR);
+    }
+
+    /**
+     * KVM completes the host call's OUT at the next entry, moving RIP past it; an entry that exits at once does that
+     * without running guest code (as for an abandoned exit), and the registers then are where the program goes on.
+     */
+    private byte[] registersPastSuspendedCall() {
+        vcpu.setImmediateExit(true);
+        vcpu.run();
+        vcpu.setImmediateExit(false);
+        return vcpu.saveRegisters();
     }
 
     private void drainLog(ExecutionSupervisor supervisor, ConsoleCapture console) throws GuestFault {

@@ -6,6 +6,7 @@ import dev.codeact.hyperlight.kvm.KvmVm;
 import dev.codeact.hyperlight.memory.BootedImage;
 import dev.codeact.hyperlight.memory.GuestLayout;
 import dev.codeact.hyperlight.memory.RestoreStrategy;
+import dev.codeact.hyperlight.memory.SlotPages;
 import dev.codeact.hyperlight.memory.SlotSnapshot;
 import java.util.OptionalLong;
 
@@ -122,6 +123,35 @@ final class VmSnapshot implements AutoCloseable {
         counters.restores++;
         counters.restoredPages += pages;
         counters.restoreNanos += System.nanoTime() - started;
+    }
+
+    /**
+     * Writes a session's pages over memory just restored to the golden state. The host's writes are not logged by KVM;
+     * the slots keep them, and the next restore copies them back like the guest's own.
+     */
+    void apply(SessionState session) {
+        dirty = true;
+        session.data().writeTo(data);
+        session.stack().writeTo(stack);
+    }
+
+    /**
+     * The pages that differ from the golden state now: of the data slot, and of the stack slot when {@code withStack}
+     * (a program stopped in the middle of a call needs its stack; one that ended starts afresh from the top). The
+     * mailbox and thread block are looked at too, since the host writes there without KVM's log.
+     *
+     * @throws SlotPages.OverBudgetException when they would take more than {@code maxBytes}
+     */
+    SlotPages[] changedPages(boolean withStack, long maxBytes) {
+        long[] hostWritten = {layout.mailboxAddress() - layout.rwStart(), GuestLayout.MAILBOX_BYTES + GuestLayout.TLS_BYTES};
+        SlotPages dataPages = SlotPages.changed(data, vm, hostWritten, maxBytes);
+        try {
+            SlotPages stackPages = withStack ? SlotPages.changed(stack, vm, new long[0], maxBytes - dataPages.bytes())
+                    : SlotPages.NONE;
+            return new SlotPages[] {dataPages, stackPages};
+        } catch (SlotPages.OverBudgetException e) {
+            throw new SlotPages.OverBudgetException(dataPages.bytes() + e.bytes());
+        }
     }
 
     /** Restores, then the guest address of the first writable page that differs from the golden state, if any. */

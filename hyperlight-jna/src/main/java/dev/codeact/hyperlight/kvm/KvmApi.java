@@ -20,7 +20,9 @@ public final class KvmApi {
     public static final long SET_REGS = 0x4090AE82L;
     public static final long GET_SREGS = 0x8138AE83L;
     public static final long SET_SREGS = 0x4138AE84L;
+    public static final long GET_FPU = 0x81A0AE8CL;
     public static final long SET_FPU = 0x41A0AE8DL;
+    public static final long GET_MSRS = 0xC008AE88L;
     public static final long ENABLE_CAP = 0x4068AEA3L;
     public static final long GET_TSC_KHZ = 0xAEA3L;
     public static final long CLEAR_DIRTY_LOG = 0xC018AEC0L;
@@ -93,6 +95,10 @@ public final class KvmApi {
     public static final int FPU_BYTES = 416;
     public static final int FPU_FCW = 128;
     public static final int FPU_MXCSR = 408;
+
+    /* struct kvm_msrs with one struct kvm_msr_entry, and the time-stamp counter's MSR */
+    public static final int MSRS_ONE_BYTES = 8 + 16;
+    public static final int MSR_IA32_TSC = 0x10;
 
     public static final int MEMORY_REGION_BYTES = 32;
     public static final int DIRTY_LOG_BYTES = 16;

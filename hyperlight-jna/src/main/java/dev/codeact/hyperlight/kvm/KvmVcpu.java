@@ -119,6 +119,46 @@ public final class KvmVcpu implements AutoCloseable {
             sregs.getLong(KvmApi.SREGS_CR2)};
     }
 
+    /**
+     * The general registers and the x87/SSE state at the last exit, as KVM's own structures (kvm_regs, then kvm_fpu):
+     * what a guest stopped in the middle of its work needs to go on, on this vCPU or another of the same layout.
+     */
+    public byte[] saveRegisters() {
+        LibC.ioctl(fd, KvmApi.GET_REGS, regs);
+        LibC.ioctl(fd, KvmApi.GET_FPU, fpu);
+        byte[] saved = new byte[KvmApi.REGS_BYTES + KvmApi.FPU_BYTES];
+        regs.read(0, saved, 0, KvmApi.REGS_BYTES);
+        fpu.read(0, saved, KvmApi.REGS_BYTES, KvmApi.FPU_BYTES);
+        return saved;
+    }
+
+    /** Loads what {@link #saveRegisters()} returned; the next {@link #run()} goes on from there. */
+    public void restoreRegisters(byte[] saved) {
+        if (saved.length != KvmApi.REGS_BYTES + KvmApi.FPU_BYTES) {
+            throw new IllegalArgumentException("saved registers are " + saved.length + " bytes, not "
+                    + (KvmApi.REGS_BYTES + KvmApi.FPU_BYTES));
+        }
+        regs.write(0, saved, 0, KvmApi.REGS_BYTES);
+        fpu.write(0, saved, KvmApi.REGS_BYTES, KvmApi.FPU_BYTES);
+        if (syncRegs) { // registers handed over in the kvm_run page must not overwrite these at the next entry
+            run.setLong(KvmApi.RUN_DIRTY_REGS, run.getLong(KvmApi.RUN_DIRTY_REGS) & ~KvmApi.SYNC_X86_REGS);
+        }
+        LibC.ioctl(fd, KvmApi.SET_REGS, regs);
+        LibC.ioctl(fd, KvmApi.SET_FPU, fpu);
+    }
+
+    /** The guest's time-stamp counter now (its IA32_TSC MSR), which the guest's clock counts from. */
+    public long guestTsc() {
+        Memory msrs = new Memory(KvmApi.MSRS_ONE_BYTES);
+        msrs.clear();
+        msrs.setInt(0, 1);
+        msrs.setInt(8, KvmApi.MSR_IA32_TSC);
+        if (LibC.ioctl(fd, KvmApi.GET_MSRS, msrs) != 1) {
+            throw new IllegalStateException("KVM did not read the guest's TSC");
+        }
+        return msrs.getLong(16);
+    }
+
     /** x87 and SSE state as after reset: FCW 0x37F, MXCSR 0x1F80 with all exceptions masked. */
     public void resetFpu() {
         fpu.clear();

@@ -23,6 +23,8 @@ public final class SlotSnapshot implements AutoCloseable {
     public static final int STICKY_PAGE_BUDGET = 256;
     /** Every this many restores all pages are protected again, so pages the guest no longer writes drop out. */
     public static final int RELEARN_EVERY_RESTORES = 64;
+    private static final Pointer ZEROS = LibC.mmapOrThrow(GuestLayout.PAGE_BYTES, LibC.PROT_READ,
+            LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS, -1);
 
     private final int slot;
     private final Pointer slotMemory;
@@ -32,6 +34,8 @@ public final class SlotSnapshot implements AutoCloseable {
     private final Memory dirtyBitmap;
     private final long[] dirtyWords;
     private final Memory protectBitmap;
+    /** Pages the host wrote since the last restore (KVM logs only the guest's writes); the restore copies them back. */
+    private final long[] hostWrittenWords;
     private final long[] protectWords;
     private final Pointer golden;
     private final RestoreStrategy strategy;
@@ -49,10 +53,6 @@ public final class SlotSnapshot implements AutoCloseable {
     private int restores;
     private int writablePages;
     private boolean closed;
-
-    public SlotSnapshot(int slot, Pointer slotMemory, long slotBytes) {
-        this(slot, slotMemory, slotBytes, RestoreStrategy.DIRTY_PAGE_COPY);
-    }
 
     public SlotSnapshot(int slot, Pointer slotMemory, long slotBytes, RestoreStrategy strategy) {
         this(slot, slotMemory, slotBytes, strategy, newGoldenFile(slot, slotBytes), LibC.PROT_READ | LibC.PROT_WRITE);
@@ -77,6 +77,7 @@ public final class SlotSnapshot implements AutoCloseable {
         this.dirtyWords = new long[words];
         this.protectBitmap = new Memory(words * 8L);
         this.protectWords = new long[words];
+        this.hostWrittenWords = new long[words];
         this.goldenFd = goldenFd;
         this.golden = LibC.mmapOrThrow(slotBytes, goldenProtection, LibC.MAP_SHARED, goldenFd);
     }
@@ -216,6 +217,10 @@ public final class SlotSnapshot implements AutoCloseable {
     /** Copies the golden contents back over every page the guest wrote since the last capture or restore. */
     public int restore(KvmVm vm) {
         fetchDirtyPages(vm);
+        for (int w = 0; w < words; w++) {
+            dirtyWords[w] |= hostWrittenWords[w];
+            hostWrittenWords[w] = 0;
+        }
         int[] restoredPages = {0};
         long slotAddress = Pointer.nativeValue(slotMemory);
         long goldenAddress = Pointer.nativeValue(golden);
@@ -255,16 +260,54 @@ public final class SlotSnapshot implements AutoCloseable {
      * zeros elsewhere), if any: a self-check for tests. It reads every page of the slot's memory.
      */
     public OptionalLong firstDifferenceFromGolden() {
-        Memory zeros = new Memory(GuestLayout.PAGE_BYTES);
-        zeros.clear();
         for (long page = 0; page < pages; page++) {
-            long offset = page * GuestLayout.PAGE_BYTES;
-            Pointer expected = inGolden(page) ? golden.share(offset) : zeros;
-            if (LibC.memcmp(slotMemory.share(offset), expected, GuestLayout.PAGE_BYTES) != 0) {
-                return OptionalLong.of(offset);
+            if (differsFromGolden(page)) {
+                return OptionalLong.of(page * GuestLayout.PAGE_BYTES);
             }
         }
         return OptionalLong.empty();
+    }
+
+    /** Whether the slot's page differs from its golden state (the golden copy's page, or zeros in a hole). */
+    public boolean differsFromGolden(long page) {
+        long offset = page * GuestLayout.PAGE_BYTES;
+        Pointer expected = inGolden(page) ? golden.share(offset) : ZEROS;
+        return LibC.memcmp(slotMemory.share(offset), expected, GuestLayout.PAGE_BYTES) != 0;
+    }
+
+    public int pages() {
+        return pages;
+    }
+
+    /**
+     * The pages that may differ from the golden state now, one bit each: those KVM logged since the last restore and
+     * those the host wrote ({@link #writePage}). Nothing is cleared: the next restore still copies them all back.
+     */
+    public long[] pagesWrittenSinceRestore(KvmVm vm) {
+        fetchDirtyPages(vm);
+        long[] written = new long[words];
+        for (int w = 0; w < words; w++) {
+            hostWrittenWords[w] |= dirtyWords[w]; // where KVM clears its log as it reads it, the restore must still know
+            written[w] = hostWrittenWords[w];
+        }
+        return written;
+    }
+
+    public void readPage(long page, byte[] into, int offset) {
+        slotMemory.read(checkedPage(page) * GuestLayout.PAGE_BYTES, into, offset, GuestLayout.PAGE_BYTES);
+    }
+
+    /** Writes a page as the host, which KVM does not log: the next restore copies it back all the same. */
+    public void writePage(long page, byte[] from, int offset) {
+        slotMemory.write(checkedPage(page) * GuestLayout.PAGE_BYTES, from, offset, GuestLayout.PAGE_BYTES);
+        hostWrittenWords[(int) (page >>> 6)] |= 1L << (page & 63);
+    }
+
+    private long checkedPage(long page) {
+        if (page < 0 || page >= pages) {
+            throw new IndexOutOfBoundsException("page " + page + " is outside the slot's " + pages + " pages");
+        }
+        return page;
     }
 
     private void fetchDirtyPages(KvmVm vm) {

@@ -1,0 +1,192 @@
+package dev.codeact.hyperlight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions: a program sees what the session's earlier programs left, on any VM of the image and layout; nothing of a
+ * session reaches another session or an execution outside sessions; a program suspended at a host call goes on after
+ * the call is answered, and the function runs once.
+ */
+@RequiresKvm
+class SessionTest {
+    private static final long MAX_STATE = 64L << 20;
+    private static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
+    private static MicroVm first;
+    private static MicroVm second;
+
+    @BeforeAll
+    static void boot() {
+        first = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults());
+        second = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults());
+    }
+
+    @AfterAll
+    static void shutDown() {
+        first.close();
+        second.close();
+    }
+
+    private static SessionStep step(MicroVm vm, SessionState state, String code) {
+        return vm.executeInSession(state, code, HostFunctions.none(), LIMITS, MAX_STATE);
+    }
+
+    private static String countUp() {
+        return "globalThis.count = (globalThis.count ?? 0) + 1; return count;";
+    }
+
+    @Test
+    void globalsCarryOverWithinASessionOnAnyVmAndNowhereElse() {
+        SessionStep one = step(first, first.newSession(), "Object.prototype.polluted = 'yes'; " + countUp());
+        assertThat(one.result().resultJson()).isEqualTo("1");
+        assertThat(one.advanced()).isTrue();
+        assertThat(one.state().sizeBytes()).isPositive().isEqualTo(one.state().data().bytes());
+        SessionStep two = step(second, one.state(), countUp()); // another VM
+        assertThat(two.result().resultJson()).isEqualTo("2");
+        SessionStep three = step(first, two.state(), "return [count, ({}).polluted]");
+        assertThat(three.result().resultJson()).isEqualTo("[2,\"yes\"]");
+
+        SessionStep other = step(first, first.newSession(), "return [globalThis.count = 1, ({}).polluted];");
+        assertThat(other.result().resultJson()).isEqualTo("[1,null]");
+        for (MicroVm vm : new MicroVm[] {first, second}) {
+            ExecutionResult plain = vm.execute("return [typeof count, typeof ({}).polluted]", HostFunctions.none(), LIMITS);
+            assertThat(plain.resultJson()).isEqualTo("[\"undefined\",\"undefined\"]");
+            assertThat(vm.firstAddressDifferingFromSnapshot()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedProgramStillMovesTheSessionOnAsANotebookDoes() {
+        SessionStep failed = step(first, first.newSession(), "globalThis.kept = 'before the throw'; throw new Error('boom')");
+        assertThat(failed.result().error().type()).isEqualTo(ErrorType.RUNTIME);
+        assertThat(failed.advanced()).isTrue();
+        assertThat(step(first, failed.state(), "return kept").result().resultJson()).isEqualTo("\"before the throw\"");
+    }
+
+    @Test
+    void stateOfAnotherImageOrLayoutIsRefusedBeforeAnythingRuns() {
+        SessionState state = step(first, first.newSession(), countUp()).state();
+        try (MicroVm hostile = MicroVm.start(GuestImage.fromResource("/dev/codeact/hyperlight/testguest/hostile-guest.elf"),
+                GuestMemorySizes.defaults())) {
+            assertThatThrownBy(() -> step(hostile, state, "ok")).isInstanceOfSatisfying(SessionStateException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SessionStateException.Reason.OTHER_IMAGE));
+        }
+        GuestMemorySizes smaller = new GuestMemorySizes(64L << 20, GuestMemorySizes.DEFAULT_STACK_BYTES,
+                GuestMemorySizes.DEFAULT_IN_BUFFER_BYTES, GuestMemorySizes.DEFAULT_OUT_BUFFER_BYTES,
+                GuestMemorySizes.DEFAULT_LOG_BUFFER_BYTES);
+        try (MicroVm other = MicroVm.start(GuestImage.quickJs(), smaller)) {
+            assertThatThrownBy(() -> step(other, state, countUp())).isInstanceOfSatisfying(SessionStateException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SessionStateException.Reason.OTHER_LAYOUT));
+            assertThat(other.firstAddressDifferingFromSnapshot()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStateLargerThanTheBoundFailsTypedAndIsNeverTruncated() {
+        long bound = 256L << 10;
+        SessionStep small = first.executeInSession(first.newSession(), countUp(), HostFunctions.none(), LIMITS, bound);
+        assertThatThrownBy(() -> first.executeInSession(small.state(),
+                "globalThis.blob = new Uint8Array(1 << 20).fill(7); console.log('made'); return blob.length",
+                HostFunctions.none(), LIMITS, bound))
+                .isInstanceOfSatisfying(SessionStateException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(SessionStateException.Reason.TOO_LARGE);
+                    assertThat(e.result().resultJson()).isEqualTo("1048576");
+                    assertThat(e.result().stdout()).isEqualTo("made\n");
+                });
+        SessionState big = step(first, small.state(), "globalThis.blob = new Uint8Array(1 << 20).fill(7)").state();
+        assertThat(big.sizeBytes()).isGreaterThan(1L << 20);
+        assertThatThrownBy(() -> first.executeInSession(big, "return 1", HostFunctions.none(), LIMITS, bound))
+                .isInstanceOfSatisfying(SessionStateException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(SessionStateException.Reason.TOO_LARGE);
+                    assertThat(e.result()).isNull();
+                });
+    }
+
+    @Test
+    void anApprovedCallGoesOnOnAnotherVmAndItsFunctionRunsOnce() {
+        AtomicInteger asked = new AtomicInteger();
+        HostFunctions functions = HostFunctions.builder().register("transfer", args -> {
+            asked.incrementAndGet();
+            throw new SuspendCall("needs approval");
+        }).build();
+        String program = """
+                globalThis.before = 'kept';
+                console.log('asking');
+                const r = call_tool('transfer', {amount: 5});
+                console.log('approved');
+                return {r, before, now: Date.now() >= performance.timeOrigin};""";
+        SessionStep asking = first.executeInSession(first.newSession(), program, functions, LIMITS, MAX_STATE);
+        assertThat(asking.suspended()).isTrue();
+        assertThat(asking.result().stdout()).isEqualTo("asking\n");
+        SessionState.PendingCall call = asking.state().pendingCall().orElseThrow();
+        assertThat(call.name()).isEqualTo("transfer");
+        assertThat(call.argumentsJson()).isEqualTo("{\"amount\":5}");
+        assertThat(call.reason()).isEqualTo("needs approval");
+        assertThat(asking.state().stack().count()).isPositive();
+        assertThatThrownBy(() -> step(first, asking.state(), "return 1")).isInstanceOfSatisfying(SessionStateException.class,
+                e -> assertThat(e.reason()).isEqualTo(SessionStateException.Reason.SUSPENDED));
+
+        SessionStep done = second.resume(asking.state(), HostCallAnswer.result("{\"id\":\"tx-1\"}"), functions, LIMITS, MAX_STATE);
+        assertThat(done.result().error()).isNull();
+        assertThat(done.result().stdout()).isEqualTo("approved\n");
+        assertThat(done.result().resultJson()).isEqualTo("{\"r\":{\"id\":\"tx-1\"},\"before\":\"kept\",\"now\":true}");
+        assertThat(done.suspended()).isFalse();
+        assertThat(asked).hasValue(1);
+        assertThat(step(first, done.state(), "return before").result().resultJson()).isEqualTo("\"kept\"");
+        assertThat(first.execute("return typeof before", HostFunctions.none(), LIMITS).resultJson()).isEqualTo("\"undefined\"");
+        assertThat(second.firstAddressDifferingFromSnapshot()).isEmpty();
+    }
+
+    @Test
+    void aDeniedCallIsAToolErrorTheProgramSees() {
+        HostFunctions functions = HostFunctions.builder().register("delete_all", args -> {
+            throw new SuspendCall("needs approval");
+        }).build();
+        SessionStep asking = first.executeInSession(first.newSession(), """
+                try { call_tool('delete_all', {}); return 'ran'; }
+                catch (e) { return [e.name, e.message, e instanceof ToolError]; }""", functions, LIMITS, MAX_STATE);
+        SessionStep denied = second.resume(asking.state(), HostCallAnswer.error("denied by alice"), functions, LIMITS, MAX_STATE);
+        assertThat(denied.result().resultJson()).isEqualTo("[\"ToolError\",\"denied by alice\",true]");
+
+        SessionStep uncaught = first.executeInSession(first.newSession(), "call_tool('delete_all', {}); return 'ran'",
+                functions, LIMITS, MAX_STATE);
+        SessionStep failed = first.resume(uncaught.state(), HostCallAnswer.error("denied"), functions, LIMITS, MAX_STATE);
+        assertThat(failed.result().error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
+        assertThat(failed.result().error().message()).contains("denied");
+    }
+
+    @Test
+    void outsideASessionACallCannotSuspend() {
+        HostFunctions functions = HostFunctions.builder().register("transfer", args -> {
+            throw new SuspendCall("needs approval");
+        }).build();
+        ExecutionResult r = first.execute("try { call_tool('transfer', {}); } catch (e) { return e.message }", functions, LIMITS);
+        assertThat(r.resultJson()).contains("only a session");
+    }
+
+    @Test
+    void runningOutOfMemoryOrTimeLeavesTheSessionWhereItWasAndTheVmPristine() {
+        SessionState kept = step(first, first.newSession(), "globalThis.kept = 41; return kept").state();
+        SessionStep oom = first.executeInSession(kept, "globalThis.kept = 0; const a = []; for (;;) a.push('x'.repeat(1000) + a.length)",
+                HostFunctions.none(), LIMITS.withMemoryBytes(8L << 20), MAX_STATE);
+        assertThat(oom.result().error().type()).isEqualTo(ErrorType.OUT_OF_MEMORY);
+        assertThat(oom.advanced()).isFalse();
+        assertThat(oom.state()).isSameAs(kept);
+        SessionStep runaway = first.executeInSession(kept, "globalThis.kept = 0; for (;;) {}", HostFunctions.none(),
+                LIMITS.withTimeout(Duration.ofMillis(50)), MAX_STATE);
+        assertThat(runaway.result().error().type()).isEqualTo(ErrorType.TIMEOUT);
+        // the guest reporting the soft stop moves the session on (its runtime is whole); a forced stop does not
+        assertThat(step(first, runaway.state(), "return kept + 1").result().resultJson())
+                .isEqualTo(runaway.advanced() ? "1" : "42");
+        assertThat(step(first, kept, "return kept + 1").result().resultJson()).isEqualTo("42");
+        assertThat(first.execute("return typeof kept", HostFunctions.none(), LIMITS).resultJson()).isEqualTo("\"undefined\"");
+        assertThat(first.firstAddressDifferingFromSnapshot()).isEmpty();
+    }
+}
