@@ -44,7 +44,7 @@ final class SessionRunner {
         byte[] registers = suspended ? loop.suspendedRegisters() : new byte[0];
         SlotPages[] pages;
         try {
-            pages = snapshot.changedPages(suspended, maxStateBytes - registers.length);
+            pages = snapshot.changedPages(previous, suspended, maxStateBytes - registers.length);
         } catch (SlotPages.OverBudgetException e) {
             throw SessionState.tooLarge(e.bytes() + registers.length, maxStateBytes, result);
         }

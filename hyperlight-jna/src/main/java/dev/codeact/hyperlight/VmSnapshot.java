@@ -138,15 +138,17 @@ final class VmSnapshot implements AutoCloseable {
     /**
      * The pages that differ from the golden state now: of the data slot, and of the stack slot when {@code withStack}
      * (a program stopped in the middle of a call needs its stack; one that ended starts afresh from the top). The
-     * mailbox and thread block are looked at too, since the host writes there without KVM's log.
+     * mailbox and thread block are looked at too, since the host writes there without KVM's log. Pages of
+     * {@code previous} (written over the memory since the restore) that the guest did not write are shared with it.
      *
      * @throws SlotPages.OverBudgetException when they would take more than {@code maxBytes}
      */
-    SlotPages[] changedPages(boolean withStack, long maxBytes) {
+    SlotPages[] changedPages(SessionState previous, boolean withStack, long maxBytes) {
         long[] hostWritten = {layout.mailboxAddress() - layout.rwStart(), GuestLayout.MAILBOX_BYTES + GuestLayout.TLS_BYTES};
-        SlotPages dataPages = SlotPages.changed(data, vm, hostWritten, maxBytes);
+        SlotPages dataPages = SlotPages.changed(data, vm, previous.data(), hostWritten, maxBytes);
         try {
-            SlotPages stackPages = withStack ? SlotPages.changed(stack, vm, new long[0], maxBytes - dataPages.bytes())
+            SlotPages stackPages = withStack ? SlotPages.changed(stack, vm, previous.stack(), new long[0],
+                    maxBytes - dataPages.bytes())
                     : SlotPages.NONE;
             return new SlotPages[] {dataPages, stackPages};
         } catch (SlotPages.OverBudgetException e) {

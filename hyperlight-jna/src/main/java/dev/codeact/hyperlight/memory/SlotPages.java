@@ -5,27 +5,42 @@ import java.util.Arrays;
 
 /**
  * Whole pages of one memory slot, by page number within the slot: what a session keeps of a VM's memory, the pages
- * that differ from the golden (booted) state. Immutable: the arrays are never handed out.
- *
- * @param numbers page numbers within the slot, ascending and distinct
- * @param contents the pages' bytes, {@link GuestLayout#PAGE_BYTES} each, in the order of {@code numbers}
+ * that differ from the golden (booted) state. Immutable: each page is an array of its own that is never handed out or
+ * changed, so that a session's next state shares the pages its program did not write with the previous one, and taking
+ * it costs what the program wrote, not the size of the session.
  */
-public record SlotPages(long[] numbers, byte[] contents) {
-    public static final SlotPages NONE = new SlotPages(new long[0], new byte[0]);
+public final class SlotPages {
+    public static final SlotPages NONE = new SlotPages(new long[0], new byte[0][]);
 
-    public SlotPages {
-        if ((long) numbers.length * GuestLayout.PAGE_BYTES != contents.length) {
-            throw new IllegalArgumentException(numbers.length + " pages need " + (long) numbers.length * GuestLayout.PAGE_BYTES
-                    + " bytes, not " + contents.length);
+    private final long[] numbers;
+    private final byte[][] pages;
+
+    private SlotPages(long[] numbers, byte[][] pages) {
+        this.numbers = numbers;
+        this.pages = pages;
+    }
+
+    /**
+     * Pages from outside (a store): checked, and copied.
+     *
+     * @param numbers page numbers within the slot, ascending and distinct
+     * @param pages the pages' bytes, {@link GuestLayout#PAGE_BYTES} each, in the order of {@code numbers}
+     */
+    public static SlotPages of(long[] numbers, byte[][] pages) {
+        if (numbers.length != pages.length) {
+            throw new IllegalArgumentException(numbers.length + " page numbers for " + pages.length + " pages");
         }
-        for (int i = 1; i < numbers.length; i++) {
-            if (numbers[i] <= numbers[i - 1]) {
-                throw new IllegalArgumentException("page numbers must be ascending and distinct");
+        byte[][] copies = new byte[pages.length][];
+        for (int i = 0; i < numbers.length; i++) {
+            if (numbers[i] < 0 || (i > 0 && numbers[i] <= numbers[i - 1])) {
+                throw new IllegalArgumentException("page numbers must be ascending, distinct and not negative");
             }
+            if (pages[i].length != GuestLayout.PAGE_BYTES) {
+                throw new IllegalArgumentException("a page is " + GuestLayout.PAGE_BYTES + " bytes, not " + pages[i].length);
+            }
+            copies[i] = pages[i].clone();
         }
-        if (numbers.length > 0 && numbers[0] < 0) {
-            throw new IllegalArgumentException("page numbers must not be negative");
-        }
+        return new SlotPages(numbers.clone(), copies);
     }
 
     /** Thrown before any page is copied when the changed pages would pass the byte budget. */
@@ -44,38 +59,44 @@ public record SlotPages(long[] numbers, byte[] contents) {
     }
 
     /**
-     * The pages of {@code slot} that differ from its golden state now: of those written since the last restore (by the
-     * guest, as KVM logged them, or by the host) and those of {@code alsoConsider} (page ranges as offset, length pairs
-     * the host wrote without telling the slot), only the ones whose bytes really differ.
+     * The pages of {@code slot} that differ from its golden state now, written over it from {@code previous} since the
+     * last restore. A page the guest wrote since (KVM's log), or one of {@code alsoConsider} (page ranges as offset,
+     * length pairs that the host wrote without telling the slot), is kept if its bytes differ from the golden state; a
+     * page of {@code previous} the guest did not write is kept as it is, shared, without being looked at.
      *
      * @throws OverBudgetException when they would take more than {@code maxBytes}
      */
-    public static SlotPages changed(SlotSnapshot slot, KvmVm vm, long[] alsoConsider, long maxBytes) {
-        long[] candidates = slot.pagesWrittenSinceRestore(vm);
+    public static SlotPages changed(SlotSnapshot slot, KvmVm vm, SlotPages previous, long[] alsoConsider, long maxBytes) {
+        long[] written = slot.guestWrittenSinceRestore(vm);
         for (int i = 0; i + 1 < alsoConsider.length; i += 2) {
             for (long p = alsoConsider[i] / GuestLayout.PAGE_BYTES; p * GuestLayout.PAGE_BYTES < alsoConsider[i] + alsoConsider[i + 1]; p++) {
-                candidates[(int) (p >>> 6)] |= 1L << (p & 63);
+                PageBitmap.set(written, p);
             }
         }
-        long[] changed = new long[countBits(candidates)];
+        long[] candidates = slot.hostWrittenSinceRestore();
+        for (int w = 0; w < candidates.length; w++) {
+            candidates[w] |= written[w];
+        }
+        long[] kept = new long[PageBitmap.count(candidates)];
         int n = 0;
         for (int w = 0; w < candidates.length; w++) {
             for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
                 long page = w * 64L + Long.numberOfTrailingZeros(bits);
-                if (page < slot.pages() && slot.differsFromGolden(page)) {
-                    changed[n++] = page;
+                boolean fromPrevious = !PageBitmap.get(written, page) && previous.indexOf(page) >= 0;
+                if (page < slot.pages() && (fromPrevious || slot.differsFromGolden(page))) {
+                    kept[n++] = page;
                 }
             }
         }
-        long bytes = (long) n * GuestLayout.PAGE_BYTES;
-        if (bytes > maxBytes) {
-            throw new OverBudgetException(bytes);
+        if ((long) n * GuestLayout.PAGE_BYTES > maxBytes) {
+            throw new OverBudgetException((long) n * GuestLayout.PAGE_BYTES);
         }
-        byte[] contents = new byte[(int) bytes];
+        byte[][] pages = new byte[n][];
         for (int i = 0; i < n; i++) {
-            slot.readPage(changed[i], contents, i * GuestLayout.PAGE_BYTES);
+            int shared = PageBitmap.get(written, kept[i]) ? -1 : previous.indexOf(kept[i]);
+            pages[i] = shared >= 0 ? previous.pages[shared] : slot.readPage(kept[i]);
         }
-        return new SlotPages(Arrays.copyOf(changed, n), contents);
+        return new SlotPages(Arrays.copyOf(kept, n), pages);
     }
 
     /** Writes the pages into {@code slot} (whose next restore copies them back); the slot checks every page number. */
@@ -85,18 +106,21 @@ public record SlotPages(long[] numbers, byte[] contents) {
                     + slot.pages() + " pages");
         }
         for (int i = 0; i < numbers.length; i++) {
-            slot.writePage(numbers[i], contents, i * GuestLayout.PAGE_BYTES);
+            slot.writePage(numbers[i], pages[i]);
         }
     }
 
-    @Override
+    private int indexOf(long page) {
+        return Arrays.binarySearch(numbers, page);
+    }
+
     public long[] numbers() {
         return numbers.clone();
     }
 
-    @Override
-    public byte[] contents() {
-        return contents.clone();
+    /** A copy of the {@code index}th page. */
+    public byte[] page(int index) {
+        return pages[index].clone();
     }
 
     public int count() {
@@ -104,25 +128,17 @@ public record SlotPages(long[] numbers, byte[] contents) {
     }
 
     public long bytes() {
-        return contents.length;
-    }
-
-    private static int countBits(long[] words) {
-        int count = 0;
-        for (long w : words) {
-            count += Long.bitCount(w);
-        }
-        return count;
+        return (long) numbers.length * GuestLayout.PAGE_BYTES;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SlotPages other && Arrays.equals(numbers, other.numbers) && Arrays.equals(contents, other.contents);
+        return o instanceof SlotPages other && Arrays.equals(numbers, other.numbers) && Arrays.deepEquals(pages, other.pages);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(numbers) + Arrays.hashCode(contents);
+        return Arrays.hashCode(numbers);
     }
 
     @Override

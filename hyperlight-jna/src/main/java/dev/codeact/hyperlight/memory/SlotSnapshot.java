@@ -36,6 +36,8 @@ public final class SlotSnapshot implements AutoCloseable {
     private final Memory protectBitmap;
     /** Pages the host wrote since the last restore (KVM logs only the guest's writes); the restore copies them back. */
     private final long[] hostWrittenWords;
+    /** Pages KVM logged that a capture read since the last restore, in case reading the log cleared it. */
+    private final long[] loggedWords;
     private final long[] protectWords;
     private final Pointer golden;
     private final RestoreStrategy strategy;
@@ -78,6 +80,7 @@ public final class SlotSnapshot implements AutoCloseable {
         this.protectBitmap = new Memory(words * 8L);
         this.protectWords = new long[words];
         this.hostWrittenWords = new long[words];
+        this.loggedWords = new long[words];
         this.goldenFd = goldenFd;
         this.golden = LibC.mmapOrThrow(slotBytes, goldenProtection, LibC.MAP_SHARED, goldenFd);
     }
@@ -189,7 +192,7 @@ public final class SlotSnapshot implements AutoCloseable {
     public void capture(KvmVm vm, long[] hostWrittenRanges) {
         fetchDirtyPages(vm);
         java.util.List<long[]> runs = new java.util.ArrayList<>();
-        forEachDirtyRun((offset, length) -> {
+        PageBitmap.forEachRun(dirtyWords, pages, (offset, length) -> {
             LibC.memcpy(golden.share(offset), slotMemory.share(offset), length);
             runs.add(new long[] {offset, length});
         });
@@ -218,13 +221,14 @@ public final class SlotSnapshot implements AutoCloseable {
     public int restore(KvmVm vm) {
         fetchDirtyPages(vm);
         for (int w = 0; w < words; w++) {
-            dirtyWords[w] |= hostWrittenWords[w];
+            dirtyWords[w] |= hostWrittenWords[w] | loggedWords[w];
             hostWrittenWords[w] = 0;
+            loggedWords[w] = 0;
         }
         int[] restoredPages = {0};
         long slotAddress = Pointer.nativeValue(slotMemory);
         long goldenAddress = Pointer.nativeValue(golden);
-        forEachDirtyRun((offset, length) -> {
+        PageBitmap.forEachRun(dirtyWords, pages, (offset, length) -> {
             if (copyOnWrite) {
                 LibC.madvise(slotMemory.share(offset), length, LibC.MADV_DONTNEED);
             } else {
@@ -280,27 +284,33 @@ public final class SlotSnapshot implements AutoCloseable {
     }
 
     /**
-     * The pages that may differ from the golden state now, one bit each: those KVM logged since the last restore and
-     * those the host wrote ({@link #writePage}). Nothing is cleared: the next restore still copies them all back.
+     * The pages KVM logged as written by the guest since the last restore, one bit each. Nothing is cleared: the next
+     * restore copies them back all the same (where KVM clears its log as it reads it, the slot remembers them).
      */
-    public long[] pagesWrittenSinceRestore(KvmVm vm) {
+    public long[] guestWrittenSinceRestore(KvmVm vm) {
         fetchDirtyPages(vm);
-        long[] written = new long[words];
         for (int w = 0; w < words; w++) {
-            hostWrittenWords[w] |= dirtyWords[w]; // where KVM clears its log as it reads it, the restore must still know
-            written[w] = hostWrittenWords[w];
+            loggedWords[w] |= dirtyWords[w];
         }
-        return written;
+        return dirtyWords.clone();
     }
 
-    public void readPage(long page, byte[] into, int offset) {
-        slotMemory.read(checkedPage(page) * GuestLayout.PAGE_BYTES, into, offset, GuestLayout.PAGE_BYTES);
+    /** The pages the host wrote ({@link #writePage}) since the last restore, one bit each. */
+    public long[] hostWrittenSinceRestore() {
+        return hostWrittenWords.clone();
+    }
+
+    /** A copy of one page of the slot. */
+    public byte[] readPage(long page) {
+        byte[] bytes = new byte[GuestLayout.PAGE_BYTES];
+        slotMemory.read(checkedPage(page) * GuestLayout.PAGE_BYTES, bytes, 0, GuestLayout.PAGE_BYTES);
+        return bytes;
     }
 
     /** Writes a page as the host, which KVM does not log: the next restore copies it back all the same. */
-    public void writePage(long page, byte[] from, int offset) {
-        slotMemory.write(checkedPage(page) * GuestLayout.PAGE_BYTES, from, offset, GuestLayout.PAGE_BYTES);
-        hostWrittenWords[(int) (page >>> 6)] |= 1L << (page & 63);
+    public void writePage(long page, byte[] bytes) {
+        slotMemory.write(checkedPage(page) * GuestLayout.PAGE_BYTES, bytes, 0, GuestLayout.PAGE_BYTES);
+        PageBitmap.set(hostWrittenWords, page);
     }
 
     private long checkedPage(long page) {
@@ -347,36 +357,6 @@ public final class SlotSnapshot implements AutoCloseable {
             long firstPage = first * 64L;
             int pageCount = (int) Math.min((last - first + 1) * 64L, pages - firstPage);
             vm.clearDirtyLog(slot, firstPage, pageCount, protectBitmap);
-        }
-    }
-
-    private interface RunConsumer {
-        void accept(long offset, long length);
-    }
-
-    private void forEachDirtyRun(RunConsumer consumer) {
-        int runStart = -1;
-        for (int w = 0; w < words; w++) {
-            long bits = dirtyWords[w];
-            if (runStart < 0 ? bits == 0 : bits == -1L) {
-                continue; // nothing starts or ends in this word
-            }
-            for (int b = 0; b < 64; b++) {
-                int page = w * 64 + b;
-                if (page >= pages) {
-                    break;
-                }
-                boolean dirty = (bits & (1L << b)) != 0;
-                if (dirty && runStart < 0) {
-                    runStart = page;
-                } else if (!dirty && runStart >= 0) {
-                    consumer.accept((long) runStart * GuestLayout.PAGE_BYTES, (long) (page - runStart) * GuestLayout.PAGE_BYTES);
-                    runStart = -1;
-                }
-            }
-        }
-        if (runStart >= 0) {
-            consumer.accept((long) runStart * GuestLayout.PAGE_BYTES, (long) (pages - runStart) * GuestLayout.PAGE_BYTES);
         }
     }
 

@@ -1,0 +1,64 @@
+package dev.codeact.hyperlight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What carrying a session costs: a trivial program run in sessions holding 100 KiB, 1 MiB and 10 MiB of state, against
+ * the same program outside any session, on one VM restored between runs (as a pool restores it on release). Printed as
+ * a table; the assertions are only that each state holds what its program made.
+ */
+@RequiresKvm
+class SessionResumeCostTest {
+    private static final int RUNS = 25;
+    private static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
+
+    @Test
+    void resumeCostGrowsWithTheState() {
+        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults())) {
+            for (int i = 0; i < 5; i++) {
+                vm.execute("return 1", HostFunctions.none(), LIMITS);
+            }
+            long[] plain = new long[RUNS];
+            for (int i = 0; i < RUNS; i++) {
+                vm.restore();
+                long started = System.nanoTime();
+                ExecutionResult r = vm.execute("return 1", HostFunctions.none(), LIMITS);
+                plain[i] = System.nanoTime() - started;
+                assertThat(r.resultJson()).isEqualTo("1");
+            }
+            StringBuilder table = new StringBuilder(
+                    "\nsession state    p50 step      p50 trivial   ratio   p50 restore after (off the caller's path)\n");
+            for (int kib : new int[] {100, 1024, 10 * 1024}) {
+                SessionState state = vm.executeInSession(vm.newSession(), "globalThis.blob = new Uint8Array(" + kib * 1024
+                        + ").fill(1); return blob.length", HostFunctions.none(), LIMITS, 64L << 20).state();
+                assertThat(state.sizeBytes()).isGreaterThanOrEqualTo(kib * 1024L);
+                long[] step = new long[RUNS];
+                long[] restore = new long[RUNS];
+                for (int i = 0; i < RUNS; i++) {
+                    long restoring = System.nanoTime();
+                    vm.restore();
+                    restore[i] = System.nanoTime() - restoring;
+                    long started = System.nanoTime();
+                    SessionStep s = vm.executeInSession(state, "return 1", HostFunctions.none(), LIMITS, 64L << 20);
+                    step[i] = System.nanoTime() - started;
+                    assertThat(s.result().resultJson()).isEqualTo("1");
+                    assertThat(s.state().sizeBytes()).isGreaterThanOrEqualTo(kib * 1024L);
+                }
+                table.append(String.format("%8d KiB  %10.1f us  %10.1f us  %6.1fx  %10.1f us%n", state.sizeBytes() / 1024,
+                        median(step) / 1e3, median(plain) / 1e3, (double) median(step) / median(plain),
+                        median(Arrays.copyOfRange(restore, 1, RUNS)) / 1e3));
+            }
+            System.out.println(table);
+        }
+    }
+
+    private static long median(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
