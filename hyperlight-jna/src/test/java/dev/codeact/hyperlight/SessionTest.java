@@ -189,4 +189,41 @@ class SessionTest {
         assertThat(first.execute("return typeof kept", HostFunctions.none(), LIMITS).resultJson()).isEqualTo("\"undefined\"");
         assertThat(first.firstAddressDifferingFromSnapshot()).isEmpty();
     }
+
+    @Test
+    void aSuspendedStateGoesThroughBytesAndBadBytesAreRefusedWhole() {
+        HostFunctions functions = HostFunctions.builder().register("transfer", args -> {
+            throw new SuspendCall("needs approval");
+        }).build();
+        SessionStep asking = first.executeInSession(first.newSession(),
+                "globalThis.n = 40; const r = call_tool('transfer', {to: 'bob'}); return n + r", functions, LIMITS, MAX_STATE);
+        byte[] bytes = SessionStateCodec.encode(asking.state());
+        SessionState decoded = SessionStateCodec.decode(bytes, MAX_STATE);
+        assertThat(decoded.sizeBytes()).isEqualTo(asking.state().sizeBytes());
+        assertThat(decoded.pendingCall()).isEqualTo(asking.state().pendingCall());
+        assertThat(decoded.data()).isEqualTo(asking.state().data());
+        assertThat(second.resume(decoded, HostCallAnswer.result("2"), functions, LIMITS, MAX_STATE).result().resultJson())
+                .isEqualTo("42");
+
+        assertThatThrownBy(() -> SessionStateCodec.decode(bytes, asking.state().sizeBytes() - 1))
+                .isInstanceOfSatisfying(SessionStateException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SessionStateException.Reason.TOO_LARGE));
+        for (byte[] bad : new byte[][] {java.util.Arrays.copyOf(bytes, bytes.length - 1), java.util.Arrays.copyOf(bytes, 12),
+            new byte[0], flipped(bytes, 0), java.util.Arrays.copyOf(bytes, bytes.length + 1)}) {
+            assertThatThrownBy(() -> SessionStateCodec.decode(bad, MAX_STATE)).isInstanceOfSatisfying(SessionStateException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SessionStateException.Reason.MALFORMED));
+        }
+        byte[] hugeCount = bytes.clone();
+        int dataCountAt = 8 + 4 + asking.state().imageKey().length() + 15 * 8;
+        java.nio.ByteBuffer.wrap(hugeCount).putInt(dataCountAt, Integer.MAX_VALUE);
+        assertThatThrownBy(() -> SessionStateCodec.decode(hugeCount, Long.MAX_VALUE)).hasMessageContaining("page count")
+                .isInstanceOfSatisfying(
+                SessionStateException.class, e -> assertThat(e.reason()).isEqualTo(SessionStateException.Reason.MALFORMED));
+    }
+
+    private static byte[] flipped(byte[] bytes, int at) {
+        byte[] copy = bytes.clone();
+        copy[at] ^= 0x55;
+        return copy;
+    }
 }
