@@ -94,6 +94,16 @@ void guest_entry(struct hl_mailbox *mailbox) {
         abort_with(0xDEADBEEF, "made up");
     } else if (equals(attack, n, "spin-ignoring-cancel")) {
         for (;;) __asm__ volatile("pause");
+    } else if (equals(attack, n, "scribble")) {
+        /* wrecks its own heap and the stack below its frame, then ends as if nothing happened: in a session this is
+           the session's own memory, which no other session or execution may see */
+        volatile uint8_t *heap = (volatile uint8_t *)mb->heap_addr;
+        for (uint32_t i = 0; i < (256u << 10); i++) heap[i] = 0xA5;
+        volatile uint8_t below[32768];
+        for (uint32_t i = 0; i < sizeof below; i++) below[i] = 0xA5;
+        done("{\"ok\":true,\"result\":\"scribbled\"}");
+    } else if (equals(attack, n, "heap-scribbled")) {
+        done(*(volatile uint8_t *)mb->heap_addr == 0xA5 ? "{\"ok\":true,\"result\":true}" : "{\"ok\":true,\"result\":false}");
     } else if (equals(attack, n, "ok")) {
         done("{\"ok\":true,\"result\":42}");
     }

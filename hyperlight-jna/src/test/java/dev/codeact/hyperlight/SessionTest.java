@@ -89,6 +89,25 @@ class SessionTest {
     }
 
     @Test
+    void aGuestThatWrecksItsOwnMemoryInASessionWrecksOnlyThatSession() {
+        try (MicroVm hostile = MicroVm.start(GuestImage.fromResource("/dev/codeact/hyperlight/testguest/hostile-guest.elf"),
+                GuestMemorySizes.defaults())) {
+            SessionStep wrecked = step(hostile, hostile.newSession(), "scribble");
+            assertThat(wrecked.result().resultJson()).isEqualTo("\"scribbled\"");
+            assertThat(wrecked.state().data().bytes()).isGreaterThanOrEqualTo(256L << 10);
+            assertThat(step(hostile, wrecked.state(), "heap-scribbled").result().resultJson()).isEqualTo("true");
+            SessionStep crashed = step(hostile, wrecked.state(), "invalid-opcode");
+            assertThat(crashed.result().error().type()).isEqualTo(ErrorType.GUEST_CRASH);
+            assertThat(crashed.advanced()).isFalse();
+            assertThat(crashed.state()).isSameAs(wrecked.state());
+
+            assertThat(step(hostile, hostile.newSession(), "heap-scribbled").result().resultJson()).isEqualTo("false");
+            assertThat(hostile.execute("heap-scribbled", HostFunctions.none(), LIMITS).resultJson()).isEqualTo("false");
+            assertThat(hostile.firstAddressDifferingFromSnapshot()).isEmpty();
+        }
+    }
+
+    @Test
     void aStateLargerThanTheBoundFailsTypedAndIsNeverTruncated() {
         long bound = 256L << 10;
         SessionStep small = first.executeInSession(first.newSession(), countUp(), HostFunctions.none(), LIMITS, bound);
