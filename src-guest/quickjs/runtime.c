@@ -14,6 +14,7 @@ static JSRuntime *runtime;
 static JSContext *context;
 static JSValue encode_outcome; /* runtime.js's (phase, ok, value) -> outcome JSON string */
 static JSValue tick; /* runtime.js's event-loop step: runs a due timer (0), or the ms to the next one, or -1 */
+static JSValue forget_pending; /* runtime.js's: drops what an earlier execution left pending (a session's memory) */
 static size_t boot_bytes; /* what the booted runtime holds (runtime.js, Intl's data): not the program's to spend */
 static JSValue shapes;    /* objects made at boot so that their shapes stay where they were made (runtime_boot) */
 
@@ -63,8 +64,10 @@ void runtime_boot(void) {
     JSValue hooks = JS_IsException(install) ? JS_EXCEPTION : JS_Call(context, install, JS_UNDEFINED, 1, &natives);
     encode_outcome = JS_IsException(hooks) ? JS_EXCEPTION : JS_GetPropertyStr(context, hooks, "encode");
     tick = JS_IsException(hooks) ? JS_EXCEPTION : JS_GetPropertyStr(context, hooks, "tick");
+    forget_pending = JS_IsException(hooks) ? JS_EXCEPTION : JS_GetPropertyStr(context, hooks, "forgetPending");
     JS_FreeValue(context, hooks);
-    if (JS_IsException(encode_outcome) || !JS_IsFunction(context, encode_outcome) || !JS_IsFunction(context, tick)) {
+    if (JS_IsException(encode_outcome) || !JS_IsFunction(context, encode_outcome) || !JS_IsFunction(context, tick)
+        || !JS_IsFunction(context, forget_pending)) {
         JSValue error = JS_GetException(context);
         const char *message = JS_ToCString(context, error);
         hl_abort(HL_ABORT_BOOT_FAILED, message ? message : "runtime.js failed");
@@ -164,6 +167,8 @@ void runtime_execute(void) {
     JS_UpdateStackTop(runtime);
     JS_SetMaxStackSize(runtime, (size_t)mb->stack_limit_bytes);
     JS_SetMemoryLimit(runtime, boot_bytes + (size_t)mb->memory_limit_bytes);
+    /* restored memory has nothing pending; a session's memory may (its earlier program's timers), which end with it */
+    JS_FreeValue(context, JS_Call(context, forget_pending, JS_UNDEFINED, 0, NULL));
 
     size_t code_length = mb->code_length <= mb->in_capacity ? mb->code_length : mb->in_capacity;
     size_t source_length = sizeof PROGRAM_PREFIX - 1 + code_length + sizeof PROGRAM_SUFFIX - 1;

@@ -4,8 +4,8 @@
 // error, or runs one due timer (the engine then runs the jobs that timer queued, as Node does between timers) or says
 // how long to sleep until the next one. Timers belong to the execution: the guest's memory is restored and GraalJS's
 // context closed after it, whatever is still pending. Shared with the parts after this one: reportUncaught, addTimer,
-// removeTimer, refreshTimer, refTimer, timerById, tick (90-protocol.js hands it to the engine).
-const { reportUncaught, addTimer, removeTimer, refreshTimer, refTimer, timerById, tick } = (() => {
+// removeTimer, refreshTimer, refTimer, timerById, tick and forgetPending (90-protocol.js hands those two to the engine).
+const { reportUncaught, addTimer, removeTimer, refreshTimer, refTimer, timerById, tick, forgetPending } = (() => {
   const apply = Reflect.apply, freeze = Object.freeze, now = native.now_ms;
   const NONE = {};
   let uncaught = NONE;
@@ -93,5 +93,17 @@ const { reportUncaught, addTimer, removeTimer, refreshTimer, refTimer, timerById
     }
     return -1;
   }
-  return freeze({ reportUncaught, addTimer, removeTimer, refreshTimer, refTimer, timerById, tick });
+  /**
+   * An execution starts: what an earlier one left (timers still pending, an error thrown after its end) is dropped.
+   * Restored memory has none; a session's, which carries the earlier program's memory over, may have some, and they
+   * belong to that program, which has ended.
+   */
+  function forgetPending() {
+    if (heap.length === 0 && active.size === 0 && uncaught === NONE) return;
+    heap.length = 0;
+    active.clear();
+    referenced = 0;
+    uncaught = NONE;
+  }
+  return freeze({ reportUncaught, addTimer, removeTimer, refreshTimer, refTimer, timerById, tick, forgetPending });
 })();

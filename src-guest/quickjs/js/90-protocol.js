@@ -183,6 +183,7 @@
     return '{"ok":true,"result":' + (json === undefined ? 'null' : json) + '}';
   }
 
-  // What the engine calls: the outcome encoder, and tick() for its event loop (20-web.js): run one due timer and
-  // return 0, or return the milliseconds to sleep until the next one, or -1 when none is pending.
-  return freeze({ __proto__: null, encode: encodeOutcome, tick });
+  // What the engine calls: the outcome encoder, tick() for its event loop (20-web.js): run one due timer and
+  // return 0, or return the milliseconds to sleep until the next one, or -1 when none is pending; and forgetPending()
+  // as an execution starts (21-event-loop.js).
+  return freeze({ __proto__: null, encode: encodeOutcome, tick, forgetPending });

@@ -63,6 +63,20 @@ class SessionTest {
     }
 
     @Test
+    void timersAndLateErrorsAProgramLeftPendingEndWithIt() {
+        SessionStep one = step(first, first.newSession(), """
+                setTimeout(() => { globalThis.fired = true; }, 0);
+                setTimeout(() => { throw new Error('late'); }, 0);
+                globalThis.kept = 1;
+                return Math.ceil(performance.now());""");
+        // the guest's clock starts at 0 in each execution: waiting longer than the first one ran makes its timers due
+        long wait = Long.parseLong(one.result().resultJson()) + 20;
+        SessionStep two = step(second, one.state(), "await new Promise((r) => setTimeout(r, " + wait + "));"
+                + " return [typeof fired, kept]");
+        assertThat(two.result().resultJson()).isEqualTo("[\"undefined\",1]");
+    }
+
+    @Test
     void aFailedProgramStillMovesTheSessionOnAsANotebookDoes() {
         SessionStep failed = step(first, first.newSession(), "globalThis.kept = 'before the throw'; throw new Error('boom')");
         assertThat(failed.result().error().type()).isEqualTo(ErrorType.RUNTIME);
