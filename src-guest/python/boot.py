@@ -176,6 +176,11 @@ def _failure(kind, exc):
     return _json.dumps(outcome)
 
 
+# The program's module namespace, made once here and kept: restored memory gives every execution this empty one, while a
+# session, whose memory carries over, finds what its earlier programs defined and imported (as notebook cells do).
+_namespace = {"__name__": "__main__", "__builtins__": _builtins, "call_tool": call_tool, "ToolError": ToolError}
+
+
 def _codeact_run():
     source = _codeact.source()
     # the program's lines in its tracebacks
@@ -191,7 +196,8 @@ def _codeact_run():
         code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except SyntaxError as e:
         return _failure("SYNTAX", e)
-    namespace = {"__name__": "__main__", "__builtins__": _builtins, "call_tool": call_tool, "ToolError": ToolError}
+    namespace = _namespace
+    namespace.pop("__codeact_result__", None)  # an earlier program's, in a session
     try:
         coroutine = eval(code, namespace)
         if coroutine is not None:  # the program awaits at top level

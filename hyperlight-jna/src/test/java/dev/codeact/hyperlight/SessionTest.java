@@ -103,6 +103,21 @@ class SessionTest {
     }
 
     @Test
+    void aPythonSessionKeepsItsModuleNamespaceAndImports() {
+        try (MicroVm python = MicroVm.start(GuestImage.python(), GuestMemorySizes.defaults())) {
+            SessionStep one = step(python, python.newSession(), "import json\ndata = {'a': 1}\nlen(data)");
+            assertThat(one.result().resultJson()).isEqualTo("1");
+            SessionStep two = step(python, one.state(), "data['b'] = 2");
+            assertThat(two.result().resultJson()).as("no final expression: no result, not the last one's").isEqualTo("null");
+            assertThat(step(python, two.state(), "json.dumps(data)").result().resultJson()).isEqualTo("\"{\\\"a\\\": 1, \\\"b\\\": 2}\"");
+            assertThat(step(python, python.newSession(), "'data' in globals()").result().resultJson()).isEqualTo("false");
+            assertThat(python.execute("['data' in globals(), 'json' in globals()]", HostFunctions.none(), LIMITS).resultJson())
+                    .isEqualTo("[false,false]");
+            assertThat(python.firstAddressDifferingFromSnapshot()).isEmpty();
+        }
+    }
+
+    @Test
     void aGuestThatWrecksItsOwnMemoryInASessionWrecksOnlyThatSession() {
         try (MicroVm hostile = MicroVm.start(GuestImage.fromResource("/dev/codeact/hyperlight/testguest/hostile-guest.elf"),
                 GuestMemorySizes.defaults())) {
