@@ -113,6 +113,16 @@ class SessionTest {
             assertThat(step(python, python.newSession(), "'data' in globals()").result().resultJson()).isEqualTo("false");
             assertThat(python.execute("['data' in globals(), 'json' in globals()]", HostFunctions.none(), LIMITS).resultJson())
                     .isEqualTo("[false,false]");
+
+            HostFunctions functions = HostFunctions.builder().register("transfer", args -> {
+                throw new SuspendCall("needs approval");
+            }).build();
+            SessionStep asking = python.executeInSession(python.newSession(),
+                    "before = 'kept'\nr = call_tool('transfer', amount=5)\n[before, r['id']]", functions, LIMITS, MAX_STATE);
+            assertThat(asking.suspended()).isTrue();
+            assertThat(asking.state().pendingCall().orElseThrow().argumentsJson()).isEqualTo("{\"amount\":5}");
+            assertThat(python.resume(asking.state(), HostCallAnswer.result("{\"id\":\"tx-1\"}"), functions, LIMITS, MAX_STATE)
+                    .result().resultJson()).isEqualTo("[\"kept\",\"tx-1\"]");
             assertThat(python.firstAddressDifferingFromSnapshot()).isEmpty();
         }
     }
