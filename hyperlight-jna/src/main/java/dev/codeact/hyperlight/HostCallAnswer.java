@@ -3,7 +3,8 @@ package dev.codeact.hyperlight;
 /**
  * The answer a suspended host call ({@link SuspendCall}) gets when its session resumes: the function's result JSON,
  * which the call returns to the program, or an error message, which the call throws as the program's host-call error
- * (a ToolError in JavaScript). A result passes the same checks as a result returned at once (size, nesting).
+ * (its host-function error, as the guest names it). A result passes the same checks as a result returned at once
+ * (size, nesting).
  */
 public record HostCallAnswer(boolean ok, String text) {
     public HostCallAnswer {

@@ -43,7 +43,7 @@ public final class SlotPages {
         return new SlotPages(numbers.clone(), copies);
     }
 
-    /** Thrown before any page is copied when the changed pages would pass the byte budget. */
+    /** Thrown when the changed pages pass the byte budget; past it they are counted, not copied. */
     public static final class OverBudgetException extends RuntimeException {
         private final long bytes;
 
@@ -60,11 +60,12 @@ public final class SlotPages {
 
     /**
      * The pages of {@code slot} that differ from its golden state now, written over it from {@code previous} since the
-     * last restore. A page the guest wrote since (KVM's log), or one of {@code alsoConsider} (page ranges as offset,
-     * length pairs that the host wrote without telling the slot), is kept if its bytes differ from the golden state; a
-     * page of {@code previous} the guest did not write is kept as it is, shared, without being looked at.
+     * last restore. A page of {@code previous} the guest did not write since is kept as it is, shared, without being
+     * looked at. A page the guest wrote (KVM's log), or one of {@code alsoConsider} (page ranges as offset, length pairs
+     * that the host wrote without telling the slot), is read, a run of them at a time: it is shared with
+     * {@code previous} if its bytes are the same, kept if they differ from the golden state, dropped otherwise.
      *
-     * @throws OverBudgetException when they would take more than {@code maxBytes}
+     * @throws OverBudgetException when they take more than {@code maxBytes}; past the budget they are only counted
      */
     public static SlotPages changed(SlotSnapshot slot, KvmVm vm, SlotPages previous, long[] alsoConsider, long maxBytes) {
         long[] written = slot.guestWrittenSinceRestore(vm);
@@ -77,26 +78,83 @@ public final class SlotPages {
         for (int w = 0; w < candidates.length; w++) {
             candidates[w] |= written[w];
         }
-        long[] kept = new long[PageBitmap.count(candidates)];
+        int capacity = PageBitmap.count(candidates);
+        long[] kept = new long[capacity];
+        byte[][] pages = new byte[capacity][];
+        RunReader reader = new RunReader(slot, written);
         int n = 0;
+        long bytes = 0;
         for (int w = 0; w < candidates.length; w++) {
             for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
                 long page = w * 64L + Long.numberOfTrailingZeros(bits);
-                boolean fromPrevious = !PageBitmap.get(written, page) && previous.indexOf(page) >= 0;
-                if (page < slot.pages() && (fromPrevious || slot.differsFromGolden(page))) {
-                    kept[n++] = page;
+                int shared = previous.indexOf(page);
+                byte[] contents;
+                if (!PageBitmap.get(written, page)) {
+                    contents = shared >= 0 ? previous.pages[shared] : reader.differingCopy(page);
+                } else {
+                    int at = reader.offsetOf(page);
+                    contents = shared >= 0 && Arrays.equals(reader.buffer, at, at + GuestLayout.PAGE_BYTES,
+                            previous.pages[shared], 0, GuestLayout.PAGE_BYTES) ? previous.pages[shared] : reader.differingCopy(page);
+                }
+                if (contents != null) {
+                    bytes += GuestLayout.PAGE_BYTES;
+                    if (bytes <= maxBytes) {
+                        kept[n] = page;
+                        pages[n++] = contents;
+                    }
                 }
             }
         }
-        if ((long) n * GuestLayout.PAGE_BYTES > maxBytes) {
-            throw new OverBudgetException((long) n * GuestLayout.PAGE_BYTES);
+        if (bytes > maxBytes) {
+            throw new OverBudgetException(bytes);
         }
-        byte[][] pages = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            int shared = PageBitmap.get(written, kept[i]) ? -1 : previous.indexOf(kept[i]);
-            pages[i] = shared >= 0 ? previous.pages[shared] : slot.readPage(kept[i]);
+        return new SlotPages(Arrays.copyOf(kept, n), Arrays.copyOf(pages, n));
+    }
+
+    /**
+     * Reads the pages the guest wrote a run at a time (one call into native memory rather than one per page, which on
+     * nested KVM costs microseconds each), into a buffer it reuses.
+     */
+    private static final class RunReader {
+        private static final int MAX_RUN_PAGES = 64;
+        private final SlotSnapshot slot;
+        private final long[] written;
+        private final byte[] buffer = new byte[MAX_RUN_PAGES * GuestLayout.PAGE_BYTES];
+        private long first = -1;
+        private int count;
+
+        RunReader(SlotSnapshot slot, long[] written) {
+            this.slot = slot;
+            this.written = written;
         }
-        return new SlotPages(Arrays.copyOf(kept, n), pages);
+
+        /** Where {@code page} (one the guest wrote) is in the buffer, after reading its run if it is not there. */
+        int offsetOf(long page) {
+            if (first < 0 || page < first || page >= first + count) {
+                int run = 1;
+                while (run < MAX_RUN_PAGES && page + run < slot.pages() && PageBitmap.get(written, page + run)) {
+                    run++;
+                }
+                slot.readPages(page, run, buffer);
+                first = page;
+                count = run;
+            }
+            return (int) (page - first) * GuestLayout.PAGE_BYTES;
+        }
+
+        /** A copy of the page if it differs from the golden state, else null. */
+        byte[] differingCopy(long page) {
+            if (!slot.differsFromGolden(page)) {
+                return null;
+            }
+            if (!PageBitmap.get(written, page)) {
+                byte[] copy = new byte[GuestLayout.PAGE_BYTES];
+                slot.readPages(page, 1, copy);
+                return copy;
+            }
+            int at = offsetOf(page);
+            return Arrays.copyOfRange(buffer, at, at + GuestLayout.PAGE_BYTES);
+        }
     }
 
     /** Writes the pages into {@code slot} (whose next restore copies them back); the slot checks every page number. */

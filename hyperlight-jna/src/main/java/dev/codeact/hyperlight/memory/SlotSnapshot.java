@@ -300,11 +300,10 @@ public final class SlotSnapshot implements AutoCloseable {
         return hostWrittenWords.clone();
     }
 
-    /** A copy of one page of the slot. */
-    public byte[] readPage(long page) {
-        byte[] bytes = new byte[GuestLayout.PAGE_BYTES];
-        slotMemory.read(checkedPage(page) * GuestLayout.PAGE_BYTES, bytes, 0, GuestLayout.PAGE_BYTES);
-        return bytes;
+    /** Copies {@code count} consecutive pages of the slot from {@code first} into the start of {@code into}. */
+    public void readPages(long first, int count, byte[] into) {
+        checkedPage(first + count - 1);
+        slotMemory.read(checkedPage(first) * GuestLayout.PAGE_BYTES, into, 0, count * GuestLayout.PAGE_BYTES);
     }
 
     /** Writes a page as the host, which KVM does not log: the next restore copies it back all the same. */
