@@ -19,6 +19,9 @@ public final class SessionState {
     public record PendingCall(String name, String argumentsJson, String reason) {
     }
 
+    /** kvm_regs and kvm_fpu, as {@link dev.codeact.hyperlight.kvm.KvmVcpu#saveRegisters()} saves them. */
+    static final int REGISTER_BYTES = dev.codeact.hyperlight.kvm.KvmApi.REGS_BYTES + dev.codeact.hyperlight.kvm.KvmApi.FPU_BYTES;
+
     private final String imageKey;
     private final GuestLayout layout;
     private final SlotPages data;
@@ -31,6 +34,9 @@ public final class SessionState {
             PendingCall pendingCall, int hostCalls) {
         if ((pendingCall == null) != (registers.length == 0)) {
             throw new IllegalArgumentException("registers go with a pending call, and only with one");
+        }
+        if (registers.length != 0 && registers.length != REGISTER_BYTES) {
+            throw new IllegalArgumentException("saved registers are " + REGISTER_BYTES + " bytes, not " + registers.length);
         }
         this.imageKey = imageKey;
         this.layout = layout;

@@ -119,7 +119,7 @@ final class VcpuLoop implements ExecutionSupervisor.Stopper {
         writeReply(reply);
         EntryMailbox.writeResumption(mailbox, supervisor.limits(), tscPerMs, vcpu.guestTsc());
         counters.executions++;
-        return enter(supervisor, session.registersUnsafe());
+        return enter(supervisor, X86Registers.resumable(session.registersUnsafe()));
     }
 
     /** How the last entry ended: by the guest's own report, at a suspended host call, or in a fault or forced stop. */

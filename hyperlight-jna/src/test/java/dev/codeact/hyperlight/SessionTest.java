@@ -203,6 +203,24 @@ class SessionTest {
     }
 
     @Test
+    void registersFromAStoreAreResumedOnlyWithFlagsARing3ProgramSetsItself() {
+        HostFunctions functions = HostFunctions.builder().register("transfer", args -> {
+            throw new SuspendCall("needs approval");
+        }).build();
+        SessionState suspended = first.executeInSession(first.newSession(), "return call_tool('transfer', {}) + 1",
+                functions, LIMITS, MAX_STATE).state();
+        byte[] registers = suspended.registers();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(registers).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int rflags = dev.codeact.hyperlight.kvm.KvmApi.REGS_RFLAGS;
+        b.putLong(rflags, b.getLong(rflags) | 0x100 | 0x40000); // trap flag, alignment check: a tampered store
+        SessionState tampered = new SessionState(suspended.imageKey(), suspended.layout(), suspended.data(), suspended.stack(),
+                registers, suspended.pendingCall().orElseThrow(), suspended.hostCalls());
+        SessionStep done = second.resume(tampered, HostCallAnswer.result("41"), functions, LIMITS, MAX_STATE);
+        assertThat(done.result().resultJson()).isEqualTo("42");
+        assertThat(second.firstAddressDifferingFromSnapshot()).isEmpty();
+    }
+
+    @Test
     void aDeniedCallIsAToolErrorTheProgramSees() {
         HostFunctions functions = HostFunctions.builder().register("delete_all", args -> {
             throw new SuspendCall("needs approval");

@@ -17,6 +17,10 @@ public final class X86Registers {
     public static final long RFLAGS_IOPL3 = 0x3002L;
     /** Protection, monitor/extension/numeric-error (x87 as SSE needs it), write-protect, alignment mask, paging. */
     static final long CR0_PE_MP_ET_NE_WP_AM_PG = 0x80050033L;
+    /** The flags a ring-3 program sets itself: carry, parity, adjust, zero, sign, direction, overflow. */
+    static final long RFLAGS_PROGRAM_FLAGS = 0xED5L;
+    /** The MXCSR bits the SSE unit defines; a set reserved bit would fault when the state is loaded. */
+    static final int MXCSR_DEFINED_BITS = 0xFFFF;
     /** Physical-address extension (4-level paging) and the OS's support for SSE state and its exceptions. */
     static final long CR4_PAE_OSFXSR_OSXMMEXCPT = 0x620L;
     /** SYSCALL enabled, long mode enabled and active, no-execute pages. */
@@ -51,6 +55,19 @@ public final class X86Registers {
         s.setLong(KvmApi.SREGS_CR3, cr3);
         s.setLong(KvmApi.SREGS_CR4, CR4_PAE_OSFXSR_OSXMMEXCPT);
         s.setLong(KvmApi.SREGS_EFER, EFER_SCE_LME_LMA_NXE);
+    }
+
+    /**
+     * Saved registers ({@link KvmVcpu#saveRegisters()}) made safe to resume from, whatever store they came back from: a
+     * state is as hostile as the guest it was taken from, so of RFLAGS only what a ring-3 program sets itself is kept
+     * (no trap flag, no interrupt flag, IOPL 3 as at every entry), and MXCSR keeps only its defined bits.
+     */
+    public static byte[] resumable(byte[] saved) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(saved.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(KvmApi.REGS_RFLAGS, (b.getLong(KvmApi.REGS_RFLAGS) & RFLAGS_PROGRAM_FLAGS) | RFLAGS_IOPL3);
+        int mxcsr = KvmApi.REGS_BYTES + KvmApi.FPU_MXCSR;
+        b.putInt(mxcsr, b.getInt(mxcsr) & MXCSR_DEFINED_BITS);
+        return b.array();
     }
 
     /** One struct kvm_segment: flat 4 GiB, present, DPL 3; 64-bit code, or 32-bit-default data. */

@@ -157,14 +157,22 @@ public final class SlotPages {
         }
     }
 
-    /** Writes the pages into {@code slot} (whose next restore copies them back); the slot checks every page number. */
+    /**
+     * Writes the pages into {@code slot} (whose next restore copies them back), a run of consecutive pages at a time;
+     * the slot checks every page number.
+     */
     public void writeTo(SlotSnapshot slot) {
-        if (numbers.length > 0 && numbers[numbers.length - 1] >= slot.pages()) {
-            throw new IndexOutOfBoundsException("page " + numbers[numbers.length - 1] + " is outside the slot's "
-                    + slot.pages() + " pages");
-        }
-        for (int i = 0; i < numbers.length; i++) {
-            slot.writePage(numbers[i], pages[i]);
+        byte[] run = new byte[Math.min(numbers.length, RunReader.MAX_RUN_PAGES) * GuestLayout.PAGE_BYTES];
+        for (int i = 0; i < numbers.length;) {
+            int length = 1;
+            while (i + length < numbers.length && length < RunReader.MAX_RUN_PAGES && numbers[i + length] == numbers[i] + length) {
+                length++;
+            }
+            for (int j = 0; j < length; j++) {
+                System.arraycopy(pages[i + j], 0, run, j * GuestLayout.PAGE_BYTES, GuestLayout.PAGE_BYTES);
+            }
+            slot.writePages(numbers[i], length, run);
+            i += length;
         }
     }
 

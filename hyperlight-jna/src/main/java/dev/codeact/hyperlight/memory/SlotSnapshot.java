@@ -295,7 +295,7 @@ public final class SlotSnapshot implements AutoCloseable {
         return dirtyWords.clone();
     }
 
-    /** The pages the host wrote ({@link #writePage}) since the last restore, one bit each. */
+    /** The pages the host wrote ({@link #writePages}) since the last restore, one bit each. */
     public long[] hostWrittenSinceRestore() {
         return hostWrittenWords.clone();
     }
@@ -306,10 +306,16 @@ public final class SlotSnapshot implements AutoCloseable {
         slotMemory.read(checkedPage(first) * GuestLayout.PAGE_BYTES, into, 0, count * GuestLayout.PAGE_BYTES);
     }
 
-    /** Writes a page as the host, which KVM does not log: the next restore copies it back all the same. */
-    public void writePage(long page, byte[] bytes) {
-        slotMemory.write(checkedPage(page) * GuestLayout.PAGE_BYTES, bytes, 0, GuestLayout.PAGE_BYTES);
-        PageBitmap.set(hostWrittenWords, page);
+    /**
+     * Writes {@code count} consecutive pages from the start of {@code from} as the host, which KVM does not log: the
+     * next restore copies them back all the same.
+     */
+    public void writePages(long first, int count, byte[] from) {
+        checkedPage(first + count - 1);
+        slotMemory.write(checkedPage(first) * GuestLayout.PAGE_BYTES, from, 0, count * GuestLayout.PAGE_BYTES);
+        for (long page = first; page < first + count; page++) {
+            PageBitmap.set(hostWrittenWords, page);
+        }
     }
 
     private long checkedPage(long page) {
