@@ -123,6 +123,11 @@ class SessionTest {
             assertThat(asking.state().pendingCall().orElseThrow().argumentsJson()).isEqualTo("{\"amount\":5}");
             assertThat(python.resume(asking.state(), HostCallAnswer.result("{\"id\":\"tx-1\"}"), functions, LIMITS, MAX_STATE)
                     .result().resultJson()).isEqualTo("[\"kept\",\"tx-1\"]");
+            SessionStep denying = python.executeInSession(python.newSession(),
+                    "try:\n    call_tool('transfer')\n    r = 'ran'\nexcept ToolError as e:\n    r = str(e)\nr", functions, LIMITS,
+                    MAX_STATE);
+            assertThat(python.resume(denying.state(), HostCallAnswer.error("denied by alice"), functions, LIMITS, MAX_STATE)
+                    .result().resultJson()).isEqualTo("\"denied by alice\"");
             assertThat(python.firstAddressDifferingFromSnapshot()).isEmpty();
         }
     }
