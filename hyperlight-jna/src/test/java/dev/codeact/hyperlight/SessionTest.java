@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.hyperlight.memory.RestoreStrategy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Sessions: a program sees what the session's earlier programs left, on any VM of the image and layout; nothing of a
@@ -74,6 +77,41 @@ class SessionTest {
         SessionStep two = step(second, one.state(), "await new Promise((r) => setTimeout(r, " + wait + "));"
                 + " return [typeof fired, kept]");
         assertThat(two.result().resultJson()).isEqualTo("[\"undefined\",1]");
+    }
+
+    @Test
+    void aSessionGoesFromVmToVmOfThePoolAndResumesOnWhicheverIsFree() {
+        SandboxPool pool = SharedPool.get();
+        HostFunctions functions = HostFunctions.builder().register("transfer", args -> {
+            throw new SuspendCall("needs approval");
+        }).build();
+        SessionState state = pool.newSession();
+        for (int i = 1; i <= 6; i++) {
+            SessionStep step = pool.executeInSession(state, countUp(), functions, LIMITS, MAX_STATE);
+            assertThat(step.result().resultJson()).isEqualTo(String.valueOf(i));
+            state = step.state();
+        }
+        SessionStep asking = pool.executeInSession(state, "return [count, call_tool('transfer', {})]", functions, LIMITS, MAX_STATE);
+        assertThat(asking.suspended()).isTrue();
+        assertThat(pool.resume(asking.state(), HostCallAnswer.result("\"ok\""), functions, LIMITS, MAX_STATE).result()
+                .resultJson()).isEqualTo("[6,\"ok\"]");
+        assertThat(pool.execute("return typeof count", functions, LIMITS).resultJson()).isEqualTo("\"undefined\"");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RestoreStrategy.class)
+    void bothRestoreStrategiesCarryASessionAndComeBackToTheSnapshot(RestoreStrategy strategy) {
+        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults(), strategy)) {
+            SessionState state = vm.newSession();
+            for (int i = 1; i <= 3; i++) {
+                SessionStep s = step(vm, state, "globalThis.big = (globalThis.big ?? '') + 'x'.repeat(100000); " + countUp());
+                assertThat(s.result().resultJson()).isEqualTo(String.valueOf(i));
+                state = s.state();
+            }
+            assertThat(step(vm, state, "return big.length").result().resultJson()).isEqualTo("300000");
+            assertThat(vm.execute("return typeof big", HostFunctions.none(), LIMITS).resultJson()).isEqualTo("\"undefined\"");
+            assertThat(vm.firstAddressDifferingFromSnapshot()).isEmpty();
+        }
     }
 
     @Test
