@@ -58,6 +58,9 @@ class SessionResumeCostTest {
             }
             System.out.println(table);
         }
+        // The states made here are tens of megabytes of garbage now: collected here, not in a pause that would land in
+        // the timing of whatever test runs next in this JVM.
+        System.gc();
     }
 
     /** What writing the state's pages into memory costs by itself, page by page as a restore of the state does. */
