@@ -176,8 +176,9 @@ def _failure(kind, exc):
     return _json.dumps(outcome)
 
 
-def _codeact_run():
-    source = _codeact.source()
+def _codeact_run(source=None):
+    if source is None:
+        source = _codeact.source()
     # the program's lines in its tracebacks
     _linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
     try:
@@ -208,6 +209,16 @@ def _codeact_run():
     finally:
         _tool_errors.clear()
 
+
+# Warm-up: a few programs run at boot, so that what every execution needs is already in the snapshot (the types'
+# attribute caches filled, boot.py's bytecode specialised, the freelists stocked) instead of being written again by
+# each execution: every page an execution writes is one the host restores after it (python/NOTES.md, Speed).
+for _program in ("1+1", "pass", "x = [i * 2 for i in range(10)]\nx", "{'a': [1, 2.5, None, True, 'b']}",
+                 "def f():\n    return 1 / 0\nf()", "("):
+    for _ in range(3):
+        _codeact_run(_program)
+del _program, _
+_linecache.cache.pop("<program>", None)
 
 # Everything made so far is the snapshot's: the collector need never look at it again (fewer pages touched per run).
 import gc as _gc
