@@ -223,4 +223,5 @@ _linecache.cache.pop("<program>", None)
 # Everything made so far is the snapshot's: the collector need never look at it again (fewer pages touched per run).
 import gc as _gc
 _gc.collect()
+_codeact.immortalize()  # and no execution writes their reference counts (immortal.c)
 _gc.freeze()

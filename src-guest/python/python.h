@@ -8,4 +8,8 @@
 void memory_install(void);
 size_t memory_used(void);
 void memory_begin(size_t boot_bytes, uint64_t execution_limit);
+
+/* immortal.c: _codeact.immortalize() (a PyCFunction; python.h does not include Python.h) */
+struct _object;
+struct _object *immortal_everything(struct _object *self, struct _object *unused);
 #endif

@@ -115,6 +115,7 @@ static PyMethodDef native_methods[] = {
     {"write", native_write, METH_VARARGS, "write(stream, text)"},
     {"host_call", native_host_call, METH_O, "host_call(request_json) -> (ok, reply)"},
     {"source", native_source, METH_NOARGS, "the program text"},
+    {"immortalize", immortal_everything, METH_NOARGS, "makes every object there is immortal (the boot's last step)"},
     {NULL, NULL, 0, NULL},
 };
 static struct PyModuleDef native_module = {PyModuleDef_HEAD_INIT, "_codeact", NULL, -1, native_methods};
