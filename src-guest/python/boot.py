@@ -119,6 +119,9 @@ class ToolError(Exception):
 _tool_errors = set()  # ids of the ToolErrors call_tool raised: an uncaught one is TOOL_ERROR, whatever else claims to be
 
 
+_encode_args = _json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode  # made once, see _encode_result
+
+
 def call_tool(name, args=None, /, **kwargs):
     """Calls a tool of the host: call_tool("find", {"q": 1}) or call_tool("find", q=1); returns its parsed JSON reply."""
     if not isinstance(name, str) or not name:
@@ -128,7 +131,7 @@ def call_tool(name, args=None, /, **kwargs):
     elif kwargs:
         raise TypeError("call_tool(name, args, **kwargs): pass the arguments as a dict or as keywords, not both")
     try:
-        args_json = _json.dumps(args, separators=(",", ":"), allow_nan=False)
+        args_json = _encode_args(args)
     except (TypeError, ValueError) as e:
         raise TypeError("call_tool(%s): arguments are not JSON-serialisable: %s" % (_json.dumps(name), e)) from None
     ok, reply = _codeact.host_call('{"name":' + _json.dumps(name) + ',"args":' + args_json + "}")
@@ -166,6 +169,10 @@ def _program_frames(tb):
     return _traceback.StackSummary.from_list(frames)
 
 
+# json.dumps with separators= makes an encoder per call; one made at boot does the same without allocating it each time
+_encode_result = _json.JSONEncoder(separators=(",", ":")).encode
+
+
 def _failure(kind, exc):
     te = _traceback.TracebackException.from_exception(exc)
     te.stack = _program_frames(exc.__traceback__)
@@ -176,19 +183,30 @@ def _failure(kind, exc):
     return _json.dumps(outcome)
 
 
+_STORE = _ast.Store()
+
+
+def _result_assignment(last):
+    """`__codeact_result__ = <the expression>`, located where the expression is (without fix_missing_locations, which
+    walks the whole tree and makes a function each time: every execution would write the pages that touches)."""
+    where = {"lineno": last.lineno, "col_offset": last.col_offset, "end_lineno": last.end_lineno,
+             "end_col_offset": last.end_col_offset}
+    return _ast.Assign(targets=[_ast.Name("__codeact_result__", _STORE, **where)], value=last.value, **where)
+
+
 def _codeact_run(source=None):
     if source is None:
         source = _codeact.source()
     # the program's lines in its tracebacks
     _linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
     try:
-        tree = _AwaitToolCalls().visit(_ast.parse(source, "<program>", "exec"))
+        tree = _ast.parse(source, "<program>", "exec")
+        if "await" in source:  # (the transformer walks the whole tree: only when there may be something to drop)
+            tree = _AwaitToolCalls().visit(tree)
         # the value of a final expression statement is the result, as in a notebook cell
-        if tree.body and isinstance(tree.body[-1], _ast.Expr):
-            last = tree.body[-1]
-            tree.body[-1] = _ast.copy_location(
-                _ast.Assign(targets=[_ast.Name("__codeact_result__", _ast.Store())], value=last.value), last)
-            _ast.fix_missing_locations(tree)
+        body = tree.body
+        if body and type(body[-1]) is _ast.Expr:
+            body[-1] = _result_assignment(body[-1])
         code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except SyntaxError as e:
         return _failure("SYNTAX", e)
@@ -202,12 +220,13 @@ def _codeact_run(source=None):
             except StopIteration:
                 pass
         result = namespace.get("__codeact_result__")
-        return '{"ok":true,"result":' + _json.dumps(result, separators=(",", ":")) + "}"
+        return '{"ok":true,"result":' + _encode_result(result) + "}"
     except BaseException as e:
         kind = "TOOL_ERROR" if id(e) in _tool_errors else "STACK_OVERFLOW" if isinstance(e, RecursionError) else "RUNTIME"
         return _failure(kind, e)
     finally:
-        _tool_errors.clear()
+        if _tool_errors:
+            _tool_errors.clear()
 
 
 # Warm-up: a few programs run at boot, so that what every execution needs is already in the snapshot (the types'
