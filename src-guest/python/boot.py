@@ -232,11 +232,15 @@ def _codeact_run(source=None):
 # Warm-up: a few programs run at boot, so that what every execution needs is already in the snapshot (the types'
 # attribute caches filled, boot.py's bytecode specialised, the freelists stocked) instead of being written again by
 # each execution: every page an execution writes is one the host restores after it (python/NOTES.md, Speed).
-for _program in ("1+1", "pass", "x = [i * 2 for i in range(10)]\nx", "{'a': [1, 2.5, None, True, 'b']}",
-                 "def f():\n    return 1 / 0\nf()", "("):
+# call_tool's own path too, over a stand-in for the host (no host call can leave the guest during its boot).
+_host_call, _codeact.host_call = _codeact.host_call, lambda request: (True, '{"v": 1}')
+for _program in ("pass", "x = [i * 2 for i in range(10)]\nx", "{'a': [1, 2.5, None, True, 'b']}",
+                 "def f():\n    return 1 / 0\nf()", "(", "call_tool('echo', {'v': 1})['v']", "call_tool('echo', v=[1])",
+                 "1+1"):
     for _ in range(3):
         _codeact_run(_program)
-del _program, _
+_codeact.host_call = _host_call
+del _program, _, _host_call
 _linecache.cache.pop("<program>", None)
 
 # Everything made so far is the snapshot's: the collector need never look at it again (fewer pages touched per run).
