@@ -13,7 +13,8 @@ enum Programs {
     RUNAWAY("while (true) {}", "while True:\n    pass"),
     /**
      * The standard-library workload of issue 15's targets: json, dates, counting, statistics and a regular
-     * expression over 1,000 records the program makes, summarised per city; both return the same JSON text.
+     * expression over 1,000 records the program makes, summarised per city; both return the same summary (as JSON
+     * text, but for Python writing 50.0 where JavaScript writes 50).
      */
     SUMMARISE_RECORDS("""
             const records = Array.from({length: 1000}, (_, i) => ({id: i, city: ['Oslo', 'Lima', 'Pune', 'Kyiv'][i % 4],
