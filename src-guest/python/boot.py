@@ -119,7 +119,20 @@ class ToolError(Exception):
 _tool_errors = set()  # ids of the ToolErrors call_tool raised: an uncaught one is TOOL_ERROR, whatever else claims to be
 
 
-_encode_args = _json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode  # made once, see _encode_result
+def _json_encoder(allow_nan):
+    """What json.dumps(value, separators=(",", ":"), allow_nan=allow_nan) does, straight to the C encoder it ends in:
+    JSONEncoder.iterencode makes a function (floatstr) on every call, and every new function writes the runtime's
+    function version cache, one more page each execution would dirty (python/NOTES.md, Speed)."""
+    default = _json.JSONEncoder().default  # the TypeError for what JSON cannot hold, worded as json.dumps words it
+    quote = _json.encoder.encode_basestring_ascii
+    make = _json.encoder.c_make_encoder
+
+    def encode(value):
+        return "".join(make({}, default, quote, None, ":", ",", False, False, allow_nan)(value, 0))
+    return encode
+
+
+_encode_args = _json_encoder(False)
 
 
 def call_tool(name, args=None, /, **kwargs):
@@ -169,8 +182,7 @@ def _program_frames(tb):
     return _traceback.StackSummary.from_list(frames)
 
 
-# json.dumps with separators= makes an encoder per call; one made at boot does the same without allocating it each time
-_encode_result = _json.JSONEncoder(separators=(",", ":")).encode
+_encode_result = _json_encoder(True)
 
 
 def _failure(kind, exc):
