@@ -32,7 +32,7 @@ public final class CodeactCli {
                    codeact doctor
                    codeact bench [--json] [--quick]
             run     runs the file (use - for standard input) in a fresh KVM micro-VM: Python for FILE.py,
-                    JavaScript otherwise unless --language says; the tool 'echo' returns its arguments.
+                    JavaScript otherwise unless --language says; the host function 'echo' returns its arguments.
                     JavaScript's result is printed after its output; Python prints what CPython prints (its
                     final expression's value is in --json). Exit 0: success, 1: the program failed, 2: a limit
                     stopped it, 3: the sandbox itself failed (for example no usable /dev/kvm).
