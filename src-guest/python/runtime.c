@@ -118,6 +118,7 @@ static PyMethodDef native_methods[] = {
     {"write", native_write, METH_VARARGS, "write(stream, text)"},
     {"host_call", native_host_call, METH_O, "host_call(request_json) -> (ok, reply)"},
     {"source", native_source, METH_NOARGS, "the program text"},
+    {"compile_program", program_compile, METH_VARARGS, "compile(source) with the final expression assigned to a name"},
     {"immortalize", immortal_everything, METH_NOARGS, "makes every object there is immortal (the boot's last step)"},
     {NULL, NULL, 0, NULL},
 };
