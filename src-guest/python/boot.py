@@ -225,14 +225,15 @@ def _codeact_run(source=None):
     # the program's lines in its tracebacks
     _linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
     try:
-        tree = _ast.parse(source, "<program>", "exec")
-        if "await" in source:  # (the transformer walks the whole tree: only when there may be something to drop)
-            tree = _AwaitToolCalls().visit(tree)
         # the value of a final expression statement is the result, as in a notebook cell
-        body = tree.body
-        if body and type(body[-1]) is _ast.Expr:
-            body[-1] = _result_assignment(body[-1])
-        code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+        if "await" not in source:  # parsed, rewritten and compiled in C, on the parser's own tree (program_compile.c)
+            code = _codeact.compile_program(source, "<program>", "__codeact_result__")
+        else:  # the ast module's way, which can also drop the await before call_tool
+            tree = _AwaitToolCalls().visit(_ast.parse(source, "<program>", "exec"))
+            body = tree.body
+            if body and type(body[-1]) is _ast.Expr:
+                body[-1] = _result_assignment(body[-1])
+            code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except SyntaxError as e:
         return _failure("SYNTAX", e)
     namespace = {"__name__": "__main__", "__builtins__": _builtins, "call_tool": call_tool, "ToolError": ToolError}
