@@ -6,8 +6,9 @@
  * in its arena, once: fewer allocations and fewer pages written per execution (python/NOTES.md, Speed). Programs that
  * say `await` still take boot.py's ast path, which also drops the await before call_tool.
  */
+/* CPython's internal headers, which python.mk compiles with CPython's own -D flags (its thread-locals' spelling in
+   particular: the inline functions of these headers must agree with libpython on where _Py_tss_tstate lives) */
 #define Py_BUILD_CORE 1
-#define thread_local /* as CPython is built (python.mk: -Dthread_local=): its thread-locals are plain globals */
 #include <Python.h>
 #include <string.h>
 #include "internal/pycore_ast.h"
