@@ -273,4 +273,5 @@ _linecache.cache.pop("<program>", None)
 import gc as _gc
 _gc.collect()
 _codeact.immortalize()  # and no execution writes their reference counts (immortal.c)
+del _codeact.immortalize  # a step of the boot, not for programs
 _gc.freeze()
