@@ -54,7 +54,7 @@ def _refuse(what, reason):
 import os as _os
 for _name in ("system", "popen", "fork", "forkpty", "execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp",
               "execvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
-              "posix_spawn", "posix_spawnp", "kill", "killpg"):
+              "posix_spawn", "posix_spawnp", "kill", "killpg", "_exit", "abort"):
     setattr(_os, _name, _refuse("os." + _name, "processes"))
 del _name
 
@@ -116,32 +116,62 @@ class ToolError(Exception):
         self.tool = tool
 
 
-_tool_errors = set()  # ids of the ToolErrors call_tool raised: an uncaught one is TOOL_ERROR, whatever else claims to be
+# The ToolErrors call_tool raised in this execution, kept alive so that their ids stay theirs: an uncaught one is
+# TOOL_ERROR, whatever else claims to be.
+_tool_errors = {}
 
 
-def call_tool(name, args=None, /, **kwargs):
-    """Calls a tool of the host: call_tool("find", {"q": 1}) or call_tool("find", q=1); returns its parsed JSON reply."""
-    if not isinstance(name, str) or not name:
-        raise TypeError("call_tool(name, args): name must be a non-empty string")
-    if args is None:
-        args = kwargs
-    elif kwargs:
-        raise TypeError("call_tool(name, args, **kwargs): pass the arguments as a dict or as keywords, not both")
-    try:
-        args_json = _json.dumps(args, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as e:
-        raise TypeError("call_tool(%s): arguments are not JSON-serialisable: %s" % (_json.dumps(name), e)) from None
-    ok, reply = _codeact.host_call('{"name":' + _json.dumps(name) + ',"args":' + args_json + "}")
-    if not ok:
-        error = ToolError(reply, name)
-        _tool_errors.add(id(error))
-        raise error
-    if not reply:
-        return None
-    try:
-        return _json.loads(reply)
-    except ValueError as e:
-        raise ToolError("tool %s returned a result that is not JSON: %s" % (_json.dumps(name), e), name) from None
+def _json_encoder(make_encoder=__import__("_json").make_encoder, encode_string=__import__("_json").encode_basestring_ascii,
+                  type=type, TypeError=TypeError):
+    """JSON as the protocol writes it, with _json's C encoder bound at boot: what a program does to the json module
+    does not reach it; str, int and float are written by their C representations (a subclass's __repr__ is not
+    called), big integers exactly; NaN and the infinities are refused (JSON has none)."""
+
+    def refuse(value):
+        raise TypeError("%s objects have no JSON form" % type(value).__name__)
+
+    def to_json(value):
+        # a fresh encoder each time: its cycle markers are this encoding's own
+        return "".join(make_encoder({}, refuse, encode_string, None, ":", ",", False, False, False)(value, 0))
+
+    return to_json
+
+
+_to_json = _json_encoder()
+
+
+def _make_call_tool(to_json=_to_json, parse=_json.loads, host_call=_codeact.host_call, tool_errors=_tool_errors,
+                    ToolError=ToolError, isinstance=isinstance, id=id, str=str, TypeError=TypeError,
+                    ValueError=ValueError):
+    def call_tool(name, args=None, /, **kwargs):
+        """Calls a tool of the host: call_tool("find", {"q": 1}) or call_tool("find", q=1); returns its parsed JSON reply."""
+        if not isinstance(name, str) or not name:
+            raise TypeError("call_tool(name, args): name must be a non-empty string")
+        if args is None:
+            args = kwargs
+        elif kwargs:
+            raise TypeError("call_tool(name, args, **kwargs): pass the arguments as a dict or as keywords, not both")
+        try:
+            args_json = to_json(args)
+        except (TypeError, ValueError) as e:
+            raise TypeError("call_tool(%s): arguments are not JSON-serialisable: %s" % (to_json(name), e)) from None
+        ok, reply = host_call('{"name":' + to_json(name) + ',"args":' + args_json + "}")
+        if not ok:
+            error = ToolError(reply, name)
+            tool_errors[id(error)] = error
+            raise error
+        if not reply:
+            return None
+        try:
+            return parse(reply)
+        except ValueError as e:
+            raise ToolError("tool %s returned a result that is not JSON: %s" % (to_json(name), e), name) from None
+
+    return call_tool
+
+
+call_tool = _make_call_tool()
+del _make_call_tool
 
 
 class _AwaitToolCalls(_ast.NodeTransformer):
@@ -155,58 +185,91 @@ class _AwaitToolCalls(_ast.NodeTransformer):
         return node
 
 
-def _clip(text):
-    return text if len(text) <= _MAX_TEXT_CHARS else text[:_MAX_TEXT_CHARS] + "... (%d more characters)" % (
-        len(text) - _MAX_TEXT_CHARS)
+def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=_builtins, native=_codeact,
+                 to_json=_to_json, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
+                 isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
+                 compile=compile,
+                 BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
+                 SyntaxError=SyntaxError, StopIteration=StopIteration, RuntimeError=RuntimeError, TypeError=TypeError,
+                 ValueError=ValueError, max_text_chars=_MAX_TEXT_CHARS):
+    """The driver each execution calls. Everything it uses is bound here, at boot: what a program does to json,
+    builtins, traceback, __main__ or ToolError changes at most the text of its own error, never the outcome's shape or
+    type (the kind is decided on the exception's real type, not on what its __class__ says)."""
 
+    def clip(text):
+        return text if len(text) <= max_text_chars else text[:max_text_chars] + "... (%d more characters)" % (
+            len(text) - max_text_chars)
 
-def _program_frames(tb):
-    """The traceback without the frames that are not the program's (boot.py's, the standard library's)."""
-    frames = [f for f in _traceback.extract_tb(tb) if f.filename == "<program>"]
-    return _traceback.StackSummary.from_list(frames)
+    def text_of(describe, exc):
+        """The exception's own text (its __str__ is the program's), or a note that it has none."""
+        try:
+            text = describe(exc)
+            return text if type(text) is str else "(the exception's text is not a str)"
+        except BaseException as e:  # noqa: the program's __str__ may raise anything
+            return "(the exception's text could not be made: %s)" % type(e).__name__
 
+    def program_stack(exc):
+        """The Python traceback with the program's frames only (not boot.py's, not the standard library's)."""
+        te = traceback.TracebackException.from_exception(exc)
+        te.stack = traceback.StackSummary.from_list([f for f in traceback.extract_tb(exc.__traceback__)
+                                                     if f.filename == "<program>"])
+        return "".join(te.format())
 
-def _failure(kind, exc):
-    te = _traceback.TracebackException.from_exception(exc)
-    te.stack = _program_frames(exc.__traceback__)
-    stack = "".join(te.format())
-    outcome = {"ok": False, "type": kind, "name": type(exc).__name__, "message": _clip(str(exc)), "stack": _clip(stack)}
-    if kind == "TOOL_ERROR":
-        outcome["tool"] = str(exc.tool)
-    return _json.dumps(outcome)
+    def failure(kind, exc):
+        outcome = {"ok": False, "type": kind, "name": type(exc).__name__,
+                   "message": clip(text_of(str, exc)), "stack": clip(text_of(program_stack, exc))}
+        if kind == "TOOL_ERROR":
+            outcome["tool"] = text_of(str, exc.tool)
+        return to_json(outcome)
 
+    def drive(coroutine):
+        """Runs a program that awaits at top level. A tool call completes at once; nothing else ever could (the
+        sandbox has no event loop), so the first await that would suspend fails in the program, at its line."""
+        try:
+            coroutine.send(None)
+            while True:
+                coroutine.throw(RuntimeError("the program awaited something that never completes: there is no event "
+                                             "loop in the sandbox (await call_tool(...) works)"))
+        except StopIteration:
+            pass
 
-def _codeact_run():
-    source = _codeact.source()
-    # the program's lines in its tracebacks
-    _linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
-    try:
-        tree = _AwaitToolCalls().visit(_ast.parse(source, "<program>", "exec"))
-        # the value of a final expression statement is the result, as in a notebook cell
-        if tree.body and isinstance(tree.body[-1], _ast.Expr):
-            last = tree.body[-1]
-            tree.body[-1] = _ast.copy_location(
-                _ast.Assign(targets=[_ast.Name("__codeact_result__", _ast.Store())], value=last.value), last)
-            _ast.fix_missing_locations(tree)
-        code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-    except SyntaxError as e:
-        return _failure("SYNTAX", e)
-    namespace = {"__name__": "__main__", "__builtins__": _builtins, "call_tool": call_tool, "ToolError": ToolError}
-    try:
-        coroutine = eval(code, namespace)
-        if coroutine is not None:  # the program awaits at top level
+    def run():
+        source = native.source()
+        # the program's lines in its tracebacks
+        linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
+        try:
+            tree = AwaitToolCalls().visit(ast.parse(source, "<program>", "exec"))
+            # the value of a final expression statement is the result, as in a notebook cell
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = tree.body[-1]
+                tree.body[-1] = ast.copy_location(
+                    ast.Assign(targets=[ast.Name("__codeact_result__", ast.Store())], value=last.value), last)
+                ast.fix_missing_locations(tree)
+            code = compile(tree, "<program>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+        except SyntaxError as e:
+            return failure("SYNTAX", e)
+        namespace = {"__name__": "__main__", "__builtins__": builtins, "call_tool": call_tool, "ToolError": ToolError}
+        try:
+            coroutine = eval(code, namespace)
+            if coroutine is not None:  # the program awaits at top level
+                drive(coroutine)
+            result = namespace.get("__codeact_result__")
             try:
-                while True:
-                    coroutine.send(None)
-            except StopIteration:
-                pass
-        result = namespace.get("__codeact_result__")
-        return '{"ok":true,"result":' + _json.dumps(result, separators=(",", ":")) + "}"
-    except BaseException as e:
-        kind = "TOOL_ERROR" if id(e) in _tool_errors else "STACK_OVERFLOW" if isinstance(e, RecursionError) else "RUNTIME"
-        return _failure(kind, e)
-    finally:
-        _tool_errors.clear()
+                return '{"ok":true,"result":' + to_json(result) + "}"
+            except (TypeError, ValueError) as e:
+                raise type(e)("the result is not JSON-serialisable: %s" % text_of(str, e)) from None
+        except BaseException as e:
+            kind = ("TOOL_ERROR" if id(e) in tool_errors else
+                    "STACK_OVERFLOW" if issubclass(type(e), RecursionError) else "RUNTIME")
+            return failure(kind, e)
+        finally:
+            tool_errors.clear()
+
+    return run
+
+
+_codeact_run = _make_runner()
+del _make_runner
 
 
 # Everything made so far is the snapshot's: the collector need never look at it again (fewer pages touched per run).
