@@ -141,8 +141,16 @@ _to_json = _json_encoder()
 
 
 def _make_call_tool(to_json=_to_json, parse=_json.loads, host_call=_codeact.host_call, tool_errors=_tool_errors,
-                    ToolError=ToolError, isinstance=isinstance, id=id, str=str, TypeError=TypeError,
+                    ToolError=ToolError, new_exception=BaseException.__new__, init_exception=BaseException.__init__,
+                    set_attribute=object.__setattr__, isinstance=isinstance, id=id, str=str, TypeError=TypeError,
                     ValueError=ValueError):
+    def tool_error(message, name):
+        """A ToolError made without its class's __init__ or __setattr__, which the program may have replaced."""
+        error = new_exception(ToolError, message)
+        init_exception(error, message)
+        set_attribute(error, "tool", name)
+        return error
+
     def call_tool(name, args=None, /, **kwargs):
         """Calls a tool of the host: call_tool("find", {"q": 1}) or call_tool("find", q=1); returns its parsed JSON reply."""
         if not isinstance(name, str) or not name:
@@ -157,7 +165,7 @@ def _make_call_tool(to_json=_to_json, parse=_json.loads, host_call=_codeact.host
             raise TypeError("call_tool(%s): arguments are not JSON-serialisable: %s" % (to_json(name), e)) from None
         ok, reply = host_call('{"name":' + to_json(name) + ',"args":' + args_json + "}")
         if not ok:
-            error = ToolError(reply, name)
+            error = tool_error(reply, name)
             tool_errors[id(error)] = error
             raise error
         if not reply:
@@ -165,7 +173,7 @@ def _make_call_tool(to_json=_to_json, parse=_json.loads, host_call=_codeact.host
         try:
             return parse(reply)
         except ValueError as e:
-            raise ToolError("tool %s returned a result that is not JSON: %s" % (to_json(name), e), name) from None
+            raise tool_error("tool %s returned a result that is not JSON: %s" % (to_json(name), e), name) from None
 
     return call_tool
 
@@ -186,7 +194,7 @@ class _AwaitToolCalls(_ast.NodeTransformer):
 
 
 def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=_builtins, native=_codeact,
-                 to_json=_to_json, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
+                 to_json=_to_json, reseed=__import__("random")._inst.seed, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile,
                  BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
@@ -208,11 +216,22 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
         except BaseException as e:  # noqa: the program's __str__ may raise anything
             return "(the exception's text could not be made: %s)" % type(e).__name__
 
+    def keep_program_frames(te, seen):
+        """Drops the frames that are not the program's (boot.py's, the standard library's) from te and from the
+        exceptions it was raised from or while handling."""
+        if te is None or id(te) in seen:
+            return
+        seen.add(id(te))
+        te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename == "<program>"])
+        keep_program_frames(te.__cause__, seen)
+        keep_program_frames(te.__context__, seen)
+        for inner in te.exceptions or ():
+            keep_program_frames(inner, seen)
+
     def program_stack(exc):
-        """The Python traceback with the program's frames only (not boot.py's, not the standard library's)."""
+        """The Python traceback with the program's frames only."""
         te = traceback.TracebackException.from_exception(exc)
-        te.stack = traceback.StackSummary.from_list([f for f in traceback.extract_tb(exc.__traceback__)
-                                                     if f.filename == "<program>"])
+        keep_program_frames(te, set())
         return "".join(te.format())
 
     def failure(kind, exc):
@@ -234,6 +253,9 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
             pass
 
     def run():
+        # random's generator was seeded at boot, so every execution would draw the same numbers: seed it afresh from
+        # this entry's entropy (os.urandom: os_shim.c rekeys on every entry)
+        reseed()
         source = native.source()
         # the program's lines in its tracebacks
         linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")

@@ -94,10 +94,18 @@ static PyObject *native_write(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* host_call(request_json) -> (ok, reply); an oversized request fails here, before any exit (as quickjs/natives.c). */
 static PyObject *native_host_call(PyObject *self, PyObject *arg) {
     Py_ssize_t length;
     const char *request = PyUnicode_AsUTF8AndSize(arg, &length);
     if (!request) return NULL;
+    uint32_t limit = hl_mailbox->max_request_bytes;
+    if (limit > hl_mailbox->out_capacity) limit = hl_mailbox->out_capacity;
+    if ((size_t)length > limit) {
+        char message[160];
+        snprintf(message, sizeof message, HL_MESSAGE_REQUEST_TOO_LARGE, (size_t)length, (unsigned)limit);
+        return Py_BuildValue("(Os)", Py_False, message);
+    }
     const char *reply;
     size_t reply_length;
     int status = hl_host_call(request, (size_t)length, &reply, &reply_length);
