@@ -194,7 +194,8 @@ class _AwaitToolCalls(_ast.NodeTransformer):
 
 
 def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=_builtins, native=_codeact,
-                 to_json=_to_json, reseed=__import__("random")._inst.seed, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
+                 to_json=_to_json, seed=__import__("_random").Random.seed, urandom=__import__("os").urandom,
+                 from_bytes=int.from_bytes, reseed=__import__("random")._inst, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile,
                  BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
@@ -255,7 +256,7 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
     def run():
         # random's generator was seeded at boot, so every execution would draw the same numbers: seed it afresh from
         # this entry's entropy (os.urandom: os_shim.c rekeys on every entry)
-        reseed()
+        seed(reseed, from_bytes(urandom(16)))
         source = native.source()
         # the program's lines in its tracebacks
         linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
