@@ -194,7 +194,7 @@ class _AwaitToolCalls(_ast.NodeTransformer):
 
 
 def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=_builtins, native=_codeact,
-                 to_json=_to_json, seed=__import__("_random").Random.seed, urandom=__import__("os").urandom,
+                 module_type=type(_sys), modules=_sys.modules, to_json=_to_json, seed=__import__("_random").Random.seed, urandom=__import__("os").urandom,
                  from_bytes=int.from_bytes, reseed=__import__("random")._inst, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile,
@@ -271,7 +271,12 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
             code = compile(tree, "<program>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         except SyntaxError as e:
             return failure("SYNTAX", e)
-        namespace = {"__name__": "__main__", "__builtins__": builtins, "call_tool": call_tool, "ToolError": ToolError}
+        # the program is the __main__ module, as a script is: pickle, typing.get_type_hints and dataclasses find its
+        # classes through sys.modules[cls.__module__] (boot.py's own module is not the program's to see)
+        program = module_type("__main__")
+        namespace = program.__dict__
+        namespace.update(__builtins__=builtins, call_tool=call_tool, ToolError=ToolError)
+        modules["__main__"] = program
         try:
             coroutine = eval(code, namespace)
             if coroutine is not None:  # the program awaits at top level

@@ -663,8 +663,10 @@ public abstract class PythonExecutionContractTest extends ContractFixture {
                 builtins.str = lambda *a: 'forged'
                 builtins.id = lambda o: 0
                 builtins.ToolError = RecursionError
-                sys.modules['__main__'].call_tool = None
-                sys.modules['__main__']._codeact_run = None
+                runtime = call_tool.__globals__  # the runtime's own module (the program's __main__ is its own)
+                for name in list(runtime):
+                    if not name.startswith('__'):
+                        runtime[name] = None
                 """;
 
         @Test
