@@ -193,8 +193,12 @@ class _AwaitToolCalls(_ast.NodeTransformer):
         return node
 
 
+# The program's module: sys.modules["__main__"] from the end of boot (runtime.c keeps boot.py's own module)
+_program = type(_sys)("__main__")
+
+
 def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=_builtins, native=_codeact,
-                 module_type=type(_sys), modules=_sys.modules, to_json=_to_json, seed=__import__("_random").Random.seed, urandom=__import__("os").urandom,
+                 program=_program, to_json=_to_json, seed=__import__("_random").Random.seed, urandom=__import__("os").urandom,
                  from_bytes=int.from_bytes, reseed=__import__("random")._inst, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile,
@@ -272,11 +276,10 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
         except SyntaxError as e:
             return failure("SYNTAX", e)
         # the program is the __main__ module, as a script is: pickle, typing.get_type_hints and dataclasses find its
-        # classes through sys.modules[cls.__module__] (boot.py's own module is not the program's to see)
-        program = module_type("__main__")
+        # classes through sys.modules[cls.__module__] (boot.py's own module is not the program's to see). The module
+        # is made at boot, so each execution starts with it empty (the snapshot) without making one (~9 pages fewer).
         namespace = program.__dict__
         namespace.update(__builtins__=builtins, call_tool=call_tool, ToolError=ToolError)
-        modules["__main__"] = program
         try:
             coroutine = eval(code, namespace)
             if coroutine is not None:  # the program awaits at top level
@@ -299,6 +302,8 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
 _codeact_run = _make_runner()
 del _make_runner
 
+
+_sys.modules["__main__"] = _program
 
 # Everything made so far is the snapshot's: the collector need never look at it again (fewer pages touched per run).
 import gc as _gc

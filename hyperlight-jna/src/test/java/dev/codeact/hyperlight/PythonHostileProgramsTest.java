@@ -179,6 +179,15 @@ class PythonHostileProgramsTest {
         }
 
         @Test
+        void aLongSleepEndsAtTheDeadline() {
+            // time.sleep is a SLEEP exit to the host, which bounds it by the execution's deadline
+            ExecutionResult r = run("import time\ntime.sleep(3600)", ExecutionLimits.defaults().withTimeout(Duration.ofMillis(300)));
+            assertThat(r.error().type()).as("%s", r.error()).isEqualTo(ErrorType.TIMEOUT);
+            assertThat(r.duration()).isLessThan(Duration.ofMillis(300).plus(StopMargin.LOADED_MACHINE));
+            theNextExecutionIsUntouched();
+        }
+
+        @Test
         void bigIntegerTextIsBoundedByCpythonsDigitLimit() {
             ExecutionResult r = run("int('9' * 10 ** 7)");
             assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
