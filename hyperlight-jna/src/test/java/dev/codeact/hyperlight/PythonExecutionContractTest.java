@@ -379,6 +379,13 @@ public abstract class PythonExecutionContractTest extends ContractFixture {
         }
 
         @Test
+        void anExceptionWithoutMessageIsDescribedByItsName() {
+            ExecutionResult r = run("raise KeyError");
+            assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
+            assertThat(r.error().message()).isEqualTo("KeyError");
+        }
+
+        @Test
         void anInterpreterErrorIsRuntime() {
             ExecutionResult r = run("o = None\no.field");
             assertThat(r.error().type()).isEqualTo(ErrorType.RUNTIME);
