@@ -83,29 +83,85 @@ _zoneinfo_common.load_tzdata = _load_tzdata
 del _zoneinfo_common
 
 
-class _Console:
-    """sys.stdout / sys.stderr: text straight to the console log (the host splits it by stream)."""
+import codecs as _codecs
+import io as _io
+
+
+class _ConsoleBytes(_io.BufferedIOBase):
+    """sys.stdout.buffer / sys.stderr.buffer: bytes, as UTF-8 (the console log is text; a character split across two
+    writes is joined)."""
 
     def __init__(self, stream):
         self._stream = stream
+        self._decoder = _codecs.getincrementaldecoder("utf-8")("replace")
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        data = memoryview(data).tobytes()
+        _codeact.write(self._stream, self._decoder.decode(data))
+        return len(data)
+
+
+class _Console(_io.TextIOBase):
+    """sys.stdout / sys.stderr: text straight to the console log (the host splits it by stream). A text stream as
+    CPython's: writelines, buffer, reconfigure (nothing to change: always UTF-8), fileno (os.write to 1 or 2 reaches
+    the same log through os_shim.c)."""
+
+    def __init__(self, stream, name):
+        self._stream = stream
+        self._name = name
+        self._buffer = _ConsoleBytes(stream)
 
     def write(self, text):
-        _codeact.write(self._stream, str(text))
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        _codeact.write(self._stream, text)
         return len(text)
 
-    def flush(self):
-        pass
+    def writable(self):
+        return True
 
     def isatty(self):
         return False
+
+    def fileno(self):
+        return self._stream
+
+    def reconfigure(self, *, encoding=None, errors=None, newline=None, line_buffering=None, write_through=None):
+        pass
+
+    @property
+    def buffer(self):
+        return self._buffer
+
+    @property
+    def name(self):
+        return self._name
 
     @property
     def encoding(self):
         return "utf-8"
 
+    @property
+    def errors(self):
+        return "strict"
 
-_sys.stdout = _Console(1)
-_sys.stderr = _Console(2)
+    @property
+    def line_buffering(self):
+        return False
+
+
+def _exit(code=None):
+    """exit() and quit(), which CPython's site module adds to the builtins (the guest does not import site)."""
+    raise SystemExit(code)
+
+
+_builtins.exit = _builtins.quit = _exit
+
+_sys.stdout = _Console(1, "<stdout>")
+_sys.stderr = _Console(2, "<stderr>")
 
 
 class ToolError(Exception):
@@ -121,7 +177,8 @@ class ToolError(Exception):
 _tool_errors = {}
 
 
-def _json_encoder(make_encoder=__import__("_json").make_encoder, encode_string=__import__("_json").encode_basestring_ascii,
+def _json_encoder(make_encoder=__import__("_json").make_encoder,
+                  encode_string=__import__("_json").encode_basestring_ascii,
                   type=type, TypeError=TypeError):
     """JSON as the protocol writes it, with _json's C encoder bound at boot: what a program does to the json module
     does not reach it; str, int and float are written by their C representations (a subclass's __repr__ is not
@@ -152,7 +209,8 @@ def _make_call_tool(to_json=_to_json, parse=_json.loads, host_call=_codeact.host
         return error
 
     def call_tool(name, args=None, /, **kwargs):
-        """Calls a tool of the host: call_tool("find", {"q": 1}) or call_tool("find", q=1); returns its parsed JSON reply."""
+        """Calls a tool of the host: call_tool("find", {"q": 1}) or call_tool("find", q=1); returns its parsed JSON
+        reply."""
         if not isinstance(name, str) or not name:
             raise TypeError("call_tool(name, args): name must be a non-empty string")
         if args is None:
@@ -198,13 +256,13 @@ _program = type(_sys)("__main__")
 
 
 def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=_builtins, native=_codeact,
-                 program=_program, to_json=_to_json, seed=__import__("_random").Random.seed, urandom=__import__("os").urandom,
-                 from_bytes=int.from_bytes, reseed=__import__("random")._inst, tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
+                 program=_program, to_json=_to_json, seed=__import__("_random").Random.seed,
+                 urandom=__import__("os").urandom, from_bytes=int.from_bytes, reseed=__import__("random")._inst,
+                 tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
-                 compile=compile,
-                 BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
-                 SyntaxError=SyntaxError, StopIteration=StopIteration, RuntimeError=RuntimeError, TypeError=TypeError,
-                 ValueError=ValueError, max_text_chars=_MAX_TEXT_CHARS):
+                 compile=compile, BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
+                 SystemExit=SystemExit, SyntaxError=SyntaxError, StopIteration=StopIteration,
+                 RuntimeError=RuntimeError, TypeError=TypeError, ValueError=ValueError, max_text_chars=_MAX_TEXT_CHARS):
     """The driver each execution calls. Everything it uses is bound here, at boot: what a program does to json,
     builtins, traceback, __main__ or ToolError changes at most the text of its own error, never the outcome's shape or
     type (the kind is decided on the exception's real type, not on what its __class__ says)."""
@@ -290,6 +348,9 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
             except (TypeError, ValueError) as e:
                 raise type(e)("the result is not JSON-serialisable: %s" % text_of(str, e)) from None
         except BaseException as e:
+            if issubclass(type(e), SystemExit) and (e.code is None or (type(e.code) is int and e.code == 0)):
+                # sys.exit() or sys.exit(0): the program ended well, as a script does
+                return '{"ok":true,"result":null}'
             kind = ("TOOL_ERROR" if id(e) in tool_errors else
                     "STACK_OVERFLOW" if issubclass(type(e), RecursionError) else "RUNTIME")
             return failure(kind, e)

@@ -419,12 +419,24 @@ public abstract class PythonExecutionContractTest extends ContractFixture {
 
         @Test
         void baseExceptionsAreRuntimeToo() {
-            for (String raised : new String[] {"SystemExit(0)", "KeyboardInterrupt()", "GeneratorExit()", "BaseException('x')"}) {
+            for (String raised : new String[] {"SystemExit(2)", "SystemExit('bye')", "KeyboardInterrupt()", "GeneratorExit()",
+                    "BaseException('x')"}) {
                 ExecutionResult r = run("import sys\nraise " + raised);
                 assertThat(r.error()).as(raised).isNotNull();
                 assertThat(r.error().type()).as(raised).isEqualTo(ErrorType.RUNTIME);
             }
             assertThat(run("import sys\nsys.exit(3)").error().message()).isEqualTo("SystemExit: 3");
+        }
+
+        @Test
+        void exitingWithStatusZeroEndsTheProgramWell() {
+            // as a script: sys.exit(), sys.exit(0) and exit() end it there, without a result
+            for (String exit : new String[] {"sys.exit()", "sys.exit(0)", "raise SystemExit", "exit()"}) {
+                ExecutionResult r = run("import sys\nprint('before')\n" + exit + "\nprint('after')\n42");
+                assertThat(r.error()).as(exit).isNull();
+                assertThat(r.resultJson()).as(exit).isEqualTo("null");
+                assertThat(r.stdout()).as(exit).isEqualTo("before\n");
+            }
         }
 
         @Test

@@ -233,7 +233,7 @@ class PythonHostileProgramsTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"raise SystemExit(0)", "raise KeyboardInterrupt", "raise GeneratorExit", "import sys\nsys.exit()",
+        @ValueSource(strings = {"raise SystemExit(1)", "raise KeyboardInterrupt", "raise GeneratorExit", "import sys\nsys.exit('no')",
                 "class Mine(BaseException): pass\nraise Mine('x')", "import os\nos._exit(0)", "import os\nos.abort()"})
         void baseExceptionsAndExitsAreRuntimeErrors(String program) {
             ExecutionResult r = run(program);
