@@ -222,7 +222,8 @@ public abstract class PythonExecutionContractTest extends ContractFixture {
 
         @Test
         void theStandardLibraryIsThere() {
-            // the issue's list: each imports in the sandbox
+            // the twin of theWebPlatformIsThereWithinTheSandbox: what Python programs expect to find is the issue's
+            // standard library, and each imports in the sandbox
             assertThat(resultOf("""
                     import importlib
                     names = ['json', 're', 'math', 'cmath', 'statistics', 'random', 'decimal', 'fractions', 'itertools', 'functools',
@@ -734,6 +735,9 @@ public abstract class PythonExecutionContractTest extends ContractFixture {
             assertThat(r.error().type()).isEqualTo(ErrorType.HOST_FUNCTION_ERROR);
             assertThat(r.error().message()).isEqualTo("ToolError: inventory service is down");
         }
+
+        // setterTrapsOnArrayIndicesBreakOnlyTheProgramsOwnJson: no twin; Python has no prototype a program could give
+        // a setter the runtime's lists would run (subclasses of list and dict are covered above)
 
         @Test
         void exceptionsThatOnlyClaimToBeToolErrorsAreRuntime() {
