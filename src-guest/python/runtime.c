@@ -97,10 +97,18 @@ static PyObject *native_write(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* host_call(request_json) -> (ok, reply); an oversized request fails here, before any exit (as quickjs/natives.c). */
 static PyObject *native_host_call(PyObject *self, PyObject *arg) {
     Py_ssize_t length;
     const char *request = PyUnicode_AsUTF8AndSize(arg, &length);
     if (!request) return NULL;
+    uint32_t limit = hl_mailbox->max_request_bytes;
+    if (limit > hl_mailbox->out_capacity) limit = hl_mailbox->out_capacity;
+    if ((size_t)length > limit) {
+        char message[160];
+        snprintf(message, sizeof message, HL_MESSAGE_REQUEST_TOO_LARGE, (size_t)length, (unsigned)limit);
+        return Py_BuildValue("(Os)", Py_False, message);
+    }
     const char *reply;
     size_t reply_length;
     int status = hl_host_call(request, (size_t)length, &reply, &reply_length);
@@ -236,9 +244,11 @@ void runtime_boot(void) {
     if (PyStatus_Exception(status)) boot_failed("_Py_InitializeMain", status);
     STEP(6);
 
+    /* boot.py runs in __main__ and then hands that name to the programs' own module: keep its module to find the
+       driver in */
+    PyObject *boot_module = Py_XNewRef(PyImport_AddModule("__main__"));
     run_source(python_boot_source, "boot.py");
-    PyObject *main_module = PyImport_AddModule("__main__");
-    run_program = main_module ? PyObject_GetAttrString(main_module, "_codeact_run") : NULL;
+    run_program = boot_module ? PyObject_GetAttrString(boot_module, "_codeact_run") : NULL;
     if (!run_program) python_failed("boot.py defines no _codeact_run");
     boot_bytes = memory_used();
     heap_seal();
