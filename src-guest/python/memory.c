@@ -7,7 +7,6 @@
  */
 #include <malloc.h>
 #include <stdlib.h>
-#include <string.h>
 #include <Python.h>
 #include "guest.h"
 #include "python.h"
