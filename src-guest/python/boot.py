@@ -197,7 +197,21 @@ def _json_encoder(make_encoder=__import__("_json").make_encoder,
 _to_json = _json_encoder()
 
 
-def _make_call_tool(to_json=_to_json, parse=_json.loads, host_call=_codeact.host_call, tool_errors=_tool_errors,
+def _parse_reply(text, scanner=_json.scanner.c_make_scanner, decoder=_json._default_decoder, loads=_json.loads,
+                 len=len, StopIteration=StopIteration):
+    """json.loads(text) for a reply with no whitespace around its value (what the host sends), straight to the C
+    scanner json.loads ends in, without its two regular-expression matches and Python frames; anything else, and
+    every error, goes through json.loads itself (python/NOTES.md, Speed)."""
+    try:
+        value, end = scanner(decoder)(text, 0)
+        if end == len(text):
+            return value
+    except StopIteration:
+        pass
+    return loads(text)
+
+
+def _make_call_tool(to_json=_to_json, parse=_parse_reply, host_call=_codeact.host_call, tool_errors=_tool_errors,
                     ToolError=ToolError, new_exception=BaseException.__new__, init_exception=BaseException.__init__,
                     set_attribute=object.__setattr__, isinstance=isinstance, id=id, str=str, TypeError=TypeError,
                     ValueError=ValueError):
@@ -255,10 +269,19 @@ class _AwaitToolCalls(_ast.NodeTransformer):
 _program = type(_sys)("__main__")
 
 
+def _result_assignment(last, ast=_ast, store=_ast.Store()):
+    """`__codeact_result__ = <the expression>`, located where the expression is (without fix_missing_locations, which
+    walks the whole tree and makes a function each time: every execution would write the pages that touches)."""
+    where = {"lineno": last.lineno, "col_offset": last.col_offset, "end_lineno": last.end_lineno,
+             "end_col_offset": last.end_col_offset}
+    return ast.Assign(targets=[ast.Name("__codeact_result__", store, **where)], value=last.value, **where)
+
+
 def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=_builtins, native=_codeact,
                  program=_program, to_json=_to_json, seed=__import__("_random").Random.seed,
                  urandom=__import__("os").urandom, from_bytes=int.from_bytes, reseed=__import__("random")._inst,
                  tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
+                 compile_program=_codeact.compile_program, result_assignment=_result_assignment,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile, BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
                  SystemExit=SystemExit, SyntaxError=SyntaxError, StopIteration=StopIteration,
@@ -315,22 +338,24 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
         except StopIteration:
             pass
 
-    def run():
+    def run(source=None):  # (the source is given only by the warm-up at the end of boot.py)
         # random's generator was seeded at boot, so every execution would draw the same numbers: seed it afresh from
         # this entry's entropy (os.urandom: os_shim.c rekeys on every entry)
         seed(reseed, from_bytes(urandom(16)))
-        source = native.source()
+        if source is None:
+            source = native.source()
         # the program's lines in its tracebacks
         linecache.cache["<program>"] = (len(source), None, source.splitlines(True), "<program>")
         try:
-            tree = AwaitToolCalls().visit(ast.parse(source, "<program>", "exec"))
             # the value of a final expression statement is the result, as in a notebook cell
-            if tree.body and isinstance(tree.body[-1], ast.Expr):
-                last = tree.body[-1]
-                tree.body[-1] = ast.copy_location(
-                    ast.Assign(targets=[ast.Name("__codeact_result__", ast.Store())], value=last.value), last)
-                ast.fix_missing_locations(tree)
-            code = compile(tree, "<program>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+            if "await" not in source:  # parsed, rewritten and compiled in C on the parser's own tree (program_compile.c)
+                code = compile_program(source, "<program>", "__codeact_result__")
+            else:  # the ast module's way, which can also drop the await before call_tool
+                tree = AwaitToolCalls().visit(ast.parse(source, "<program>", "exec"))
+                body = tree.body
+                if body and type(body[-1]) is ast.Expr:
+                    body[-1] = result_assignment(body[-1])
+                code = compile(tree, "<program>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         except SyntaxError as e:
             return failure("SYNTAX", e)
         # the program is the __main__ module, as a script is: pickle, typing.get_type_hints and dataclasses find its
@@ -355,7 +380,8 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
                     "STACK_OVERFLOW" if issubclass(type(e), RecursionError) else "RUNTIME")
             return failure(kind, e)
         finally:
-            tool_errors.clear()
+            if tool_errors:  # (clearing an empty dict still writes it)
+                tool_errors.clear()
 
     return run
 
@@ -366,7 +392,28 @@ del _make_runner
 
 _sys.modules["__main__"] = _program
 
+# Warm-up: a few programs run at boot, so that what every execution needs is already in the snapshot (the types'
+# attribute caches filled, boot.py's bytecode specialised, the freelists stocked) instead of being written again by
+# each execution: every page an execution writes is one the host restores after it (python/NOTES.md, Speed).
+# call_tool's own path too, over a stand-in for the host (no host call can leave the guest during its boot). What the
+# programs leave (the program module's names, linecache's entry) is taken back: each execution starts as before.
+_fresh_program = dict(_program.__dict__)
+_host_cell = call_tool.__closure__[call_tool.__code__.co_freevars.index("host_call")]  # the host_call it bound
+_host_call, _host_cell.cell_contents = _host_cell.cell_contents, lambda request: (True, '{"v": 1}')
+for _warm in ("pass", "x = [i * 2 for i in range(10)]\nx", "{'a': [1, 2.5, None, True, 'b']}",
+              "def f():\n    return 1 / 0\nf()", "(", "call_tool('echo', {'v': 1})['v']", "call_tool('echo', v=[1])",
+              "1+1"):
+    for _ in range(3):
+        _codeact_run(_warm)
+_host_cell.cell_contents = _host_call
+_program.__dict__.clear()
+_program.__dict__.update(_fresh_program)
+_linecache.cache.pop("<program>", None)
+del _warm, _, _host_call, _host_cell, _fresh_program
+
 # Everything made so far is the snapshot's: the collector need never look at it again (fewer pages touched per run).
 import gc as _gc
 _gc.collect()
+_codeact.immortalize()  # and no execution writes their reference counts (immortal.c)
+del _codeact.immortalize  # a step of the boot, not for programs
 _gc.freeze()

@@ -72,7 +72,7 @@ PYTHON_RUNTIME_OBJS := $(patsubst python/%.c,$(OBJ_DIR)/python/%.o,$(wildcard py
 $(OBJ_DIR)/python/%.o: python/%.c python/python.h $(PLATFORM_HEADERS) $(CPY_BUILD)/Makefile | check-tools
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_FLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Iplatform \
-	  -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $@
+	  $(filter -D%,$(CPY_CFLAGS)) -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $@
 
 $(OBJ_DIR)/python/embed.o: python/embed.S $(BUILD)/stdlib.bin python/boot.py | check-tools
 	@mkdir -p $(dir $@)

@@ -26,7 +26,10 @@ static PyObject *run_program; /* boot.py's run(source) -> outcome JSON (str) */
    anyway is interrupted again at its next jump), and the outcome is INTERRUPTED whatever the program did. */
 static const unsigned int never_stop;
 volatile const unsigned int *_Py_codeact_stop_word = &never_stop;
+static int stop_raised; /* whether this execution raised the stop, which then has to be taken back at its end */
+
 void _Py_codeact_stop(void) {
+    stop_raised = 1;
     PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), PyExc_KeyboardInterrupt);
 }
 static size_t boot_bytes;      /* what the booted interpreter holds: not the program's to spend */
@@ -123,6 +126,8 @@ static PyMethodDef native_methods[] = {
     {"write", native_write, METH_VARARGS, "write(stream, text)"},
     {"host_call", native_host_call, METH_O, "host_call(request_json) -> (ok, reply)"},
     {"source", native_source, METH_NOARGS, "the program text"},
+    {"compile_program", program_compile, METH_VARARGS, "compile(source) with the final expression assigned to a name"},
+    {"immortalize", immortal_everything, METH_NOARGS, "makes every object there is immortal (the boot's last step)"},
     {NULL, NULL, 0, NULL},
 };
 static struct PyModuleDef native_module = {PyModuleDef_HEAD_INIT, "_codeact", NULL, -1, native_methods};
@@ -256,7 +261,11 @@ void runtime_execute(void) {
     _Py_codeact_stop_word = &hl_mailbox->cancel_requested;
     PyObject *outcome = PyObject_CallNoArgs(run_program);
     _Py_codeact_stop_word = &never_stop;
-    PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL); /* a stop raised but not yet seen */
+    if (stop_raised) { /* a stop raised but not yet seen; not otherwise: the call writes the runtime's lock and the
+                          eval breaker, pages every execution would then dirty */
+        stop_raised = 0;
+        PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL);
+    }
     if (hl_mailbox->cancel_requested) {
         PyErr_Clear();
         Py_XDECREF(outcome);
