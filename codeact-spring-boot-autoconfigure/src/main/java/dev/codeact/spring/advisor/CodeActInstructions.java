@@ -28,13 +28,12 @@ public final class CodeActInstructions {
             """;
     private static final String PYTHON_CONTRACT = """
             ## Answering with code
-            Use execute_code: write ONE Python 3.13 program that does all the work (call tools, loop, filter, compute) \
+            Use execute_code: write ONE Python program that does all the work (call tools, loop, filter, compute) \
             and ends with only the final data.
-            - It is a module body: a final bare expression is the result (JSON-serialisable), or print it; every run \
-            starts fresh.
-            - call_tool(name, args) or call_tool(name, **kwargs) returns the tool's parsed result (await is optional); \
+            - A module body: a final bare expression is the result (JSON), or print it; every run starts fresh.
+            - call_tool(name, args) or call_tool(name, **kwargs) returns the tool's parsed result; \
             a failing tool raises ToolError.
-            - The standard library (json, re, datetime, collections, statistics, ...); no processes, threads or sockets.
+            - The standard library (json, re, datetime, ...); no processes, threads or sockets.
             """;
     private static final String SEARCH_DECLARATIONS = """
             declare function search_tools(query: string, limit?: number): { name: string; description: string; \
