@@ -5,6 +5,7 @@ import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.execution.CodeActExecutor;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.codeact.spring.execution.CodeExecution;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.List;
 import java.util.Set;
@@ -39,9 +40,11 @@ public class ExecuteController {
     /**
      * A program to run.
      *
-     * @param code JavaScript: the body of an async function; {@code return} a value, call tools with call_tool
+     * @param code JavaScript (the body of an async function; {@code return} a value) or Python (a module body; its
+     *     final expression is the value); either calls tools with call_tool
+     * @param language javascript or python; when absent, the configured one ({@code codeact.language})
      */
-    public record ExecuteRequest(String code) {
+    public record ExecuteRequest(String code, String language) {
     }
 
     private final ObjectProvider<CodeActExecutor> executors;
@@ -62,20 +65,33 @@ public class ExecuteController {
     @PostMapping("/execute")
     public ResponseEntity<ExecutionView> execute(@RequestBody(required = false) ExecuteRequest request) {
         if (request == null || request.code() == null || request.code().isBlank()) {
-            throw ApiErrors.badRequest("'code' is required: a JavaScript program, e.g. "
-                    + "{\"code\": \"return call_tool('find_customer', {id: 1})\"}");
+            throw ApiErrors.badRequest("'code' is required: a program, e.g. "
+                    + "{\"code\": \"return call_tool('find_customer', {id: 1})\"} or, in Python, "
+                    + "{\"language\": \"python\", \"code\": \"call_tool('find_customer', id=1)\"}");
         }
-        CodeExecution execution = executor().run(request.code());
+        CodeActExecutor executor = executor();
+        Language language;
+        try {
+            language = request.language() == null ? executor.language() : Language.of(request.language());
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest("'language': " + e.getMessage());
+        }
+        if (!executor.sandbox().languages().contains(language)) {
+            throw ApiErrors.badRequest("'language': the " + executor.backend() + " sandbox here does not run " + language
+                    + " (it runs " + executor.sandbox().languages() + ")");
+        }
+        CodeExecution execution = executor.run(language, request.code());
         ExecutionResult result = execution.result();
         boolean unavailable = result.error() != null && UNAVAILABLE.contains(result.error().type());
         return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
                 .body(ExecutionView.of(execution));
     }
 
-    /** The tools a program can call, as the TypeScript declarations the model is given. */
+    /** The tools a program can call, as the declarations the model is given (TypeScript, or Python stubs). */
     @GetMapping(path = "/tools", produces = MediaType.TEXT_PLAIN_VALUE)
     public String tools() {
-        ToolSet tools = executor().catalog().select(List.of());
-        return tools.declarations();
+        CodeActExecutor executor = executor();
+        ToolSet tools = executor.catalog().select(List.of());
+        return tools.declarations(executor.language());
     }
 }
