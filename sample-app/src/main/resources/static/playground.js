@@ -337,9 +337,18 @@ document.addEventListener('DOMContentLoaded', () => {
   // the editor grows with the program (up to its CSS max-height), so short examples leave room for the tools list
   const fit = () => { code.style.height = 'auto'; code.style.height = `${code.scrollHeight + 2}px`; };
   const language = $('language');
-  // the hint under the editor speaks the chosen language
-  const showLanguage = () => document.querySelectorAll('#run .hint[data-language]')
-    .forEach(hint => { hint.hidden = hint.dataset.language !== language.value; });
+  // the hint under the editor and the tools' declarations speak the chosen language
+  let declared = null;
+  const showLanguage = () => {
+    document.querySelectorAll('#run .hint[data-language]')
+      .forEach(hint => { hint.hidden = hint.dataset.language !== language.value; });
+    if (declared === language.value) return;
+    const asked = declared = language.value;
+    request(`/api/tools?language=${encodeURIComponent(asked)}`).then(r => {
+      if (declared !== asked) return;   // the language changed again while this one was on its way
+      $('tool-declarations').textContent = r.ok ? r.text : `Not available: ${r.detail}`;
+    });
+  };
   const choose = example => {
     code.value = example.code;
     language.value = example.language || 'javascript';
@@ -381,9 +390,6 @@ document.addEventListener('DOMContentLoaded', () => {
   window.addEventListener('hashchange', tabFromHash);
   tabFromHash();
 
-  request('/api/tools').then(r => {
-    $('tool-declarations').textContent = r.ok ? r.text : `Not available: ${r.detail}`;
-  });
   showModelStatus();
   if ($('sandbox').hidden) refreshSandbox();   // fills the backend pill in the header
 });

@@ -311,6 +311,11 @@ class ExecuteApiTest {
         assertThat(response.text()).contains("declare function call_tool(name: \"find_customer\"",
                 "declare function call_tool(name: \"exchange_rate\"", "declare function call_tool(name: \"convert_units\"",
                 "declare function call_tool(name: \"top_products\"");
+        Response python = api.get("/api/tools?language=python");
+        assertThat(python.status()).isEqualTo(200);
+        assertThat(python.text()).contains("def call_tool(name: Literal[\"find_customer\"], args: FindCustomerArgs) -> ",
+                "ExchangeRateArgs = TypedDict(\"ExchangeRateArgs\", {\n    \"from\": str,  # ISO 4217 code").doesNotContain("declare function");
+        assertThat(api.get("/api/tools?language=cobol").status()).isEqualTo(400);
     }
 
     @Test

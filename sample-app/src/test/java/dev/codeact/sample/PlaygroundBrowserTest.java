@@ -122,6 +122,7 @@ class PlaygroundBrowserTest {
                 .isEqualTo("python");
         assertThat(chromium.await("#run .hint[data-language=python]").isDisplayed()).isTrue();
         assertThat(chromium.driver.findElement(By.cssSelector("#run .hint[data-language=javascript]")).isDisplayed()).isFalse();
+        chromium.awaitText("#tool-declarations", "def call_tool(name: Literal[\"find_customer\"]");
         chromium.await("#run-button").click();
 
         WebElement execution = chromium.await("#run-output .execution");

@@ -154,20 +154,24 @@ public final class PythonToolDeclarations {
             return candidate;
         }
 
-        /** The arguments' class, a field a line with its description as a comment. */
+        /**
+         * The arguments' class, a field a line with its description as a comment; in the functional form where a name
+         * is no identifier ({@code from}, {@code user-id}).
+         */
         void argumentsClass(String name, List<SchemaTypes.Field> fields) {
-            if (!fields.stream().allMatch(f -> identifier(f.name()))) {
-                object(name, fields);
-                return;
-            }
+            boolean plain = fields.stream().allMatch(f -> identifier(f.name()));
             classes.put(name, "");
-            text.append("class ").append(name).append("(TypedDict):\n");
+            text.append(plain ? "class " + name + "(TypedDict):\n" : name + " = TypedDict(\"" + name + "\", {\n");
             for (SchemaTypes.Field f : fields) {
-                text.append("    ").append(f.name()).append(": ").append(fieldType(f));
+                text.append("    ").append(plain ? f.name() + ": " : JSON.writeValueAsString(f.name()) + ": ")
+                        .append(fieldType(f)).append(plain ? "" : ",");
                 if (!f.description().isBlank()) {
                     text.append("  # ").append(f.description().strip().replaceAll("\\s+", " "));
                 }
                 text.append('\n');
+            }
+            if (!plain) {
+                text.append("})\n");
             }
         }
 

@@ -146,4 +146,21 @@ class ToolDeclarationsTest {
         assertThat(PythonToolDeclarations.declaration(tool, "{\"type\":\"string\"}"))
                 .isEqualTo("def call_tool(name: Literal[\"now\"]) -> str:\n    \"\"\"Today's \"date\\\"\"\"\"\n");
     }
+
+    @Test
+    void pythonArgumentsNamedLikeKeywordsKeepTheirDocsInTheFunctionalForm() {
+        ToolCallback tool = FunctionToolCallback.builder("exchange_rate", (Map<String, String> m) -> "1.0")
+                .description("Exchange rate.").inputType(Map.class)
+                .inputSchema("""
+                        {"type":"object","properties":{"from":{"type":"string","description":"ISO code, e.g. EUR"},
+                         "to":{"type":"string"}},"required":["from","to"]}""").build();
+        assertThat(PythonToolDeclarations.declaration(tool, "{\"type\":\"number\"}")).isEqualTo("""
+                ExchangeRateArgs = TypedDict("ExchangeRateArgs", {
+                    "from": str,  # ISO code, e.g. EUR
+                    "to": str,
+                })
+                def call_tool(name: Literal["exchange_rate"], args: ExchangeRateArgs) -> float:
+                    \"""Exchange rate.\"""
+                """);
+    }
 }

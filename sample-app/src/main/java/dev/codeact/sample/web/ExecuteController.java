@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -70,12 +71,7 @@ public class ExecuteController {
                     + "{\"language\": \"python\", \"code\": \"call_tool('find_customer', id=1)\"}");
         }
         CodeActExecutor executor = executor();
-        Language language;
-        try {
-            language = request.language() == null ? executor.language() : Language.of(request.language());
-        } catch (IllegalArgumentException e) {
-            throw ApiErrors.badRequest("'language': " + e.getMessage());
-        }
+        Language language = language(request.language(), executor);
         if (!executor.sandbox().languages().contains(language)) {
             throw ApiErrors.badRequest("'language': the " + executor.backend() + " sandbox here does not run " + language
                     + " (it runs " + executor.sandbox().languages() + ")");
@@ -87,11 +83,23 @@ public class ExecuteController {
                 .body(ExecutionView.of(execution));
     }
 
-    /** The tools a program can call, as the declarations the model is given (TypeScript, or Python stubs). */
+    /**
+     * The tools a program can call, as the declarations the model is given: TypeScript for JavaScript, typed stubs for
+     * Python; in {@code language}, else the configured one.
+     */
     @GetMapping(path = "/tools", produces = MediaType.TEXT_PLAIN_VALUE)
-    public String tools() {
+    public String tools(@RequestParam(required = false) String language) {
         CodeActExecutor executor = executor();
         ToolSet tools = executor.catalog().select(List.of());
-        return tools.declarations(executor.language());
+        return tools.declarations(language(language, executor));
+    }
+
+    /** The language a request names, else the configured one; an unknown name is a bad request. */
+    private static Language language(String name, CodeActExecutor executor) {
+        try {
+            return name == null ? executor.language() : Language.of(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest("'language': " + e.getMessage());
+        }
     }
 }
