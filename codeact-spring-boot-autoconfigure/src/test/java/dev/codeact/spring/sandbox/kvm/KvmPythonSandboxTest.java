@@ -13,6 +13,9 @@ import dev.codeact.hyperlight.RequiresKvm;
 import dev.codeact.hyperlight.SandboxException;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.spring.actuator.CodeActEndpoint;
+import dev.codeact.spring.actuator.CodeActHealthIndicator;
+import dev.codeact.spring.actuator.ExecutionStats;
 import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.sandbox.Language;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -127,6 +130,15 @@ class KvmPythonSandboxTest {
         assertThat(registry.get("codeact.pool.size").tag("language", "python").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get("codeact.pool.idle").tag("language", "python").tag("backend", "kvm").gauge().value())
                 .isEqualTo(1.0);
+        assertThat(new CodeActEndpoint(sandbox, "test", new ExecutionStats(1, false)).report().pools())
+                .containsOnlyKeys("javascript", "python");
+    }
+
+    @Test
+    void theHealthProbeRunsInTheConfiguredLanguage() {
+        var health = new CodeActHealthIndicator(sandbox, Language.PYTHON).health();
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+        assertThat(health.getDetails()).containsEntry("backend", "kvm");
     }
 
     /** The JavaScript pool boots with the sandbox; Python's once, on its first programs, however many ask at once. */
