@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.spring.actuator.ExecutionStats;
 import dev.codeact.spring.advisor.CodeActInstructions;
 import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.policy.approval.ApprovalGate;
@@ -78,8 +79,9 @@ class LanguagePerCallTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-        CodeActExecutor executor = new CodeActExecutor(sandbox, catalog(), ExecutionLimits.defaults(), heard::add,
-                observations, SandboxServices.defaults(), Language.PYTHON);
+        ExecutionStats stats = new ExecutionStats(5, false);
+        CodeActExecutor executor = new CodeActExecutor(sandbox, catalog(), ExecutionLimits.defaults(),
+                ExecutionListener.of(List.of(heard::add, stats)), observations, SandboxServices.defaults(), Language.PYTHON);
 
         CodeExecution python = executor.run("1 + 1");
         CodeExecution javascript = executor.run(Language.JAVASCRIPT, "return 1 + 1");
@@ -90,6 +92,7 @@ class LanguagePerCallTest {
         assertThat(javascript.language()).isEqualTo(Language.JAVASCRIPT);
         assertThat(heard).extracting(ExecutionListener.Execution::language)
                 .containsExactly(Language.PYTHON, Language.JAVASCRIPT);
+        assertThat(stats.recent()).extracting(ExecutionStats.RecentExecution::language).containsExactly("javascript", "python");
         assertThat(meters.get("codeact.execution").tag("language", "python").timer().count()).isEqualTo(1);
         assertThat(meters.get("codeact.execution").tag("language", "javascript").timer().count()).isEqualTo(1);
 
