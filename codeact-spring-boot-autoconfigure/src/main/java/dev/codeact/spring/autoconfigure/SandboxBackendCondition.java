@@ -22,9 +22,8 @@ import org.springframework.util.ClassUtils;
 /**
  * Which sandbox backend's configuration applies, decided as {@link SandboxBackendSelector#choose} decides (from
  * {@code codeact.sandbox.backend}, {@code codeact.language}, what KVM offers here and whether GraalJS and GraalPy are
- * on the classpath), so that the
- * conditions report says which backend was chosen and why (and, when none can run, why not: then the selection
- * fails at start-up with the same message, which the failure analyzer reports).
+ * on the classpath), so that the conditions report says which backends were chosen and why (and, when none can run,
+ * why not: then the selection fails at start-up with the same message, which the failure analyzer reports).
  *
  * <p>KVM's availability is the application's own {@link KvmAvailability} bean where it defines one (tests stand in
  * for another machine so), else the probe's, which the auto-configured bean gives too. Evaluated when beans are
