@@ -30,10 +30,10 @@ public final class CodeActInstructions {
             ## Answering with code
             Use execute_code: write ONE Python program that does all the work (call tools, loop, filter, compute) \
             and ends with only the final data.
-            - A module body: a final bare expression is the result (JSON), or print it; every run starts fresh.
+            - A module body (await works): its final expression is the result (JSON), or print it; runs start fresh.
             - call_tool(name, args) or call_tool(name, **kwargs) returns the tool's parsed result; \
             a failing tool raises ToolError.
-            - The standard library (json, re, datetime, ...); no processes, threads or sockets.
+            - Standard library (json, re, datetime, ...); no processes, threads, sockets.
             """;
     private static final String SEARCH_DECLARATIONS = """
             declare function search_tools(query: string, limit?: number): { name: string; description: string; \
