@@ -244,8 +244,10 @@ void runtime_boot(void) {
 void runtime_execute(void) {
     memory_begin(boot_bytes, hl_mailbox->memory_limit_bytes);
     _Py_codeact_stop_word = &hl_mailbox->cancel_requested;
+    host_files_begin();
     PyObject *outcome = PyObject_CallNoArgs(run_program);
     _Py_codeact_stop_word = &never_stop;
+    if (!hl_mailbox->cancel_requested) host_files_end(); /* files left open, before the outcome fills OUT */
     PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL); /* a stop raised but not yet seen */
     if (hl_mailbox->cancel_requested) {
         PyErr_Clear();
