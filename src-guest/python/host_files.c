@@ -143,11 +143,32 @@ static int stat_reply(const char *path, const char *reply, size_t length, struct
     return 0;
 }
 
+/* Directories: the host's service makes them as a write needs them, so a directory appears on the host with the
+   first file written in it. mkdir succeeds where such a write could (the parent is a directory, the name is free, the
+   mount is writable) and the guest remembers the directory for the rest of the execution: stat sees it, opendir lists
+   it empty, and a mkdir below it works (os.makedirs, Path.mkdir(parents=True)). Writability is asked with a write of
+   a reserved name (MountTable.TEMP_PREFIX/SUFFIX), which the host refuses after it has checked that the mount is
+   writable and before it writes anything: "read-only mount" or "reserved". */
+#define MAX_MADE_DIRECTORIES 64
+static char *made_directories[MAX_MADE_DIRECTORIES];
+static int made_directory_count;
+
+static int was_made(const char *full) {
+    for (int i = 0; i < made_directory_count; i++) if (strcmp(made_directories[i], full) == 0) return 1;
+    return 0;
+}
+
+static int made_stat(const char *full, struct stat *st) {
+    static const char made[] = "{\"size\":0,\"isFile\":false,\"isDirectory\":true,\"modifiedMs\":0}";
+    return stat_reply(full, made, sizeof made - 1, st);
+}
+
 int host_files_stat(const char *path, struct stat *st) {
     char full[MAX_PATH_BYTES];
     const char *reply;
     size_t length;
-    if (absolute(path, full) || call("codeact.fs.stat", full, NULL, 0, &reply, &length)) return -1;
+    if (absolute(path, full)) return -1;
+    if (call("codeact.fs.stat", full, NULL, 0, &reply, &length)) return errno == ENOENT && was_made(full) ? made_stat(full, st) : -1;
     return stat_reply(full, reply, length, st);
 }
 
@@ -156,31 +177,31 @@ int host_files_access(const char *path) {
     return host_files_stat(path, &st);
 }
 
-/* mkdir: the host's service makes directories as a write needs them, so a directory appears with the first file
-   written in it; mkdir succeeds where such a write could (os.makedirs and Path.mkdir then carry on): the parent is a
-   directory, the name is free, and the mount is writable. Writability is asked with a write of a reserved name
-   (MountTable.TEMP_PREFIX/SUFFIX), which the host refuses after it has checked the mount is writable and before it
-   writes anything: "read-only mount" or "reserved". */
 int host_files_mkdir(const char *path) {
     char full[MAX_PATH_BYTES];
     struct stat st;
     if (absolute(path, full)) return -1;
+    size_t n = strlen(full);
+    while (n > 1 && full[n - 1] == '/') full[--n] = 0;
     if (host_files_stat(full, &st) == 0) return fail(EEXIST);
     if (errno != ENOENT) return -1;
-    size_t n = strlen(full);
     char *slash = strrchr(full, '/');
     if (slash == full) return fail(EROFS);
     *slash = 0;
     if (host_files_stat(full, &st)) return -1;
     if (!S_ISDIR(st.st_mode)) return fail(ENOTDIR);
+    *slash = '/';
     static const char probe[] = "/.codeact-mkdir.tmp";
     if (n + sizeof probe > MAX_PATH_BYTES) return fail(ENAMETOOLONG);
-    *slash = '/';
+    if (made_directory_count == MAX_MADE_DIRECTORIES) return fail(EMLINK);
     memcpy(full + n, probe, sizeof probe);
     const char *reply;
     size_t length;
-    if (call("codeact.fs.writeFile", full, "", 0, &reply, &length) == 0) return 0;
-    return errno == EACCES ? 0 : -1;
+    if (call("codeact.fs.writeFile", full, "", 0, &reply, &length) != 0 && errno != EACCES) return -1;
+    full[n] = 0;
+    if (!(made_directories[made_directory_count] = PyMem_RawMalloc(n + 1))) return fail(ENOMEM);
+    memcpy(made_directories[made_directory_count++], full, n + 1);
+    return 0;
 }
 
 /* ---- descriptors */
@@ -350,7 +371,12 @@ DIR *host_files_opendir(const char *path) {
     char full[MAX_PATH_BYTES];
     const char *reply;
     size_t length;
-    if (absolute(path, full) || call("codeact.fs.readdir", full, NULL, 0, &reply, &length)) return NULL;
+    if (absolute(path, full)) return NULL;
+    if (call("codeact.fs.readdir", full, NULL, 0, &reply, &length)) {
+        if (errno != ENOENT || !was_made(full)) return NULL;
+        reply = "[]";
+        length = 2;
+    }
     DIR *d = PyMem_RawCalloc(1, sizeof *d);
     char *scratch = PyMem_RawMalloc(length + 1);
     if (d) d->names = PyMem_RawMalloc(length + 1);
