@@ -22,12 +22,12 @@ del _name
 
 
 # What the sandbox does not have says so, by name, rather than failing somewhere inside the standard library.
-# (name fetch() in these messages once the guest has it)
 _UNAVAILABLE_MODULES = {
     "subprocess": "processes", "multiprocessing": "processes", "concurrent": "processes or threads",
     "socket": "network sockets", "ssl": "network sockets", "select": "network sockets",
     "selectors": "network sockets", "asyncio": "event loop (await call_tool(...) works without one)",
-    "http": "network sockets", "urllib.request": "network sockets",
+    "http": "network sockets (fetch(url) reaches what the host allows)",
+    "urllib.request": "network sockets (fetch(url) reaches what the host allows)",
     "ctypes": "native code", "tkinter": "display", "sqlite3": "SQLite", "pty": "terminals", "tty": "terminals",
 }
 
@@ -144,13 +144,30 @@ def call_tool(name, args=None, /, **kwargs):
         raise ToolError("tool %s returned a result that is not JSON: %s" % (_json.dumps(name), e), name) from None
 
 
+def _marked_tool_error(message, tool):
+    error = ToolError(message, tool)
+    _tool_errors.add(id(error))
+    return error
+
+
+# The host's other services, as the program's globals (python/lib/_codeact_fetch.py, _codeact_tools.py)
+import _codeact_fetch
+import _codeact_tools
+_SERVICES = {"fetch": _codeact_fetch.fetch, "FetchError": _codeact_fetch.FetchError,
+             **_codeact_tools.functions(_marked_tool_error)}
+
+
+_HOST_CALLS = ("call_tool", "fetch", "search_tools", "describe_tool")
+
+
 class _AwaitToolCalls(_ast.NodeTransformer):
-    """`await call_tool(...)` is the same call: a tool call returns its reply, there is nothing to wait for."""
+    """`await call_tool(...)` (or fetch, search_tools...) is the same call: a host call returns its reply, there is
+    nothing to wait for."""
 
     def visit_Await(self, node):
         self.generic_visit(node)
         value = node.value
-        if isinstance(value, _ast.Call) and isinstance(value.func, _ast.Name) and value.func.id == "call_tool":
+        if isinstance(value, _ast.Call) and isinstance(value.func, _ast.Name) and value.func.id in _HOST_CALLS:
             return value
         return node
 
@@ -191,7 +208,8 @@ def _codeact_run():
         code = compile(tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except SyntaxError as e:
         return _failure("SYNTAX", e)
-    namespace = {"__name__": "__main__", "__builtins__": _builtins, "call_tool": call_tool, "ToolError": ToolError}
+    namespace = {"__name__": "__main__", "__builtins__": _builtins, "call_tool": call_tool, "ToolError": ToolError,
+                 **_SERVICES}
     try:
         coroutine = eval(code, namespace)
         if coroutine is not None:  # the program awaits at top level

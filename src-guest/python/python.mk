@@ -63,7 +63,7 @@ $(CPY_LIB) $(CPY_MODULE_LIBS) &: $(CPY_BUILD)/Makefile
 PYTHON_STDLIB_ROOTS := json re math cmath statistics random decimal fractions itertools functools operator collections \
   heapq bisect array struct copy dataclasses enum typing abc string textwrap difflib unicodedata datetime zoneinfo \
   time calendar io csv base64 binascii hashlib hmac uuid urllib.parse html pprint traceback ast linecache tokenize \
-  pathlib glob fnmatch shutil
+  pathlib glob fnmatch shutil _codeact_fetch _codeact_tools
 $(BUILD)/stdlib.bin: python/tools/embed_stdlib.py $(wildcard python/lib/*.py) $(CPY_SRC)/.sha256-ok python/python.mk | check-python-tools
 	$(BUILD_PYTHON) -I python/tools/embed_stdlib.py $(CPY_SRC)/Lib python/lib $@ $(BUILD)/stdlib.txt $(PYTHON_STDLIB_ROOTS)
 
