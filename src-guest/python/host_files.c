@@ -41,6 +41,7 @@ static int fail(int error) { errno = error; return -1; }
 
 /* ---- errors: the host's messages (FileSession, FsWriter, MountTable, GuestPaths, FsErrors) as errno values */
 static const struct { const char *says; int error; } HOST_ERRORS[] = {
+    {" calls: the limit is", ECANCELED}, /* the execution's host-call limit: "too many tool calls: the limit is N" */
     {"no such", ENOENT},               /* file, directory, file or directory, mount */
     {"unknown ", ENOENT},              /* no file service registered: nothing is mounted */
     {"is a directory", EISDIR},
