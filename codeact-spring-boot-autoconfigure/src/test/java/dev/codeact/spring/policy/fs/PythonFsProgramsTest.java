@@ -186,4 +186,56 @@ class PythonFsProgramsTest {
             assertThat(Files.readString(data.resolve("in.csv"))).startsWith("item,qty");
         }
     }
+
+    @Test
+    void quotasAndSizeLimitsAreTypedOsErrors() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(data.resolve("large.txt"), "y".repeat(2 << 20));
+        MountPolicy limited = new MountPolicy(List.of(new Mount("/data", data, false, null, null),
+                new Mount("/work", work, true, DataSize.ofBytes(100), 30)), DataSize.ofMegabytes(10).toBytes(), 4096);
+        String code = ATTEMPT + """
+                def write(path, text):
+                    with open(path, 'w') as f:
+                        f.write(text)
+                attempt('quota', lambda: write('/work/big.txt', 'x' * 101))
+                attempt('fits', lambda: write('/work/small.txt', 'x' * 10))
+                attempt('entries', lambda: write('/work/' + 'abcdefghij/' * 30 + 'f', ''))
+                attempt('request', lambda: write('/output/two-mib.txt', 'x' * (2 << 20)))
+                attempt('inGuest', lambda: write('/output/nine-mib.txt', 'x' * (9 << 20)))
+                attempt('result', lambda: open('/data/large.txt').read())
+                refusals
+                """;
+        try (FileSession session = limited.open()) {
+            JsonNode r = result(run(session, code, ExecutionLimits.defaults()));
+            assertThat(r.get("quota").toString()).isEqualTo("[\"OSError\",\"EDQUOT\",null]");
+            assertThat(r.get("fits").stringValue()).isEqualTo("ok");
+            assertThat(r.get("entries").get(1).stringValue()).isEqualTo("ENOSPC");
+            assertThat(r.get("request").toString()).isEqualTo("[\"OSError\",\"EFBIG\",null]");
+            assertThat(r.get("inGuest").toString()).isEqualTo("[\"OSError\",\"EFBIG\",null]");
+            assertThat(r.get("result").toString()).isEqualTo("[\"OSError\",\"EFBIG\",\"/data/large.txt\"]");
+            assertThat(Files.readString(work.resolve("small.txt"))).isEqualTo("x".repeat(10));
+            assertThat(work.resolve("big.txt")).hasContent("");
+            assertThat(session.outputFiles()).allMatch(f -> f.size() == 0);
+        }
+    }
+
+    @Test
+    void aWriteWaitingForTheMountEndsAtTheProgramsDeadline() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        MountPolicy writable = new MountPolicy(List.of(new Mount("/work", work, true, null, null)),
+                DataSize.ofMegabytes(10).toBytes(), 4096);
+        ExecutionLimits limits = ExecutionLimits.defaults().withTimeout(Duration.ofMillis(500));
+        try (HeldWriteLock held = HeldWriteLock.of(writable, "/work"); FileSession session = writable.open()) {
+            long started = System.nanoTime();
+            ExecutionResult result = run(session, "open('/work/late.txt', 'w').close()", limits);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
+            assertThat(result.error()).isNotNull();
+            assertThat(result.error().type()).as(result.error().message()).isEqualTo(ErrorType.TIMEOUT);
+        }
+        assertThat(work.resolve("late.txt")).doesNotExist();
+        try (FileSession session = writable.open()) {
+            assertThat(result(run(session, "import pathlib\np = pathlib.Path('/work/now.txt')\np.write_text('x')\np.read_text()",
+                    ExecutionLimits.defaults())).stringValue()).isEqualTo("x");
+        }
+    }
 }
