@@ -9,7 +9,6 @@
  * WORK IN PROGRESS (issue 15): memory limit (memory.c), stop (below), call_tool (boot.py); see python/NOTES.md.
  */
 #include <Python.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include "guest.h"
@@ -175,10 +174,6 @@ static void run_source(const char *source, const char *what) {
 
 
 void runtime_boot(void) {
-    /* musl's per-thread locale pointer (in the thread block at FS.base, which the host zeroes but for its self pointer)
-       is set by musl's start-up code, which the guest does not run: without it strerror, MB_CUR_MAX and the other
-       locale-dependent functions read through a null pointer. uselocale sets it without a system call. */
-    uselocale(LC_GLOBAL_LOCALE);
     STEP(0);
     index_stdlib();
     if (PyImport_AppendInittab("_codeact", init_native) < 0) hl_abort(HL_ABORT_BOOT_FAILED, "PyImport_AppendInittab");
