@@ -136,6 +136,23 @@ class PythonFetchTest {
     }
 
     @Test
+    void aRequestPastTheHostCallLimitFailsInTheGuestBeforeAnyExit() {
+        ExecutionResult result = PythonPrograms.execute("""
+                try:
+                    fetch('%s', method='POST', body='x' * (2 << 20))
+                    result = 'sent'
+                except FetchError as e:
+                    result = str(e)
+                result
+                """.formatted(server.url("/echo/big")), functions, ExecutionLimits.defaults());
+        assertThat(result.error()).as("%s", result.error()).isNull();
+        assertThat(result.resultJson()).startsWith("\"tool arguments too large: ").endsWith(", the limit is "
+                + ExecutionLimits.DEFAULT_MAX_HOST_CALL_REQUEST_BYTES + " bytes\"");
+        assertThat(result.hostCalls()).isZero();
+        assertThat(server.requests).noneMatch(req -> req.contains("/echo/big"));
+    }
+
+    @Test
     void aSilentServerHoldsTheProgramNoLongerThanItsDeadline() throws Exception {
         stoppedAtTheDeadline(silent);
     }
