@@ -7,7 +7,7 @@
  *     once (writeFile), so a read-only mount or a quota fails at open, as a program expects;
  *   - writes go to the buffer, which close (and fsync) sends back whole with writeFile (the host writes atomically);
  *     what a program leaves open is sent when the execution ends (host_files_end);
- *   - opendir lists with readdir, stat asks stat.
+ *   - stat asks stat; directories (mkdir, opendir) are host_dirs.c's.
  * The host's service is text: files are UTF-8 (a file that is not fails with EILSEQ, on read or on write). A buffer
  * holds at most the host's read limit (FileSession.MAX_READ_BYTES, 8 MiB; past it EFBIG) and comes from CPython's raw
  * allocator, so it counts against the execution's memory limit. Host calls happen only during an execution: at boot
@@ -24,7 +24,6 @@
 #include "python.h"
 
 #define MAX_FILE_BYTES (8u << 20) /* FileSession.MAX_READ_BYTES */
-#define MAX_PATH_BYTES 4096
 #define FIRST_FD 3
 #define MAX_FILES 64
 
@@ -89,7 +88,7 @@ static int host_error(const char *reply, size_t length, const char *path) {
 }
 
 /* ---- calls: {"path": P[, "content": C]} to service; the reply points into the mailbox's IN buffer */
-static int call(const char *service, const char *path, const char *content, size_t content_length,
+int host_files_call(const char *service, const char *path, const char *content, size_t content_length,
                 const char **reply, size_t *reply_length) {
     if (!in_execution) return fail(ENOENT);
     size_t path_length = strlen(path);
@@ -114,17 +113,18 @@ static int call(const char *service, const char *path, const char *content, size
     return 0;
 }
 
-/* The path as the host's service takes it: absolute (the working directory is /). */
-static int absolute(const char *path, char out[MAX_PATH_BYTES]) {
+/* The path as the host's service takes it: absolute (the working directory is /). Names like "<stdlib>/json/x.py",
+   which tracebacks and linecache look up for the embedded modules' frames, are nobody's files: absent without a call. */
+int host_files_absolute(const char *path, char out[MAX_PATH_BYTES]) {
     size_t n = strlen(path);
-    if (n == 0) return fail(ENOENT);
+    if (n == 0 || path[0] == '<') return fail(ENOENT);
     if (n + 2 > MAX_PATH_BYTES) return fail(ENAMETOOLONG);
     out[0] = '/';
     memcpy(out + (path[0] != '/'), path, n + 1);
     return 0;
 }
 
-static int stat_reply(const char *path, const char *reply, size_t length, struct stat *st) {
+int host_files_stat_reply(const char *path, const char *reply, size_t length, struct stat *st) {
     long long size, is_file, is_directory, modified_ms;
     if (json_get_number(reply, length, "size", &size) || json_get_number(reply, length, "isFile", &is_file)
         || json_get_number(reply, length, "isDirectory", &is_directory)
@@ -144,65 +144,18 @@ static int stat_reply(const char *path, const char *reply, size_t length, struct
     return 0;
 }
 
-/* Directories: the host's service makes them as a write needs them, so a directory appears on the host with the
-   first file written in it. mkdir succeeds where such a write could (the parent is a directory, the name is free, the
-   mount is writable) and the guest remembers the directory for the rest of the execution: stat sees it, opendir lists
-   it empty, and a mkdir below it works (os.makedirs, Path.mkdir(parents=True)). Writability is asked with a write of
-   a reserved name (MountTable.TEMP_PREFIX/SUFFIX), which the host refuses after it has checked that the mount is
-   writable and before it writes anything: "read-only mount" or "reserved". */
-#define MAX_MADE_DIRECTORIES 64
-static char *made_directories[MAX_MADE_DIRECTORIES];
-static int made_directory_count;
-
-static int was_made(const char *full) {
-    for (int i = 0; i < made_directory_count; i++) if (strcmp(made_directories[i], full) == 0) return 1;
-    return 0;
-}
-
-static int made_stat(const char *full, struct stat *st) {
-    static const char made[] = "{\"size\":0,\"isFile\":false,\"isDirectory\":true,\"modifiedMs\":0}";
-    return stat_reply(full, made, sizeof made - 1, st);
-}
-
 int host_files_stat(const char *path, struct stat *st) {
     char full[MAX_PATH_BYTES];
     const char *reply;
     size_t length;
-    if (absolute(path, full)) return -1;
-    if (call("codeact.fs.stat", full, NULL, 0, &reply, &length)) return errno == ENOENT && was_made(full) ? made_stat(full, st) : -1;
-    return stat_reply(full, reply, length, st);
+    if (host_files_absolute(path, full)) return -1;
+    if (host_files_call("codeact.fs.stat", full, NULL, 0, &reply, &length)) return errno == ENOENT ? host_dirs_made_stat(full, st) : -1;
+    return host_files_stat_reply(full, reply, length, st);
 }
 
 int host_files_access(const char *path) {
     struct stat st;
     return host_files_stat(path, &st);
-}
-
-int host_files_mkdir(const char *path) {
-    char full[MAX_PATH_BYTES];
-    struct stat st;
-    if (absolute(path, full)) return -1;
-    size_t n = strlen(full);
-    while (n > 1 && full[n - 1] == '/') full[--n] = 0;
-    if (host_files_stat(full, &st) == 0) return fail(EEXIST);
-    if (errno != ENOENT) return -1;
-    char *slash = strrchr(full, '/');
-    if (slash == full) return fail(EROFS);
-    *slash = 0;
-    if (host_files_stat(full, &st)) return -1;
-    if (!S_ISDIR(st.st_mode)) return fail(ENOTDIR);
-    *slash = '/';
-    static const char probe[] = "/.codeact-mkdir.tmp";
-    if (n + sizeof probe > MAX_PATH_BYTES) return fail(ENAMETOOLONG);
-    if (made_directory_count == MAX_MADE_DIRECTORIES) return fail(EMLINK);
-    memcpy(full + n, probe, sizeof probe);
-    const char *reply;
-    size_t length;
-    if (call("codeact.fs.writeFile", full, "", 0, &reply, &length) != 0 && errno != EACCES) return -1;
-    full[n] = 0;
-    if (!(made_directories[made_directory_count] = PyMem_RawMalloc(n + 1))) return fail(ENOMEM);
-    memcpy(made_directories[made_directory_count++], full, n + 1);
-    return 0;
 }
 
 /* ---- descriptors */
@@ -236,7 +189,7 @@ static void release(struct host_file *f) {
 static int load(struct host_file *f) {
     const char *reply;
     size_t length;
-    if (call("codeact.fs.readFile", f->path, NULL, 0, &reply, &length)) return -1;
+    if (host_files_call("codeact.fs.readFile", f->path, NULL, 0, &reply, &length)) return -1;
     if (reserve(f, length)) return -1;
     const char *at = reply;
     long n = json_get_string(&at, reply + length, f->data);
@@ -248,7 +201,7 @@ static int load(struct host_file *f) {
 static int store(struct host_file *f) {
     const char *reply;
     size_t length;
-    if (call("codeact.fs.writeFile", f->path, f->data ? f->data : "", f->length, &reply, &length)) return -1;
+    if (host_files_call("codeact.fs.writeFile", f->path, f->data ? f->data : "", f->length, &reply, &length)) return -1;
     f->dirty = 0;
     return 0;
 }
@@ -259,7 +212,7 @@ int host_files_open(const char *path, int flags) {
     if (slot == MAX_FILES) return fail(EMFILE);
     struct host_file *f = &files[slot];
     char full[MAX_PATH_BYTES];
-    if (absolute(path, full)) return -1;
+    if (host_files_absolute(path, full)) return -1;
     if (!in_execution) return fail(ENOENT);
     if (!(f->path = PyMem_RawMalloc(strlen(full) + 1))) return fail(ENOMEM);
     strcpy(f->path, full);
@@ -323,7 +276,7 @@ int host_files_fstat(int fd, struct stat *st) {
     if (!f) return fail(EBADF);
     char reply[96];
     int n = snprintf(reply, sizeof reply, "{\"size\":%zu,\"isFile\":true,\"isDirectory\":false,\"modifiedMs\":0}", f->length);
-    return stat_reply(f->path, reply, (size_t)n, st);
+    return host_files_stat_reply(f->path, reply, (size_t)n, st);
 }
 
 int host_files_sync(int fd) {
@@ -350,62 +303,4 @@ void host_files_end(void) {
         if (files[i].open && files[i].dirty) store(&files[i]);
     }
     in_execution = 0;
-}
-
-/* ---- directories: the names, listed at opendir */
-struct __dirstream {
-    struct dirent entry;
-    char *names;        /* NUL-separated */
-    size_t length, next;
-};
-
-static int add_name(const char *name, size_t length, void *context) {
-    DIR *d = context;
-    if (length == 0 || length >= sizeof d->entry.d_name || memchr(name, 0, length)) return -1;
-    memcpy(d->names + d->length, name, length);
-    d->length += length;
-    d->names[d->length++] = 0;
-    return 0;
-}
-
-DIR *host_files_opendir(const char *path) {
-    char full[MAX_PATH_BYTES];
-    const char *reply;
-    size_t length;
-    if (absolute(path, full)) return NULL;
-    if (call("codeact.fs.readdir", full, NULL, 0, &reply, &length)) {
-        if (errno != ENOENT || !was_made(full)) return NULL;
-        reply = "[]";
-        length = 2;
-    }
-    DIR *d = PyMem_RawCalloc(1, sizeof *d);
-    char *scratch = PyMem_RawMalloc(length + 1);
-    if (d) d->names = PyMem_RawMalloc(length + 1);
-    if (!d || !scratch || !d->names || json_each_string(reply, length, scratch, add_name, d) < 0) {
-        int error = d && scratch && d->names ? EIO : ENOMEM;
-        PyMem_RawFree(scratch);
-        if (d) PyMem_RawFree(d->names);
-        PyMem_RawFree(d);
-        errno = error;
-        return NULL;
-    }
-    PyMem_RawFree(scratch);
-    return d;
-}
-
-struct dirent *host_files_readdir(DIR *d) {
-    if (d->next >= d->length) return NULL;
-    size_t n = strlen(d->names + d->next);
-    memcpy(d->entry.d_name, d->names + d->next, n + 1);
-    d->next += n + 1;
-    d->entry.d_type = DT_UNKNOWN; /* the listing has names only: scandir's is_dir() asks stat */
-    d->entry.d_ino = 0;
-    return &d->entry;
-}
-
-void host_files_rewinddir(DIR *d) { d->next = 0; }
-
-void host_files_closedir(DIR *d) {
-    PyMem_RawFree(d->names);
-    PyMem_RawFree(d);
 }

@@ -103,15 +103,15 @@ char *getcwd(char *buf, size_t size) {
 }
 int access(const char *path, int mode) { (void)mode; return host_files_access(path); }
 int chdir(const char *path) { (void)path; return fail(ENOENT); }
-int mkdir(const char *path, mode_t mode) { (void)mode; return host_files_mkdir(path); }
+int mkdir(const char *path, mode_t mode) { (void)mode; return host_dirs_mkdir(path); }
 int rmdir(const char *path) { (void)path; return fail(EROFS); }
 int unlink(const char *path) { (void)path; return fail(EROFS); }
 int rename(const char *from, const char *to) { (void)from; (void)to; return fail(EROFS); }
-DIR *opendir(const char *path) { return host_files_opendir(path); }
+DIR *opendir(const char *path) { return host_dirs_opendir(path); }
 DIR *fdopendir(int fd) { (void)fd; errno = EBADF; return NULL; }
-struct dirent *readdir(DIR *dir) { return host_files_readdir(dir); }
-int closedir(DIR *dir) { host_files_closedir(dir); return 0; }
-void rewinddir(DIR *dir) { host_files_rewinddir(dir); }
+struct dirent *readdir(DIR *dir) { return host_dirs_readdir(dir); }
+int closedir(DIR *dir) { host_dirs_closedir(dir); return 0; }
+void rewinddir(DIR *dir) { host_dirs_rewinddir(dir); }
 FILE *fopen(const char *restrict path, const char *restrict mode) { (void)path; (void)mode; errno = ENOENT; return NULL; }
 FILE *fdopen(int fd, const char *mode) { (void)fd; (void)mode; errno = EBADF; return NULL; }
 FILE *__fdopen(int fd, const char *mode) { return fdopen(fd, mode); }

@@ -9,9 +9,15 @@ void memory_install(void);
 size_t memory_used(void);
 void memory_begin(size_t boot_bytes, uint64_t execution_limit);
 
-/* host_files.c: files on the host's mounts and /output (see there) */
+/* host_files.c: files on the host's mounts and /output (see there); host_dirs.c: their directories */
+#define MAX_PATH_BYTES 4096
 struct stat;
 struct __dirstream;
+int host_files_call(const char *service, const char *path, const char *content, size_t content_length,
+                    const char **reply, size_t *reply_length);
+int host_files_absolute(const char *path, char out[MAX_PATH_BYTES]);
+int host_files_stat_reply(const char *path, const char *reply, size_t length, struct stat *st);
+int host_dirs_made_stat(const char *full, struct stat *st);
 int host_files_open(const char *path, int flags);
 int host_files_owns(int fd);
 long host_files_read(int fd, void *buf, size_t count);
@@ -22,11 +28,11 @@ int host_files_sync(int fd);
 int host_files_close(int fd);
 int host_files_stat(const char *path, struct stat *st);
 int host_files_access(const char *path);
-int host_files_mkdir(const char *path);
-struct __dirstream *host_files_opendir(const char *path);
-struct dirent *host_files_readdir(struct __dirstream *dir);
-void host_files_rewinddir(struct __dirstream *dir);
-void host_files_closedir(struct __dirstream *dir);
+int host_dirs_mkdir(const char *path);
+struct __dirstream *host_dirs_opendir(const char *path);
+struct dirent *host_dirs_readdir(struct __dirstream *dir);
+void host_dirs_rewinddir(struct __dirstream *dir);
+void host_dirs_closedir(struct __dirstream *dir);
 void host_files_begin(void);
 void host_files_end(void);
 
