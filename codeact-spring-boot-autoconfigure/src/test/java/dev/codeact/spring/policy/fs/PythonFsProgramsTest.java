@@ -238,4 +238,30 @@ class PythonFsProgramsTest {
                     ExecutionLimits.defaults())).stringValue()).isEqualTo("x");
         }
     }
+
+    @Test
+    void openFilesCountAgainstTheMemoryLimitAndNothingOpenOutlivesTheExecution() throws Exception {
+        ExecutionLimits sixteenMiB = ExecutionLimits.defaults().withMemoryBytes(16L << 20);
+        String buffers = """
+                chunk = 'x' * (1 << 20)
+                files = [open('/output/f%d.txt' % i, 'w') for i in range(3)]
+                for f in files:
+                    for _ in range(7):
+                        f.write(chunk)
+                        f.flush()
+                'all buffered'
+                """;
+        try (FileSession session = policy.open()) {
+            ExecutionResult result = run(session, buffers, sixteenMiB);
+            assertThat(result.error()).as("%s", result).isNotNull();
+            assertThat(result.error().type()).isEqualTo(ErrorType.OUT_OF_MEMORY);
+        }
+        try (FileSession session = policy.open()) {
+            assertThat(result(run(session, "import os\nos.open('/output/kept.txt', os.O_WRONLY | os.O_CREAT)",
+                    ExecutionLimits.defaults())).intValue()).isEqualTo(3);
+            JsonNode r = result(run(session, ATTEMPT + "import os\nattempt('read', lambda: os.read(3, 10))\nrefusals",
+                    ExecutionLimits.defaults()));
+            assertThat(r.get("read").toString()).isEqualTo("[\"OSError\",\"EBADF\",null]");
+        }
+    }
 }
