@@ -67,6 +67,12 @@ void memory_install(void) {
     PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &allocator);
 }
 
+/* CPython also raises MemoryError without asking the allocator, for a size it knows is too large ([0] * 2**62,
+   list(range(2**62))). python.mk links with --wrap for both entry points, so that is the same OUT_OF_MEMORY: a program
+   can never catch a MemoryError and go on, and one it raises itself is only an exception (RUNTIME). */
+PyObject *__wrap_PyErr_NoMemory(void) { out_of_memory(); }
+PyObject *__wrap__PyErr_NoMemory(PyThreadState *tstate) { (void)tstate; out_of_memory(); }
+
 size_t memory_used(void) { return used_bytes; }
 
 void memory_begin(size_t boot_bytes, uint64_t execution_limit) {

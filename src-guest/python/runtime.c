@@ -93,6 +93,7 @@ static PyObject *native_write(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* host_call(request_json) -> (ok, reply); an oversized request fails in hl_host_call, before any exit. */
 static PyObject *native_host_call(PyObject *self, PyObject *arg) {
     Py_ssize_t length;
     const char *request = PyUnicode_AsUTF8AndSize(arg, &length);
@@ -226,9 +227,11 @@ void runtime_boot(void) {
     if (PyStatus_Exception(status)) boot_failed("_Py_InitializeMain", status);
     STEP(6);
 
+    /* boot.py runs in __main__ and then hands that name to the programs' own module: keep its module to find the
+       driver in */
+    PyObject *boot_module = Py_XNewRef(PyImport_AddModule("__main__"));
     run_source(python_boot_source, "boot.py");
-    PyObject *main_module = PyImport_AddModule("__main__");
-    run_program = main_module ? PyObject_GetAttrString(main_module, "_codeact_run") : NULL;
+    run_program = boot_module ? PyObject_GetAttrString(boot_module, "_codeact_run") : NULL;
     if (!run_program) python_failed("boot.py defines no _codeact_run");
     boot_bytes = memory_used();
     heap_seal();
