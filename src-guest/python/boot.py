@@ -22,12 +22,12 @@ del _name
 
 
 # What the sandbox does not have says so, by name, rather than failing somewhere inside the standard library.
-# (name fetch() in these messages once the guest has it)
 _UNAVAILABLE_MODULES = {
     "subprocess": "processes", "multiprocessing": "processes", "concurrent": "processes or threads",
     "socket": "network sockets", "ssl": "network sockets", "select": "network sockets",
     "selectors": "network sockets", "asyncio": "event loop (await call_tool(...) works without one)",
-    "http": "network sockets", "urllib.request": "network sockets",
+    "http": "network sockets (fetch(url) reaches what the host allows)",
+    "urllib.request": "network sockets (fetch(url) reaches what the host allows)",
     "ctypes": "native code", "tkinter": "display", "sqlite3": "SQLite", "pty": "terminals", "tty": "terminals",
 }
 
@@ -247,20 +247,38 @@ def _make_call_tool(to_json=_to_json, parse=_parse_reply, host_call=_codeact.hos
         except ValueError as e:
             raise tool_error("tool %s returned a result that is not JSON: %s" % (to_json(name), e), name) from None
 
-    return call_tool
+    return call_tool, tool_error
 
 
-call_tool = _make_call_tool()
+call_tool, _tool_error = _make_call_tool()
 del _make_call_tool
 
 
+def _marked_tool_error(message, tool, make=_tool_error, tool_errors=_tool_errors, id=id):
+    """A ToolError that an uncaught raise reports as TOOL_ERROR, as call_tool's own are."""
+    error = make(message, tool)
+    tool_errors[id(error)] = error
+    return error
+
+
+# The host's other services, as the program's globals (python/lib/_codeact_fetch.py, _codeact_tools.py)
+import _codeact_fetch
+import _codeact_tools
+_SERVICES = {"fetch": _codeact_fetch.fetch, "FetchError": _codeact_fetch.FetchError,
+             **_codeact_tools.functions(_marked_tool_error)}
+
+
+_HOST_CALLS = ("call_tool", "fetch", "search_tools", "describe_tool")
+
+
 class _AwaitToolCalls(_ast.NodeTransformer):
-    """`await call_tool(...)` is the same call: a tool call returns its reply, there is nothing to wait for."""
+    """`await call_tool(...)` (or fetch, search_tools...) is the same call: a host call returns its reply, there is
+    nothing to wait for."""
 
     def visit_Await(self, node):
         self.generic_visit(node)
         value = node.value
-        if isinstance(value, _ast.Call) and isinstance(value.func, _ast.Name) and value.func.id == "call_tool":
+        if isinstance(value, _ast.Call) and isinstance(value.func, _ast.Name) and value.func.id in _HOST_CALLS:
             return value
         return node
 
@@ -282,6 +300,7 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
                  urandom=__import__("os").urandom, from_bytes=int.from_bytes, reseed=__import__("random")._inst,
                  tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  compile_program=_codeact.compile_program, result_assignment=_result_assignment,
+                 services=_SERVICES,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile, BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
                  SystemExit=SystemExit, SyntaxError=SyntaxError, StopIteration=StopIteration,
@@ -362,7 +381,7 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
         # classes through sys.modules[cls.__module__] (boot.py's own module is not the program's to see). The module
         # is made at boot, so each execution starts with it empty (the snapshot) without making one (~9 pages fewer).
         namespace = program.__dict__
-        namespace.update(__builtins__=builtins, call_tool=call_tool, ToolError=ToolError)
+        namespace.update(__builtins__=builtins, call_tool=call_tool, ToolError=ToolError, **services)
         try:
             coroutine = eval(code, namespace)
             if coroutine is not None:  # the program awaits at top level

@@ -9,7 +9,6 @@
  * WORK IN PROGRESS (issue 15): memory limit (memory.c), stop (below), call_tool (boot.py); see python/NOTES.md.
  */
 #include <Python.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include "guest.h"
@@ -97,18 +96,11 @@ static PyObject *native_write(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* host_call(request_json) -> (ok, reply); an oversized request fails here, before any exit (as quickjs/natives.c). */
+/* host_call(request_json) -> (ok, reply); an oversized request fails in hl_host_call, before any exit. */
 static PyObject *native_host_call(PyObject *self, PyObject *arg) {
     Py_ssize_t length;
     const char *request = PyUnicode_AsUTF8AndSize(arg, &length);
     if (!request) return NULL;
-    uint32_t limit = hl_mailbox->max_request_bytes;
-    if (limit > hl_mailbox->out_capacity) limit = hl_mailbox->out_capacity;
-    if ((size_t)length > limit) {
-        char message[160];
-        snprintf(message, sizeof message, HL_MESSAGE_REQUEST_TOO_LARGE, (size_t)length, (unsigned)limit);
-        return Py_BuildValue("(Os)", Py_False, message);
-    }
     const char *reply;
     size_t reply_length;
     int status = hl_host_call(request, (size_t)length, &reply, &reply_length);
@@ -188,10 +180,6 @@ static void run_source(const char *source, const char *what) {
 
 
 void runtime_boot(void) {
-    /* musl's per-thread locale pointer (in the thread block at FS.base, which the host zeroes but for its self pointer)
-       is set by musl's start-up code, which the guest does not run: without it strerror, MB_CUR_MAX and the other
-       locale-dependent functions read through a null pointer. uselocale sets it without a system call. */
-    uselocale(LC_GLOBAL_LOCALE);
     STEP(0);
     index_stdlib();
     if (PyImport_AppendInittab("_codeact", init_native) < 0) hl_abort(HL_ABORT_BOOT_FAILED, "PyImport_AppendInittab");
@@ -259,8 +247,10 @@ void runtime_boot(void) {
 void runtime_execute(void) {
     memory_begin(boot_bytes, hl_mailbox->memory_limit_bytes);
     _Py_codeact_stop_word = &hl_mailbox->cancel_requested;
+    host_files_begin();
     PyObject *outcome = PyObject_CallNoArgs(run_program);
     _Py_codeact_stop_word = &never_stop;
+    if (!hl_mailbox->cancel_requested) host_files_end(); /* files left open, before the outcome fills OUT */
     if (stop_raised) { /* a stop raised but not yet seen; not otherwise: the call writes the runtime's lock and the
                           eval breaker, pages every execution would then dirty */
         stop_raised = 0;

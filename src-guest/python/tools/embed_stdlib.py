@@ -27,7 +27,7 @@ EXCLUDED = {
     "codeop", "cmd", "getpass", "pty", "tty", "threading_testing", "_pydecimal", "_pyio", "_pylong", "tomllib",
     "mailbox", "email", "http", "urllib.request", "urllib.response", "urllib.robotparser", "netrc", "nturl2path",
     "_osx_support", "_aix_support", "_android_support", "_ios_support", "sysconfig", "platform", "_sysconfigdata",
-    "zipapp", "zipfile", "tarfile", "gzip", "bz2", "lzma", "shutil", "tempfile", "glob", "importlib.resources",
+    "zipapp", "zipfile", "tarfile", "gzip", "bz2", "lzma", "tempfile", "importlib.resources",
     "importlib.metadata", "mimetypes", "wave", "sunau", "aifc", "chunk", "audioop",
 }
 EXTRA = ["encodings.utf_8", "encodings.latin_1", "encodings.ascii", "encodings.aliases", "encodings.utf_16",

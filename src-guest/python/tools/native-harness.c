@@ -108,6 +108,7 @@ int main(int argc, char **argv) {
     mailbox.in_capacity = sizeof in_buffer;
     mailbox.out_addr = (uint64_t)out_buffer;
     mailbox.out_capacity = sizeof out_buffer;
+    mailbox.max_request_bytes = sizeof out_buffer;
     mailbox.log_addr = (uint64_t)log_buffer;
     mailbox.log_capacity = sizeof log_buffer;
     mailbox.heap_addr = (uint64_t)heap;
