@@ -10,7 +10,7 @@
 #define CODEACT_HOSTABI_H
 
 #define HL_MAILBOX_MAGIC 0x4C484143u /* "CAHL" */
-#define HL_ABI_VERSION 3u
+#define HL_ABI_VERSION 4u
 
 /* I/O ports: an `out` to one of these is the only way the guest leaves the VM. */
 #define HL_PORT_HOSTCALL 0xE0 /* a {name,args} JSON request waits in OUT */
@@ -39,6 +39,7 @@
 
 #define HL_ENTROPY_BYTES 32u      /* struct hl_mailbox.entropy */
 #define HL_MAILBOX_STRUCT_BYTES 352u /* sizeof(struct hl_mailbox): what of the mailbox page the ABI uses */
+#define HL_STATIC_TLS_BYTES 4096u /* room below the thread pointer (tls_addr, FS.base) for the image's thread-locals */
 
 /*
  * Strings both sides agree on. The outcome the guest writes at DONE is JSON: {"ok":true,"result":...} or

@@ -1,4 +1,5 @@
 /* The guest side of the host-call ABI: port exits and the IN, OUT and LOG buffers. */
+#include <stdio.h>
 #include <string.h>
 #include "guest.h"
 
@@ -46,8 +47,19 @@ void hl_log_write(uint32_t stream, const char *bytes, size_t length) {
     } while (length > 0);
 }
 
-/* Returns HL_REPLY_OK or HL_REPLY_ERROR; the reply points into IN and is valid until the next call. */
+/* Returns HL_REPLY_OK or HL_REPLY_ERROR; the reply points into IN and is valid until the next call. A request larger
+   than the host takes (max_request_bytes) or than OUT fails here, before any exit, with HL_MESSAGE_REQUEST_TOO_LARGE
+   as its reply: every guest's host calls (tools, fs, fetch) are bounded by this one check. */
 int hl_host_call(const char *request, size_t length, const char **reply, size_t *reply_length) {
+    uint32_t limit = hl_mailbox->max_request_bytes;
+    if (limit > hl_mailbox->out_capacity) limit = hl_mailbox->out_capacity;
+    if (length > limit) {
+        static char message[160];
+        int n = snprintf(message, sizeof message, HL_MESSAGE_REQUEST_TOO_LARGE, length, (unsigned)limit);
+        *reply = message;
+        *reply_length = n < 0 ? 0 : (size_t)n < sizeof message ? (size_t)n : sizeof message - 1;
+        return HL_REPLY_ERROR;
+    }
     hl_log_flush(); /* keep console output ordered with the tool's own side effects */
     memcpy((void *)hl_mailbox->out_addr, request, length);
     hl_mailbox->call_length = (uint32_t)length;

@@ -3,7 +3,8 @@
  * refuses an image with a syscall instruction). What CPython can do without is said absent at configure time
  * (python/config.site: processes, users, signals, terminals, mmap); this file answers what remains:
  *   - file descriptors 0, 1 and 2 are the console: reading 0 is end of file, writing 1 and 2 goes to the log ring;
- *   - every path lookup fails with ENOENT and every change with EROFS (the host's file service can serve mounts later);
+ *   - paths and the descriptors past the console's are the host's mounts and /output (host_files.c); what the host's
+ *     file service cannot do (links, renames, removals, permissions) fails with EROFS;
  *   - no threads: pthread_create fails with EAGAIN (threading.Thread.start raises RuntimeError), semaphores never
  *     wait, locks are free;
  *   - getrandom/getentropy: ChaCha20 keyed with the 32 bytes of entropy the host puts in the mailbox per entry.
@@ -30,28 +31,37 @@
 #include <time.h>
 #include <unistd.h>
 #include "guest.h"
+#include "python.h"
 
 static int fail(int error) { errno = error; return -1; }
 static int is_console(int fd) { return fd >= 0 && fd <= 2; }
 
-/* ---- file descriptors: only the console's */
-int open(const char *path, int flags, ...) { (void)path; (void)flags; return fail(ENOENT); }
-int openat(int dirfd, const char *path, int flags, ...) { (void)dirfd; (void)path; (void)flags; return fail(ENOENT); }
-int creat(const char *path, mode_t mode) { (void)path; (void)mode; return fail(EROFS); }
+/* ---- file descriptors: the console's, and the host's files (host_files.c) */
+int open(const char *path, int flags, ...) { return host_files_open(path, flags); }
+int openat(int dirfd, const char *path, int flags, ...) {
+    return dirfd == AT_FDCWD || path[0] == '/' ? host_files_open(path, flags) : fail(EBADF);
+}
+int creat(const char *path, mode_t mode) { (void)mode; return host_files_open(path, O_WRONLY | O_CREAT | O_TRUNC); }
 
 ssize_t read(int fd, void *buf, size_t count) {
-    (void)buf; (void)count;
+    if (host_files_owns(fd)) return host_files_read(fd, buf, count);
     return fd == 0 ? 0 : fail(EBADF);
 }
 
 ssize_t write(int fd, const void *buf, size_t count) {
+    if (host_files_owns(fd)) return host_files_write(fd, buf, count);
     if (fd != 1 && fd != 2) return fail(EBADF);
     hl_log_write(fd == 2 ? HL_STREAM_STDERR : HL_STREAM_STDOUT, buf, count);
     return (ssize_t)count;
 }
 
-int close(int fd) { return is_console(fd) ? 0 : fail(EBADF); }
-off_t lseek(int fd, off_t offset, int whence) { (void)offset; (void)whence; return fail(is_console(fd) ? ESPIPE : EBADF); }
+int close(int fd) { return host_files_owns(fd) ? host_files_close(fd) : is_console(fd) ? 0 : fail(EBADF); }
+int fsync(int fd) { return host_files_owns(fd) ? host_files_sync(fd) : is_console(fd) ? 0 : fail(EBADF); }
+int fdatasync(int fd) { return fsync(fd); }
+off_t lseek(int fd, off_t offset, int whence) {
+    if (host_files_owns(fd)) return host_files_seek(fd, offset, whence);
+    return fail(is_console(fd) ? ESPIPE : EBADF);
+}
 off_t __lseek(int fd, off_t offset, int whence) { return lseek(fd, offset, whence); }
 int dup(int fd) { return fail(is_console(fd) ? EMFILE : EBADF); }
 int dup2(int old, int new) { (void)new; return fail(is_console(old) ? EMFILE : EBADF); }
@@ -59,16 +69,17 @@ int isatty(int fd) { (void)fd; return fail(ENOTTY); }
 int ioctl(int fd, int request, ...) { (void)fd; (void)request; return fail(ENOTTY); }
 
 int fcntl(int fd, int cmd, ...) {
-    if (!is_console(fd)) return fail(EBADF);
+    if (!is_console(fd) && !host_files_owns(fd)) return fail(EBADF);
     switch (cmd) {
     case F_GETFD: return FD_CLOEXEC;
-    case F_GETFL: return fd == 0 ? O_RDONLY : O_WRONLY;
+    case F_GETFL: return fd == 0 ? O_RDONLY : fd <= 2 ? O_WRONLY : O_RDWR;
     case F_SETFD: case F_SETFL: return 0;
     default: return fail(EINVAL);
     }
 }
 
 int fstat(int fd, struct stat *st) {
+    if (host_files_owns(fd)) return host_files_fstat(fd, st);
     if (!is_console(fd)) return fail(EBADF);
     memset(st, 0, sizeof *st);
     st->st_mode = S_IFCHR | 0620;
@@ -78,29 +89,29 @@ int fstat(int fd, struct stat *st) {
 int __fstat(int fd, struct stat *st) { return fstat(fd, st); }
 int fstatat(int dirfd, const char *restrict path, struct stat *restrict st, int flags) {
     if (path && !*path && (flags & AT_EMPTY_PATH)) return fstat(dirfd, st);
-    return fail(ENOENT);
+    return dirfd == AT_FDCWD || path[0] == '/' ? host_files_stat(path, st) : fail(EBADF); /* the host has no links */
 }
 int __fstatat(int dirfd, const char *restrict path, struct stat *restrict st, int flags) { return fstatat(dirfd, path, st, flags); }
-int stat(const char *restrict path, struct stat *restrict st) { (void)path; (void)st; return fail(ENOENT); }
-int lstat(const char *restrict path, struct stat *restrict st) { (void)path; (void)st; return fail(ENOENT); }
+int stat(const char *restrict path, struct stat *restrict st) { return host_files_stat(path, st); }
+int lstat(const char *restrict path, struct stat *restrict st) { return host_files_stat(path, st); }
 
-/* ---- paths: nothing there, nothing to change */
+/* ---- paths: the host's; what its file service has no call for cannot change */
 char *getcwd(char *buf, size_t size) {
     if (!buf || size < 2) { errno = buf ? ERANGE : EINVAL; return NULL; }
     buf[0] = '/'; buf[1] = 0;
     return buf;
 }
-int access(const char *path, int mode) { (void)path; (void)mode; return fail(ENOENT); }
+int access(const char *path, int mode) { (void)mode; return host_files_access(path); }
 int chdir(const char *path) { (void)path; return fail(ENOENT); }
-int mkdir(const char *path, mode_t mode) { (void)path; (void)mode; return fail(EROFS); }
+int mkdir(const char *path, mode_t mode) { (void)mode; return host_dirs_mkdir(path); }
 int rmdir(const char *path) { (void)path; return fail(EROFS); }
 int unlink(const char *path) { (void)path; return fail(EROFS); }
 int rename(const char *from, const char *to) { (void)from; (void)to; return fail(EROFS); }
-DIR *opendir(const char *path) { (void)path; errno = ENOENT; return NULL; }
+DIR *opendir(const char *path) { return host_dirs_opendir(path); }
 DIR *fdopendir(int fd) { (void)fd; errno = EBADF; return NULL; }
-struct dirent *readdir(DIR *dir) { (void)dir; errno = EBADF; return NULL; }
-int closedir(DIR *dir) { (void)dir; return 0; }
-void rewinddir(DIR *dir) { (void)dir; }
+struct dirent *readdir(DIR *dir) { return host_dirs_readdir(dir); }
+int closedir(DIR *dir) { host_dirs_closedir(dir); return 0; }
+void rewinddir(DIR *dir) { host_dirs_rewinddir(dir); }
 FILE *fopen(const char *restrict path, const char *restrict mode) { (void)path; (void)mode; errno = ENOENT; return NULL; }
 FILE *fdopen(int fd, const char *mode) { (void)fd; (void)mode; errno = EBADF; return NULL; }
 FILE *__fdopen(int fd, const char *mode) { return fdopen(fd, mode); }
@@ -298,7 +309,14 @@ int utime(const char *path, const struct utimbuf *times) { (void)path; (void)tim
 void *__libc_malloc(size_t n) { return malloc(n); }
 int __munmap(void *start, size_t length) { (void)start; (void)length; return fail(EINVAL); }
 
-ssize_t pread(int fd, void *buf, size_t count, off_t offset) { (void)buf; (void)count; (void)offset; return fail(is_console(fd) ? ESPIPE : EBADF); }
+ssize_t pread(int fd, void *buf, size_t count, off_t offset) {
+    if (!host_files_owns(fd)) return fail(is_console(fd) ? ESPIPE : EBADF);
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    if (lseek(fd, offset, SEEK_SET) < 0) return -1;
+    ssize_t n = read(fd, buf, count);
+    lseek(fd, at, SEEK_SET);
+    return n;
+}
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset) { (void)buf; (void)count; (void)offset; return fail(is_console(fd) ? ESPIPE : EBADF); }
 ssize_t readv(int fd, const struct iovec *iov, int count) { (void)iov; (void)count; return fail(EBADF); }
 ssize_t writev(int fd, const struct iovec *iov, int count) {

@@ -9,7 +9,6 @@
  * WORK IN PROGRESS (issue 15): memory limit (memory.c), stop (below), call_tool (boot.py); see python/NOTES.md.
  */
 #include <Python.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include "guest.h"
@@ -26,7 +25,10 @@ static PyObject *run_program; /* boot.py's run(source) -> outcome JSON (str) */
    anyway is interrupted again at its next jump), and the outcome is INTERRUPTED whatever the program did. */
 static const unsigned int never_stop;
 volatile const unsigned int *_Py_codeact_stop_word = &never_stop;
+static int stop_raised; /* whether this execution raised the stop, which then has to be taken back at its end */
+
 void _Py_codeact_stop(void) {
+    stop_raised = 1;
     PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), PyExc_KeyboardInterrupt);
 }
 static size_t boot_bytes;      /* what the booted interpreter holds: not the program's to spend */
@@ -94,6 +96,7 @@ static PyObject *native_write(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* host_call(request_json) -> (ok, reply); an oversized request fails in hl_host_call, before any exit. */
 static PyObject *native_host_call(PyObject *self, PyObject *arg) {
     Py_ssize_t length;
     const char *request = PyUnicode_AsUTF8AndSize(arg, &length);
@@ -115,6 +118,8 @@ static PyMethodDef native_methods[] = {
     {"write", native_write, METH_VARARGS, "write(stream, text)"},
     {"host_call", native_host_call, METH_O, "host_call(request_json) -> (ok, reply)"},
     {"source", native_source, METH_NOARGS, "the program text"},
+    {"compile_program", program_compile, METH_VARARGS, "compile(source) with the final expression assigned to a name"},
+    {"immortalize", immortal_everything, METH_NOARGS, "makes every object there is immortal (the boot's last step)"},
     {NULL, NULL, 0, NULL},
 };
 static struct PyModuleDef native_module = {PyModuleDef_HEAD_INIT, "_codeact", NULL, -1, native_methods};
@@ -175,10 +180,6 @@ static void run_source(const char *source, const char *what) {
 
 
 void runtime_boot(void) {
-    /* musl's per-thread locale pointer (in the thread block at FS.base, which the host zeroes but for its self pointer)
-       is set by musl's start-up code, which the guest does not run: without it strerror, MB_CUR_MAX and the other
-       locale-dependent functions read through a null pointer. uselocale sets it without a system call. */
-    uselocale(LC_GLOBAL_LOCALE);
     STEP(0);
     index_stdlib();
     if (PyImport_AppendInittab("_codeact", init_native) < 0) hl_abort(HL_ABORT_BOOT_FAILED, "PyImport_AppendInittab");
@@ -231,9 +232,11 @@ void runtime_boot(void) {
     if (PyStatus_Exception(status)) boot_failed("_Py_InitializeMain", status);
     STEP(6);
 
+    /* boot.py runs in __main__ and then hands that name to the programs' own module: keep its module to find the
+       driver in */
+    PyObject *boot_module = Py_XNewRef(PyImport_AddModule("__main__"));
     run_source(python_boot_source, "boot.py");
-    PyObject *main_module = PyImport_AddModule("__main__");
-    run_program = main_module ? PyObject_GetAttrString(main_module, "_codeact_run") : NULL;
+    run_program = boot_module ? PyObject_GetAttrString(boot_module, "_codeact_run") : NULL;
     if (!run_program) python_failed("boot.py defines no _codeact_run");
     boot_bytes = memory_used();
     heap_seal();
@@ -244,9 +247,15 @@ void runtime_boot(void) {
 void runtime_execute(void) {
     memory_begin(boot_bytes, hl_mailbox->memory_limit_bytes);
     _Py_codeact_stop_word = &hl_mailbox->cancel_requested;
+    host_files_begin();
     PyObject *outcome = PyObject_CallNoArgs(run_program);
     _Py_codeact_stop_word = &never_stop;
-    PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL); /* a stop raised but not yet seen */
+    if (!hl_mailbox->cancel_requested) host_files_end(); /* files left open, before the outcome fills OUT */
+    if (stop_raised) { /* a stop raised but not yet seen; not otherwise: the call writes the runtime's lock and the
+                          eval breaker, pages every execution would then dirty */
+        stop_raised = 0;
+        PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL);
+    }
     if (hl_mailbox->cancel_requested) {
         PyErr_Clear();
         Py_XDECREF(outcome);

@@ -35,7 +35,7 @@ static JSValue reply_pair(JSContext *ctx, int ok, JSValue text) {
     return pair;
 }
 
-/* host_call(requestJson) -> [ok, replyText]; oversized requests fail here, before any exit. */
+/* host_call(requestJson) -> [ok, replyText]; oversized requests fail in hl_host_call, before any exit. */
 static JSValue native_host_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc;
     size_t length, reply_length;
@@ -43,14 +43,6 @@ static JSValue native_host_call(JSContext *ctx, JSValueConst this_val, int argc,
     if (!JS_IsString(argv[0])) return JS_ThrowTypeError(ctx, "host_call: the request must be a string");
     const char *request = JS_ToCStringLen(ctx, &length, argv[0]);
     if (!request) return JS_EXCEPTION;
-    uint32_t limit = hl_mailbox->max_request_bytes;
-    if (limit > hl_mailbox->out_capacity) limit = hl_mailbox->out_capacity;
-    if (length > limit) {
-        JS_FreeCString(ctx, request);
-        char message[160];
-        snprintf(message, sizeof message, HL_MESSAGE_REQUEST_TOO_LARGE, length, (unsigned)limit);
-        return reply_pair(ctx, 0, JS_NewString(ctx, message));
-    }
     int status = hl_host_call(request, length, &reply, &reply_length);
     JS_FreeCString(ctx, request);
     return reply_pair(ctx, status == HL_REPLY_OK, JS_NewStringLen(ctx, reply, reply_length));

@@ -143,6 +143,10 @@ public final class ExecutionSupervisor {
         while (stopReason.get() == null && !killed && until - (now = System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, until - now);
         }
+        if (pastDeadline()) {
+            // woken at the deadline, perhaps before the alarm has run: the program must not go on and finish first
+            stop(ErrorType.TIMEOUT);
+        }
     }
 
     /**

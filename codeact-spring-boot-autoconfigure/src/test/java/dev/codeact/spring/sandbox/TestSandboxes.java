@@ -14,10 +14,14 @@ public final class TestSandboxes {
     private TestSandboxes() {
     }
 
-    /** A KVM backend over a pool of 2; only call it from tests marked {@code @RequiresKvm}. */
+    /**
+     * A KVM backend over a pool of 2 per language (Python's booted on its first program); only call it from tests
+     * marked {@code @RequiresKvm}.
+     */
     public static synchronized CodeSandbox kvm() {
         if (kvm == null) {
-            kvm = new KvmCodeSandbox(SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10)));
+            kvm = new KvmCodeSandbox(Language.JAVASCRIPT,
+                    image -> SandboxPool.create(2, image, GuestMemorySizes.defaults(), Duration.ofSeconds(10)));
             Runtime.getRuntime().addShutdownHook(new Thread(kvm::close));
         }
         return kvm;

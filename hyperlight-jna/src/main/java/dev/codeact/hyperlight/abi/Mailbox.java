@@ -10,7 +10,9 @@ public final class Mailbox {
     }
 
     public static final int MAGIC = 0x4C484143;
-    public static final int ABI_VERSION = 3;
+    public static final int ABI_VERSION = 4;
+    /** Room below the thread pointer for the image's static thread-locals (guest.ld's PT_TLS; entry.c fills it). */
+    public static final int STATIC_TLS_BYTES = 4096;
 
     public static final int PORT_HOSTCALL = 0xE0;
     public static final int PORT_DONE = 0xE1;

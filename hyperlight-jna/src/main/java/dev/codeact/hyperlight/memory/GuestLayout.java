@@ -1,5 +1,6 @@
 package dev.codeact.hyperlight.memory;
 
+import dev.codeact.hyperlight.abi.Mailbox;
 import dev.codeact.hyperlight.elf.ElfImage;
 
 /**
@@ -11,7 +12,8 @@ import dev.codeact.hyperlight.elf.ElfImage;
  * 0xF0000    system tables, read-only: a TSS with an all-allow I/O bitmap (PVM consults it for every
  *            `out`, whatever IOPL says), a GDT with the ring-3 segments, an IDT of ring-3 exception stubs
  * 0x100000   ELF code and read-only data, R-X    slot 0, read-only
- * rwStart    ELF data/bss, mailbox, TLS block,   slot 1, read-write, dirty-logged
+ * rwStart    ELF data/bss, mailbox, static TLS,  slot 1, read-write, dirty-logged
+ *            thread block (FS.base),
  *            IN, OUT, LOG buffers, heap
  * guard      one page, writable in the page tables but backed read-only, so a stack overflow
  *            exits with the faulting address      slot 2, read-only
@@ -44,7 +46,8 @@ public record GuestLayout(
     public static final long PAGE_TABLES_LIMIT = TSS_ADDRESS;
     public static final long IMAGE_BASE_ADDRESS = 0x100000;
     public static final int MAILBOX_BYTES = PAGE_BYTES;
-    public static final int TLS_BYTES = PAGE_BYTES;
+    /** The static TLS block (the image's thread-locals, below the thread pointer) and musl's thread block. */
+    public static final int TLS_BYTES = Mailbox.STATIC_TLS_BYTES + PAGE_BYTES;
     /** Page tables must fit below the image: 252 page tables map about 500 MiB. */
     public static final long MAX_TOTAL_BYTES = 500L << 20;
 
@@ -77,7 +80,7 @@ public record GuestLayout(
         long cursor = alignUp(image.imageEnd());
         long mailbox = cursor;
         cursor += MAILBOX_BYTES;
-        long tls = cursor;
+        long tls = cursor + Mailbox.STATIC_TLS_BYTES; // the thread pointer: thread-locals below it, musl's block above
         cursor += TLS_BYTES;
         long in = cursor;
         cursor += alignUp(sizes.inBufferBytes());
