@@ -80,8 +80,7 @@ record GraalOutcome(String resultJson, ExecutionError error) {
         }
         Throwable cause = t instanceof PolyglotException pe && pe.isHostException() ? pe.asHostException() : t;
         if (isOutOfMemory(cause)) {
-            return of(ErrorType.OUT_OF_MEMORY, "the execution ran out of memory: the JVM heap is exhausted"
-                    + " (the " + backend + " backend cannot enforce the " + limits.memoryBytes() + "-byte memory limit)");
+            return outOfMemory(limits, backend);
         }
         if (cause instanceof StackOverflowError
                 || cause.getMessage() != null && cause.getMessage().contains("StackOverflowError")) {
@@ -95,6 +94,12 @@ record GraalOutcome(String resultJson, ExecutionError error) {
             return of(ErrorType.SANDBOX_FAILURE, "the " + backend + " sandbox was closed during the execution");
         }
         return of(ErrorType.SANDBOX_FAILURE, "sandbox failure: " + cause);
+    }
+
+    /** The JVM heap ran out under the program: {@link ErrorType#OUT_OF_MEMORY}, saying the limit is not enforced. */
+    static GraalOutcome outOfMemory(ExecutionLimits limits, String backend) {
+        return of(ErrorType.OUT_OF_MEMORY, "the execution ran out of memory: the JVM heap is exhausted"
+                + " (the " + backend + " backend cannot enforce the " + limits.memoryBytes() + "-byte memory limit)");
     }
 
     /** A failure that is not the program's exception but the engine's: exhaustion, cancellation, a host error. */
