@@ -38,6 +38,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -49,6 +50,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ChatClient.class, SandboxPool.class})
 @ConditionalOnBooleanProperty(name = "codeact.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CodeActProperties.class)
+@Import(GraalPyBackendConfiguration.class)
 public class CodeActAutoConfiguration {
     private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
 
