@@ -34,8 +34,9 @@ import java.util.Set;
  *
  * <p><b>Cost.</b> On a stock JDK GraalPy runs interpreted only, and a boot (a context, and boot.py's imports of some
  * forty modules, which the KVM guest does once before its snapshot) costs seconds of CPU, the engine's first one tens
- * of seconds; a program on a booted context runs in milliseconds. Executions faster than boots wait for one (up to
- * the context wait, before their own clock starts).
+ * of seconds; {@code 1+1} on a booted context takes about a tenth of a second (boot.py's driver runs for the first
+ * time in each context). Executions coming faster than boots wait for one (up to the context wait, before their own
+ * clock starts).
  *
  * <p>Limits it enforces, as GraalJS does: the wall-clock timeout (the context is cancelled at the deadline, which
  * Python cannot catch; {@link ErrorType#TIMEOUT}); CPU time (the program thread's, host-function time left out;
@@ -49,9 +50,12 @@ import java.util.Set;
  * allocation), and other threads of the application may run out first. The depth a recursion reaches: about the
  * guest's 1000 calls with the default stack limit while HotSpot interprets GraalPy, up to about twice that once it
  * has compiled GraalPy's interpreter (smaller Java frames); Python's recursion limit is not what stops it. As with
- * GraalJS, the only
- * boundary is the Truffle sandbox, a software one: use the KVM backend for untrusted code, or run this one in a JVM
- * of its own.
+ * GraalJS, the only boundary is the Truffle sandbox, a software one: use the KVM backend for untrusted code, or run
+ * this one in a JVM of its own.
+ *
+ * <p>Other differences a program may see: SyntaxError messages are Python 3.12's parser's; {@code subprocess} imports
+ * (GraalPy loads it at start-up) but cannot start a process; {@code json} has no nesting limit (the guest's C
+ * recursion limit ends a very deep one as STACK_OVERFLOW).
  */
 public final class GraalPyCodeSandbox implements CodeSandbox {
     public static final String NAME = "graalpy";
