@@ -217,7 +217,7 @@ class GraalPySandboxTest {
     }
 
     @Test
-    void theProgramHasNoHostFilesEnvironmentProcessesThreadsOrNativeCode() {
+    void theProgramHasNoHostFilesEnvironmentProcessesThreadsNativeCodeOrHostClasses() {
         assertThat(run("open('/etc/passwd').read()").error().message()).startsWith("FileNotFoundError");
         assertThat(run("import os\nos.listdir('/')").error().message()).startsWith("FileNotFoundError");
         // GraalPy puts one variable of its own there; none of the host's
@@ -228,6 +228,11 @@ class GraalPySandboxTest {
         assertThat(run("import ctypes").error().message()).startsWith("ModuleNotFoundError");
         assertThat(run("import threading\nthreading.Thread(target=print).start()").error().message())
                 .startsWith("RuntimeError: threads are not available");
+        // nor the JVM's classes, nor other languages
+        assertThat(run("import java\njava.type('java.lang.Runtime')").error().message())
+                .isEqualTo("NotImplementedError: host lookup is not allowed");
+        assertThat(run("import polyglot\npolyglot.eval(language='js', string='1')").error().message())
+                .isEqualTo("RuntimeError: polyglot access is not allowed");
     }
 
     @Test
