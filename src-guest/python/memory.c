@@ -7,7 +7,6 @@
  */
 #include <malloc.h>
 #include <stdlib.h>
-#include <string.h>
 #include <Python.h>
 #include "guest.h"
 #include "python.h"
@@ -35,10 +34,14 @@ static void *limited_malloc(void *ctx, size_t size) {
 }
 
 static void *limited_calloc(void *ctx, size_t count, size_t size) {
+    (void)ctx;
     size_t n;
     if (__builtin_mul_overflow(count, size, &n)) out_of_memory();
-    void *p = limited_malloc(ctx, n);
-    memset(p, 0, n);
+    if (n == 0) n = 1;
+    admit(n + HEAP_BLOCK_HEADER_BYTES);
+    void *p = calloc(1, n); /* the heap's calloc zeroes only memory that is not zero already (platform/heap.c) */
+    if (!p) out_of_memory();
+    used_bytes += charged(p);
     return p;
 }
 
@@ -66,6 +69,12 @@ void memory_install(void) {
     PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &allocator);
     PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &allocator);
 }
+
+/* CPython also raises MemoryError without asking the allocator, for a size it knows is too large ([0] * 2**62,
+   list(range(2**62))). python.mk links with --wrap for both entry points, so that is the same OUT_OF_MEMORY: a program
+   can never catch a MemoryError and go on, and one it raises itself is only an exception (RUNTIME). */
+PyObject *__wrap_PyErr_NoMemory(void) { out_of_memory(); }
+PyObject *__wrap__PyErr_NoMemory(PyThreadState *tstate) { (void)tstate; out_of_memory(); }
 
 size_t memory_used(void) { return used_bytes; }
 

@@ -62,7 +62,8 @@ $(CPY_LIB) $(CPY_MODULE_LIBS) &: $(CPY_BUILD)/Makefile
 # The standard library the guest embeds: these modules and everything they import (see embed_stdlib.py).
 PYTHON_STDLIB_ROOTS := json re math cmath statistics random decimal fractions itertools functools operator collections \
   heapq bisect array struct copy dataclasses enum typing abc string textwrap difflib unicodedata datetime zoneinfo \
-  time calendar io csv base64 binascii hashlib hmac uuid urllib.parse html pprint traceback ast linecache tokenize
+  time calendar io csv base64 binascii hashlib hmac uuid urllib.parse html pprint traceback ast linecache tokenize \
+  importlib.util secrets graphlib html.parser queue shlex fnmatch xml.etree.ElementTree
 $(BUILD)/stdlib.bin: python/tools/embed_stdlib.py $(wildcard python/lib/*.py) $(CPY_SRC)/.sha256-ok python/python.mk | check-python-tools
 	$(BUILD_PYTHON) -I python/tools/embed_stdlib.py $(CPY_SRC)/Lib python/lib $@ $(BUILD)/stdlib.txt $(PYTHON_STDLIB_ROOTS)
 
@@ -71,14 +72,17 @@ PYTHON_RUNTIME_OBJS := $(patsubst python/%.c,$(OBJ_DIR)/python/%.o,$(wildcard py
 $(OBJ_DIR)/python/%.o: python/%.c python/python.h $(PLATFORM_HEADERS) $(CPY_BUILD)/Makefile | check-tools
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_FLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Iplatform \
-	  -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $@
+	  $(filter -D%,$(CPY_CFLAGS)) -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $@
 
 $(OBJ_DIR)/python/embed.o: python/embed.S $(BUILD)/stdlib.bin python/boot.py | check-tools
 	@mkdir -p $(dir $@)
 	$(CC) $(ARCH_FLAGS) -DSTDLIB_BLOB_PATH='"$(BUILD)/stdlib.bin"' -DBOOT_SOURCE_PATH='"python/boot.py"' -c $< -o $@
 
+# CPython's MemoryErrors that no allocation raised are memory.c's OUT_OF_MEMORY too (see memory.c)
+PYTHON_LINK_WRAPS := -Wl,--wrap=PyErr_NoMemory -Wl,--wrap=_PyErr_NoMemory
+
 $(PYTHON_ELF): $(PLATFORM_OBJS) $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS) platform/guest.ld
-	$(call link_guest,$(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS) -lm)
+	$(call link_guest,$(PYTHON_LINK_WRAPS) $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS) -lm)
 
 .PHONY: python-guest check-python-tools
 
@@ -89,6 +93,6 @@ $(PYTHON_NATIVE): python/tools/native-harness.c $(PLATFORM_OBJS) $(PYTHON_RUNTIM
 	$(CC) $(OWN_CFLAGS) -fno-inline -c platform/hostcall.c -o $(OBJ_DIR)/hostcall-noinline.o
 	objcopy --weaken-symbol=hl_out $(OBJ_DIR)/hostcall-noinline.o $(OBJ_DIR)/hostcall-weak.o
 	$(CC) $(GUEST_FLAGS) -g -Iplatform -isystem $(CPY_SRC)/Include -isystem $(CPY_BUILD) -c $< -o $(OBJ_DIR)/native-harness.o
-	$(CC) -static -g -o $@ $(OBJ_DIR)/native-harness.o $(filter-out %/start.o %/exceptions.o %/hostcall.o,$(PLATFORM_OBJS)) \
+	$(CC) -static -g $(PYTHON_LINK_WRAPS) -o $@ $(OBJ_DIR)/native-harness.o $(filter-out %/start.o %/exceptions.o %/hostcall.o,$(PLATFORM_OBJS)) \
 	  $(OBJ_DIR)/hostcall-weak.o $(PYTHON_RUNTIME_OBJS) $(CPY_LIB) $(CPY_MODULE_LIBS) -lm
 .PHONY: python-native

@@ -26,7 +26,10 @@ static PyObject *run_program; /* boot.py's run(source) -> outcome JSON (str) */
    anyway is interrupted again at its next jump), and the outcome is INTERRUPTED whatever the program did. */
 static const unsigned int never_stop;
 volatile const unsigned int *_Py_codeact_stop_word = &never_stop;
+static int stop_raised; /* whether this execution raised the stop, which then has to be taken back at its end */
+
 void _Py_codeact_stop(void) {
+    stop_raised = 1;
     PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), PyExc_KeyboardInterrupt);
 }
 static size_t boot_bytes;      /* what the booted interpreter holds: not the program's to spend */
@@ -94,10 +97,18 @@ static PyObject *native_write(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* host_call(request_json) -> (ok, reply); an oversized request fails here, before any exit (as quickjs/natives.c). */
 static PyObject *native_host_call(PyObject *self, PyObject *arg) {
     Py_ssize_t length;
     const char *request = PyUnicode_AsUTF8AndSize(arg, &length);
     if (!request) return NULL;
+    uint32_t limit = hl_mailbox->max_request_bytes;
+    if (limit > hl_mailbox->out_capacity) limit = hl_mailbox->out_capacity;
+    if ((size_t)length > limit) {
+        char message[160];
+        snprintf(message, sizeof message, HL_MESSAGE_REQUEST_TOO_LARGE, (size_t)length, (unsigned)limit);
+        return Py_BuildValue("(Os)", Py_False, message);
+    }
     const char *reply;
     size_t reply_length;
     int status = hl_host_call(request, (size_t)length, &reply, &reply_length);
@@ -115,6 +126,8 @@ static PyMethodDef native_methods[] = {
     {"write", native_write, METH_VARARGS, "write(stream, text)"},
     {"host_call", native_host_call, METH_O, "host_call(request_json) -> (ok, reply)"},
     {"source", native_source, METH_NOARGS, "the program text"},
+    {"compile_program", program_compile, METH_VARARGS, "compile(source) with the final expression assigned to a name"},
+    {"immortalize", immortal_everything, METH_NOARGS, "makes every object there is immortal (the boot's last step)"},
     {NULL, NULL, 0, NULL},
 };
 static struct PyModuleDef native_module = {PyModuleDef_HEAD_INIT, "_codeact", NULL, -1, native_methods};
@@ -231,9 +244,11 @@ void runtime_boot(void) {
     if (PyStatus_Exception(status)) boot_failed("_Py_InitializeMain", status);
     STEP(6);
 
+    /* boot.py runs in __main__ and then hands that name to the programs' own module: keep its module to find the
+       driver in */
+    PyObject *boot_module = Py_XNewRef(PyImport_AddModule("__main__"));
     run_source(python_boot_source, "boot.py");
-    PyObject *main_module = PyImport_AddModule("__main__");
-    run_program = main_module ? PyObject_GetAttrString(main_module, "_codeact_run") : NULL;
+    run_program = boot_module ? PyObject_GetAttrString(boot_module, "_codeact_run") : NULL;
     if (!run_program) python_failed("boot.py defines no _codeact_run");
     boot_bytes = memory_used();
     heap_seal();
@@ -246,7 +261,11 @@ void runtime_execute(void) {
     _Py_codeact_stop_word = &hl_mailbox->cancel_requested;
     PyObject *outcome = PyObject_CallNoArgs(run_program);
     _Py_codeact_stop_word = &never_stop;
-    PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL); /* a stop raised but not yet seen */
+    if (stop_raised) { /* a stop raised but not yet seen; not otherwise: the call writes the runtime's lock and the
+                          eval breaker, pages every execution would then dirty */
+        stop_raised = 0;
+        PyThreadState_SetAsyncExc((unsigned long)PyThread_get_thread_ident(), NULL);
+    }
     if (hl_mailbox->cancel_requested) {
         PyErr_Clear();
         Py_XDECREF(outcome);

@@ -27,12 +27,17 @@ EXCLUDED = {
     "codeop", "cmd", "getpass", "pty", "tty", "threading_testing", "_pydecimal", "_pyio", "_pylong", "tomllib",
     "mailbox", "email", "http", "urllib.request", "urllib.response", "urllib.robotparser", "netrc", "nturl2path",
     "_osx_support", "_aix_support", "_android_support", "_ios_support", "sysconfig", "platform", "_sysconfigdata",
-    "zipapp", "zipfile", "tarfile", "gzip", "bz2", "lzma", "shutil", "tempfile", "glob", "fnmatch", "importlib.resources",
+    "zipapp", "zipfile", "tarfile", "gzip", "bz2", "lzma", "shutil", "tempfile", "glob", "importlib.resources",
     "importlib.metadata", "mimetypes", "wave", "sunau", "aifc", "chunk", "audioop",
 }
 EXTRA = ["encodings.utf_8", "encodings.latin_1", "encodings.ascii", "encodings.aliases", "encodings.utf_16",
          "encodings.utf_32", "encodings.utf_8_sig", "encodings.cp1252", "encodings.idna", "collections.abc",
-         "zoneinfo._tzpath", "zoneinfo._zoneinfo"]
+         "zoneinfo._tzpath", "zoneinfo._zoneinfo",
+         # the codecs programs name most (str.encode/bytes.decode find them by import)
+         "encodings.utf_16_le", "encodings.utf_16_be", "encodings.utf_32_le", "encodings.utf_32_be",
+         "encodings.unicode_escape", "encodings.raw_unicode_escape", "encodings.rot_13", "encodings.hex_codec",
+         "encodings.base64_codec", "encodings.punycode", "encodings.charmap", "encodings.iso8859_2",
+         "encodings.iso8859_15", "encodings.cp1250", "encodings.cp1251", "encodings.cp437", "encodings.mac_roman"]
 
 
 def excluded(name, overrides=()):

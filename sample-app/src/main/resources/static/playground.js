@@ -53,6 +53,18 @@ return {marathonKm: km.result, boilingF: f.result};`,
     code: `const fx = call_tool('exchange_rate', {from: 'EUR', to: 'XYZ'});
 return fx.rate;`,
   },
+  {
+    title: 'Python: what Ada spent, in US dollars',
+    language: 'python',
+    code: `c = call_tool('find_customer', email='ada.lovelace@example.com')
+delivered = [o for o in call_tool('orders_for_customer', customerId=c['id'])
+             if o['status'] == 'DELIVERED']
+eur = sum(o['totalEur'] for o in delivered)
+fx = call_tool('exchange_rate', {'from': 'EUR', 'to': 'USD'})
+print(f"{c['name']}: {len(delivered)} delivered orders")
+{'customer': c['name'], 'orders': [o['id'] for o in delivered],
+ 'totalEur': eur, 'totalUsd': round(eur * fx['rate'], 2)}`,
+  },
 ];
 
 const QUESTIONS = [
@@ -175,7 +187,7 @@ async function run() {
   if (!code.trim()) return;
   button.disabled = true;
   fill(output, el('p', {class: 'placeholder'}, 'Running…'));
-  const r = await request('/api/execute', {code});
+  const r = await request('/api/execute', {code, language: $('language').value});
   button.disabled = false;
   if (r.json && typeof r.json.success === 'boolean') {
     // 200, or 503 with the same body when the sandbox could not run it
@@ -324,8 +336,28 @@ document.addEventListener('DOMContentLoaded', () => {
   const code = $('code');
   // the editor grows with the program (up to its CSS max-height), so short examples leave room for the tools list
   const fit = () => { code.style.height = 'auto'; code.style.height = `${code.scrollHeight + 2}px`; };
-  select.addEventListener('change', () => { code.value = EXAMPLES[select.value].code; fit(); });
-  code.value = EXAMPLES[0].code;
+  const language = $('language');
+  // the hint under the editor and the tools' declarations speak the chosen language
+  let declared = null;
+  const showLanguage = () => {
+    document.querySelectorAll('#run .hint[data-language]')
+      .forEach(hint => { hint.hidden = hint.dataset.language !== language.value; });
+    if (declared === language.value) return;
+    const asked = declared = language.value;
+    request(`/api/tools?language=${encodeURIComponent(asked)}`).then(r => {
+      if (declared !== asked) return;   // the language changed again while this one was on its way
+      $('tool-declarations').textContent = r.ok ? r.text : `Not available: ${r.detail}`;
+    });
+  };
+  const choose = example => {
+    code.value = example.code;
+    language.value = example.language || 'javascript';
+    showLanguage();
+    fit();
+  };
+  select.addEventListener('change', () => choose(EXAMPLES[select.value]));
+  language.addEventListener('change', showLanguage);
+  choose(EXAMPLES[0]);
   fit();
   code.addEventListener('input', fit);
   code.addEventListener('keydown', event => {
@@ -358,9 +390,6 @@ document.addEventListener('DOMContentLoaded', () => {
   window.addEventListener('hashchange', tabFromHash);
   tabFromHash();
 
-  request('/api/tools').then(r => {
-    $('tool-declarations').textContent = r.ok ? r.text : `Not available: ${r.detail}`;
-  });
   showModelStatus();
   if ($('sandbox').hidden) refreshSandbox();   // fills the backend pill in the header
 });

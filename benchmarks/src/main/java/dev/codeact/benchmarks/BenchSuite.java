@@ -25,21 +25,22 @@ import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code ./codeact bench}: the sandbox's headline numbers for KVM and GraalJS, measured in one run, next to the
- * bare KVM floor measured in the same run, the targets, and the published reference figures.
+ * {@code ./codeact bench}: the sandbox's headline numbers for KVM (the JavaScript and the Python guest) and GraalJS,
+ * measured in one run, next to the bare KVM floor measured in the same run, the targets, and the published
+ * reference figures.
  */
 public final class BenchSuite {
-    private static final HostFunctions ECHO = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
-    private static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
+    static final HostFunctions ECHO = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
+    static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
     private static final Duration RUNAWAY_TIMEOUT = Duration.ofMillis(50);
     private static final Duration WARM_UP = Duration.ofSeconds(5);
     private static final Duration WARM_UP_QUICK = Duration.ofSeconds(1);
     /** Calls beyond the first in the program that measures what each further call_tool adds. */
-    private static final int FURTHER_CALLS = 10;
+    static final int FURTHER_CALLS = 10;
 
     private final boolean quick;
-    private long firstBootNanos;
-    private double sharedBootedImageMiB;
+    private ColdStarts kvmColdStarts;
+    private Resident.Figures kvmResident;
 
     private BenchSuite(boolean quick) {
         this.quick = quick;
@@ -65,14 +66,19 @@ public final class BenchSuite {
         report.put("host", HostFacts.describe());
         Map<String, Object> floor = null;
         Map<String, Object> kvmFigures = null;
+        Map<String, Object> pythonFigures = null;
         if (kvm.usable()) {
             floor = floor();
             report.put("floor", floor);
             kvmFigures = backend("kvm", this::kvmColdStart, () -> new KvmCodeSandbox(
                     SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10))), this::kvmResidentPerSandbox);
+            kvmFigures.put("summariseRecordsMs", PythonBench.summariseRecords(GuestImage.quickJs(), p -> p.javascript, quick));
             report.put("kvm", kvmFigures);
+            pythonFigures = new PythonBench(quick).measure();
+            report.put("python", pythonFigures);
             report.put("kvmRestoreStrategies", restoreStrategies());
-            report.put("kvmTrivialBreakdown", TrivialBreakdown.measure(quick));
+            report.put("kvmTrivialBreakdown", TrivialBreakdown.measure(GuestImage.quickJs(), Programs.TRIVIAL.javascript, quick));
+            report.put("pythonTrivialBreakdown", TrivialBreakdown.measure(GuestImage.python(), Programs.TRIVIAL.python, quick));
         } else {
             report.put("kvm", Map.of("skipped", kvm.reason()));
         }
@@ -81,6 +87,8 @@ public final class BenchSuite {
         if (kvmFigures != null) {
             report.put("ratios", ratios(floor, kvmFigures, graal));
             report.put("targets", targets(floor, kvmFigures));
+            report.put("pythonRatios", PythonBench.ratios(floor, kvmFigures, pythonFigures));
+            report.put("pythonTargets", PythonBench.targets(floor, kvmFigures, pythonFigures));
         }
         report.put("references", Map.of(
                 "hyperlightJsColdStartMs", 100,
@@ -109,10 +117,6 @@ public final class BenchSuite {
         long[] measure() throws Exception;
     }
 
-    private interface Resident {
-        double mibPerSandbox();
-    }
-
     private Map<String, Object> backend(String name, ColdStart coldStart, Supplier<CodeSandbox> create, Resident resident)
             throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -120,26 +124,37 @@ public final class BenchSuite {
         figures.put("coldStartMs", Map.of("p50", ms(percentile(cold, 50)), "min", ms(percentile(cold, 0))));
         try (CodeSandbox sandbox = create.get()) {
             int runs = name.equals("kvm") ? (quick ? 500 : 3000) : (quick ? 100 : 600);
-            long[][] interleaved = executions(sandbox, runs, "return 1 + 1", "return call_tool('echo', {v: 1}).v",
-                    "let s = 0; for (let i = 0; i < " + (1 + FURTHER_CALLS) + "; i++) s += call_tool('echo', {v: 1}).v; return s");
-            long[] trivial = interleaved[0];
-            long[] oneCall = interleaved[1];
-            long[] manyCalls = interleaved[2];
-            figures.put("executeUs", Map.of("p50", us(percentile(trivial, 50)), "p99", us(percentile(trivial, 99))));
-            figures.put("withOneCallToolUs", Map.of("p50", us(percentile(oneCall, 50)), "p99", us(percentile(oneCall, 99))));
-            // the first call also pays for a longer program text; further ones are the round trip alone
-            figures.put("callToolAddsUs", us(percentile(oneCall, 50) - percentile(trivial, 50)));
-            figures.put("eachFurtherCallToolUs", us((percentile(manyCalls, 50) - percentile(oneCall, 50)) / FURTHER_CALLS));
-            figures.put("throughputPerSecondTwoThreads", throughput(sandbox, quick ? 500 : 2000));
-            long[] overshoot = runaway(sandbox, quick ? 3 : 10);
-            figures.put("runawayReturnAfterDeadlineMs", Map.of("p50", ms(percentile(overshoot, 50)), "max", ms(percentile(overshoot, 100))));
+            steadyState(figures, sandbox::execute, p -> p.javascript, runs, quick);
         }
         figures.put("residentMiBPerWarmSandbox", Math.round(resident.mibPerSandbox() * 10) / 10.0);
         if (name.equals("kvm")) {
-            figures.put("firstBootMs", ms(firstBootNanos));
-            figures.put("sharedBootedImageMiB", Math.round(sharedBootedImageMiB * 10) / 10.0);
+            figures.put("firstBootMs", ms(kvmColdStarts.firstBootNanos()));
+            figures.put("sharedBootedImageMiB", Math.round(kvmResident.sharedMiB() * 10) / 10.0);
         }
         return figures;
+    }
+
+    /** What runs a program: a {@link CodeSandbox} or a {@link SandboxPool} (acquire, execute, release). */
+    interface Runner {
+        ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits);
+    }
+
+    /** The steady-state figures of one language on one backend: trivial, call_tool, throughput, the runaway loop. */
+    static void steadyState(Map<String, Object> figures, Runner sandbox, java.util.function.Function<Programs, String> text,
+            int runs, boolean quick) throws InterruptedException {
+        long[][] interleaved = executions(sandbox, runs, quick, text.apply(Programs.TRIVIAL),
+                text.apply(Programs.ONE_CALL_TOOL), text.apply(Programs.ELEVEN_CALL_TOOLS));
+        long[] trivial = interleaved[0];
+        long[] oneCall = interleaved[1];
+        long[] manyCalls = interleaved[2];
+        figures.put("executeUs", Map.of("p50", us(percentile(trivial, 50)), "p99", us(percentile(trivial, 99))));
+        figures.put("withOneCallToolUs", Map.of("p50", us(percentile(oneCall, 50)), "p99", us(percentile(oneCall, 99))));
+        // the first call also pays for a longer program text; further ones are the round trip alone
+        figures.put("callToolAddsUs", us(percentile(oneCall, 50) - percentile(trivial, 50)));
+        figures.put("eachFurtherCallToolUs", us((percentile(manyCalls, 50) - percentile(oneCall, 50)) / FURTHER_CALLS));
+        figures.put("throughputPerSecondTwoThreads", throughput(sandbox, text.apply(Programs.TRIVIAL), quick ? 500 : 2000));
+        long[] overshoot = runaway(sandbox, text.apply(Programs.RUNAWAY), quick ? 3 : 10);
+        figures.put("runawayReturnAfterDeadlineMs", Map.of("p50", ms(percentile(overshoot, 50)), "max", ms(percentile(overshoot, 100))));
     }
 
     /**
@@ -147,21 +162,8 @@ public final class BenchSuite {
      * {@code firstBootMs}), the ones after it start from its booted image.
      */
     private long[] kvmColdStart() {
-        GuestImage image = GuestImage.quickJs();
-        long first = System.nanoTime();
-        MicroVm.start(image, GuestMemorySizes.defaults()).close();
-        firstBootNanos = System.nanoTime() - first;
-        for (int i = 0; i < 3; i++) {
-            MicroVm.start(image, GuestMemorySizes.defaults()).close();
-        }
-        long[] cold = new long[quick ? 5 : 15];
-        for (int i = 0; i < cold.length; i++) {
-            long t = System.nanoTime();
-            try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.defaults())) {
-                cold[i] = System.nanoTime() - t;
-            }
-        }
-        return cold;
+        kvmColdStarts = ColdStarts.measure(GuestImage.quickJs(), quick);
+        return kvmColdStarts.starts();
     }
 
     private long[] graalColdStart() {
@@ -176,27 +178,10 @@ public final class BenchSuite {
         return cold;
     }
 
-    /**
-     * Resident memory per warm micro-VM: 4 VMs of one image, each having run the same programs, the pages each holds
-     * for itself counted page by page (pagemap; process RSS would mostly measure the JVM's heap): what one more warm
-     * VM costs. The booted image they all share is reported once, beside it.
-     */
+    /** Resident memory per warm JavaScript micro-VM, as {@link Resident#measure} counts it. */
     private double kvmResidentPerSandbox() {
-        List<MicroVm> vms = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) {
-                MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults());
-                vms.add(vm);
-                for (int run = 0; run < 50; run++) {
-                    vm.execute("const a = []; for (let i = 0; i < 1000; i++) a.push({i}); return a.length", ECHO, LIMITS);
-                    vm.execute("return call_tool('echo', {v: 1}).v", ECHO, LIMITS);
-                }
-            }
-            sharedBootedImageMiB = vms.stream().mapToLong(MicroVm::sharedResidentBytes).max().orElse(0) / 1048576.0;
-            return vms.stream().mapToLong(MicroVm::privateResidentBytes).sum() / 1048576.0 / vms.size();
-        } finally {
-            vms.forEach(MicroVm::close);
-        }
+        kvmResident = Resident.measure(GuestImage.quickJs(), p -> p.javascript);
+        return kvmResident.privateMiB();
     }
 
     /** Java heap one warm GraalJS backend keeps (its engine; contexts live only during an execution). */
@@ -214,7 +199,7 @@ public final class BenchSuite {
      * Runs the programs in turn, round after round, so that warm-up and machine noise fall on all of them alike
      * (a JIT-compiled engine keeps getting faster; measured one after the other, the later program would look cheaper).
      */
-    private long[][] executions(CodeSandbox sandbox, int runs, String... programs) {
+    static long[][] executions(Runner sandbox, int runs, boolean quick, String... programs) {
         // Warm-up by time as well as by count: the host-call path takes some 20,000 executions to be fully compiled,
         // and a shorter warm-up measured one call_tool at up to twice its steady cost.
         long warmUntil = System.nanoTime() + (quick ? WARM_UP_QUICK : WARM_UP).toNanos();
@@ -230,7 +215,7 @@ public final class BenchSuite {
                 ExecutionResult r = sandbox.execute(programs[p], ECHO, LIMITS);
                 long elapsed = System.nanoTime() - t;
                 if (!r.success()) {
-                    throw new IllegalStateException(sandbox.backend() + ": benchmark program failed: " + r.error());
+                    throw new IllegalStateException("benchmark program failed: " + r.error() + "\n" + programs[p]);
                 }
                 samples[p][i] = elapsed;
             }
@@ -239,7 +224,7 @@ public final class BenchSuite {
     }
 
     /** Trivial executions per second from two caller threads sharing the backend. */
-    private static long throughput(CodeSandbox sandbox, int perThread) throws InterruptedException {
+    private static long throughput(Runner sandbox, String trivial, int perThread) throws InterruptedException {
         int threads = 2;
         CountDownLatch start = new CountDownLatch(1);
         AtomicLong failures = new AtomicLong();
@@ -252,7 +237,7 @@ public final class BenchSuite {
                     return;
                 }
                 for (int i = 0; i < perThread; i++) {
-                    if (!sandbox.execute("return 1 + 1", ECHO, LIMITS).success()) {
+                    if (!sandbox.execute(trivial, ECHO, LIMITS).success()) {
                         failures.incrementAndGet();
                     }
                 }
@@ -267,18 +252,18 @@ public final class BenchSuite {
         }
         long elapsed = System.nanoTime() - t0;
         if (failures.get() > 0) {
-            throw new IllegalStateException(sandbox.backend() + ": " + failures.get() + " throughput executions failed");
+            throw new IllegalStateException(failures.get() + " throughput executions failed");
         }
         return Math.round(threads * perThread / (elapsed / 1e9));
     }
 
     /** How long after its deadline `while(true){}` comes back. */
-    private static long[] runaway(CodeSandbox sandbox, int runs) {
+    private static long[] runaway(Runner sandbox, String loop, int runs) {
         long[] overshoot = new long[runs];
         ExecutionLimits limits = LIMITS.withTimeout(RUNAWAY_TIMEOUT);
         for (int i = 0; i < runs; i++) {
             long t = System.nanoTime();
-            ExecutionResult r = sandbox.execute("while (true) {}", HostFunctions.none(), limits);
+            ExecutionResult r = sandbox.execute(loop, HostFunctions.none(), limits);
             overshoot[i] = Math.max(0, System.nanoTime() - t - RUNAWAY_TIMEOUT.toNanos());
             if (r.success()) {
                 throw new IllegalStateException("a runaway loop returned successfully");
@@ -308,7 +293,7 @@ public final class BenchSuite {
     // ------------------------------------------------------------------ ratios and targets
 
     @SuppressWarnings("unchecked")
-    private static double p50(Map<String, Object> figures, String key) {
+    static double p50(Map<String, Object> figures, String key) {
         Object value = figures.get(key);
         return value instanceof Map<?, ?> m ? ((Number) m.get("p50")).doubleValue() : ((Number) value).doubleValue();
     }
@@ -339,7 +324,7 @@ public final class BenchSuite {
 
     // ------------------------------------------------------------------ helpers
 
-    private static long[] sample(int runs, Runnable action) {
+    static long[] sample(int runs, Runnable action) {
         for (int i = 0; i < runs / 5; i++) {
             action.run();
         }
@@ -359,15 +344,15 @@ public final class BenchSuite {
         return sorted[Math.max(0, index)];
     }
 
-    private static double us(double nanos) {
+    static double us(double nanos) {
         return Math.round(nanos / 100.0) / 10.0;
     }
 
-    private static double ms(double nanos) {
+    static double ms(double nanos) {
         return Math.round(nanos / 10_000.0) / 100.0;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 

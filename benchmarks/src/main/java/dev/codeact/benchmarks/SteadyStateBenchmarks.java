@@ -2,6 +2,7 @@ package dev.codeact.benchmarks;
 
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
+import dev.codeact.hyperlight.GuestImage;
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.hyperlight.kvm.BareVm;
@@ -40,27 +41,40 @@ public class SteadyStateBenchmarks {
     private static final HostFunctions ECHO = HostFunctions.builder().register("echo", HostFunctions.echo()).build();
     private static final ExecutionLimits LIMITS = ExecutionLimits.defaults();
 
-    /** One backend, as the starter builds it: a pool of two micro-VMs, or the GraalJS engine. */
+    /**
+     * One backend, as the starter builds it: a pool of two micro-VMs of the JavaScript guest, the same of the Python
+     * guest (the programs in Python), or the GraalJS engine.
+     */
     @State(Scope.Benchmark)
     public static class Backend {
-        @Param({"kvm", "graaljs"})
+        @Param({"kvm", "kvm-python", "graaljs"})
         public String backend;
-        CodeSandbox sandbox;
+        AutoCloseable sandbox;
+        BenchSuite.Runner runner;
 
         @Setup(Level.Trial)
         public void open() {
-            sandbox = backend.equals("kvm")
-                    ? new KvmCodeSandbox(SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10)))
-                    : GraalJsCodeSandbox.create();
+            if (backend.equals("kvm-python")) {
+                SandboxPool pool = SandboxPool.create(2, GuestImage.python(), GuestMemorySizes.defaults(), Duration.ofSeconds(10));
+                sandbox = pool;
+                runner = pool::execute;
+            } else {
+                CodeSandbox js = backend.equals("kvm")
+                        ? new KvmCodeSandbox(SandboxPool.create(2, GuestMemorySizes.defaults(), Duration.ofSeconds(10)))
+                        : GraalJsCodeSandbox.create();
+                sandbox = js;
+                runner = js::execute;
+            }
         }
 
         @TearDown(Level.Trial)
-        public void close() {
+        public void close() throws Exception {
             sandbox.close();
         }
 
-        ExecutionResult run(String program) {
-            ExecutionResult result = sandbox.execute(program, ECHO, LIMITS);
+        ExecutionResult run(Programs programs) {
+            String program = backend.equals("kvm-python") ? programs.python : programs.javascript;
+            ExecutionResult result = runner.execute(program, ECHO, LIMITS);
             if (!result.success()) {
                 throw new IllegalStateException(backend + ": benchmark program failed: " + result.error());
             }
@@ -86,12 +100,12 @@ public class SteadyStateBenchmarks {
 
     @Benchmark
     public ExecutionResult executeTrivial(Backend backend) {
-        return backend.run("return 1 + 1");
+        return backend.run(Programs.TRIVIAL);
     }
 
     @Benchmark
     public ExecutionResult executeWithOneCallTool(Backend backend) {
-        return backend.run("return call_tool('echo', {v: 1}).v");
+        return backend.run(Programs.ONE_CALL_TOOL);
     }
 
     @Benchmark

@@ -19,19 +19,25 @@ final class Table {
             out.append(String.format("floor: exit round trip %s us, register reset + run %s us%n",
                     floor.get("exitRoundTripUs"), floor.get("registerResetAndRunUs")));
         }
-        out.append(String.format("%-34s %-28s %-28s%n", "", "kvm", "graaljs"));
+        out.append(String.format("%-34s %-28s %-28s %-28s%n", "", "kvm (javascript)", "kvm python", "graaljs"));
         Map<String, Object> kvm = (Map<String, Object>) report.get("kvm");
+        Map<String, Object> python = report.get("python") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
         Map<String, Object> graal = (Map<String, Object>) report.get("graaljs");
         java.util.Set<String> keys = new java.util.LinkedHashSet<>(graal.keySet());
         keys.addAll(kvm.keySet()); // figures only KVM has (its first boot, the booted image its VMs share) come last
+        keys.addAll(python.keySet());
         for (String key : keys) {
-            out.append(String.format("%-34s %-28s %-28s%n", key, kvm.getOrDefault(key, "-"), graal.getOrDefault(key, "-")));
+            out.append(String.format("%-34s %-28s %-28s %-28s%n", key, kvm.getOrDefault(key, "-"), python.getOrDefault(key, "-"),
+                    graal.getOrDefault(key, "-")));
         }
         if (report.get("kvmRestoreStrategies") != null) {
             out.append("kvm restore strategies (p50): ").append(report.get("kvmRestoreStrategies")).append('\n');
         }
-        if (report.get("kvmTrivialBreakdown") instanceof Map<?, ?> b) {
-            out.append(String.format("kvm trivial execution broken down (one VM, execute + restore, medians of %s runs): total %s us"
+        for (String language : new String[] {"kvm", "python"}) {
+            if (!(report.get(language + "TrivialBreakdown") instanceof Map<?, ?> b)) {
+                continue;
+            }
+            out.append(String.format(language + " trivial execution broken down (one VM, execute + restore, medians of %s runs): total %s us"
                     + " = KVM_RUN %s us (exits %s: %s) + restore %s us (%s pages) + Java %s us%n", b.get("runs"),
                     b.get("totalUs"), b.get("kvmRunUs"), b.get("exits"), nonZero((Map<?, ?>) b.get("exitsByKind")), b.get("restoreUs"),
                     b.get("pagesRestored"), b.get("javaUs")));
@@ -39,6 +45,10 @@ final class Table {
         if (report.get("ratios") != null) {
             out.append("ratios: ").append(report.get("ratios")).append('\n');
             out.append("targets met: ").append(report.get("targets")).append('\n');
+        }
+        if (report.get("pythonRatios") != null) {
+            out.append("python ratios: ").append(report.get("pythonRatios")).append('\n');
+            out.append("python targets met: ").append(report.get("pythonTargets")).append('\n');
         }
         out.append("references: ").append(report.get("references")).append('\n');
         return out.toString();

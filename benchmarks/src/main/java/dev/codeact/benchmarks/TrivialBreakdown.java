@@ -12,25 +12,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where the time of a trivial execution goes, on one VM: {@code return 1 + 1} and the restore after it (what a pool
+ * Where the time of a trivial execution goes, on one VM: {@code return 1 + 1} (Python: {@code 1 + 1}) and the restore after it (what a pool
  * does at release), split by the VM's own counters into the time inside {@code KVM_RUN}, the exits that ended it,
  * the restore and the pages it copied back, and what is left: Java (entry and exit handling, the mailbox, JNA
  * calls, the result). Each part is the median over the measured runs of that part.
  */
 final class TrivialBreakdown {
-    private static final String PROGRAM = "return 1 + 1";
-
     private TrivialBreakdown() {
     }
 
-    static Map<String, Object> measure(boolean quick) {
+    static Map<String, Object> measure(GuestImage image, String program, boolean quick) {
         HostFunctions none = HostFunctions.none();
         ExecutionLimits limits = ExecutionLimits.defaults();
         int runs = quick ? 500 : 3000;
-        try (MicroVm vm = MicroVm.start(GuestImage.quickJs(), GuestMemorySizes.defaults())) {
+        try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.defaults())) {
             long warmUntil = System.nanoTime() + Duration.ofSeconds(quick ? 1 : 3).toNanos();
             for (int i = 0; i < runs / 3 || System.nanoTime() - warmUntil < 0; i++) {
-                vm.execute(PROGRAM, none, limits);
+                vm.execute(program, none, limits);
                 vm.restore();
             }
             long[] total = new long[runs];
@@ -47,7 +45,7 @@ final class TrivialBreakdown {
             for (int i = 0; i < runs; i++) {
                 VmCounters.Totals before = vm.counters();
                 long started = System.nanoTime();
-                ExecutionResult r = vm.execute(PROGRAM, none, limits);
+                ExecutionResult r = vm.execute(program, none, limits);
                 vm.restore();
                 total[i] = System.nanoTime() - started;
                 VmCounters.Totals run = vm.counters().minus(before);

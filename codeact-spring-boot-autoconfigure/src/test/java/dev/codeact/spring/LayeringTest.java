@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The CodeAct layer's packages import each other one way only: the policies (rules and the services acting on them)
  * know nothing of tools, tools nothing of executions, executions nothing of the advisor. The approval package and the
- * tools package used to import each other.
+ * tools package used to import each other. The sandbox package (the backends and the {@code Language} programs are
+ * written in, which the policies' declarations, the tools' and the instructions follow) sits below them all: it
+ * imports none of them.
  */
 class LayeringTest {
     private static final Path MAIN = Path.of("src/main/java/dev/codeact/spring");
@@ -25,10 +27,11 @@ class LayeringTest {
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "json", Set.of(),
             "config", Set.of(),
-            "policy", Set.of("config", "json"),
-            "tools", Set.of("config", "json", "policy"),
+            "sandbox", Set.of("config"),
+            "policy", Set.of("config", "json", "sandbox"),
+            "tools", Set.of("config", "json", "policy", "sandbox"),
             "execution", Set.of("config", "json", "policy", "tools", "sandbox"),
-            "advisor", Set.of("config", "json", "policy", "tools", "execution"));
+            "advisor", Set.of("config", "json", "policy", "tools", "execution", "sandbox"));
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.codeact\\.spring\\.([a-z]+)\\.",
             Pattern.MULTILINE);
 

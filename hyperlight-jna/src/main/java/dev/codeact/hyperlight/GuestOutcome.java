@@ -55,7 +55,8 @@ public record GuestOutcome(String resultJson, ExecutionError error, boolean inte
             case GuestStrings.OUTCOME_TYPE_OUTPUT_LIMIT -> ErrorType.OUTPUT_LIMIT;
             default -> throw new GuestProtocolException("outcome has unknown error type '" + type + "'");
         };
-        String text = name != null && !message.isEmpty() ? name + ": " + message : message.isEmpty() ? type : message;
+        // an exception without a message (Python's `raise KeyError`) is described by its name
+        String text = message.isEmpty() ? (name != null ? name : type) : name != null ? name + ": " + message : message;
         return new GuestOutcome(null, new ExecutionError(errorType, text, name, stack), false);
     }
 }

@@ -5,98 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What every way of running a program must do: the same program-facing API, the same results, the same error
  * types and messages. Run against the micro-VM pool here, and against each sandbox backend of the Spring layer
  * (KVM and GraalJS) through this module's test jar. Where backends legitimately differ (only KVM enforces the
- * memory limit), the test lives in the backend's own subclass.
+ * memory limit), the test lives in the backend's own subclass. These are JavaScript programs; the same contract for
+ * Python programs is {@link PythonExecutionContractTest}, over the same fixture ({@link ContractFixture}).
  */
-public abstract class ExecutionContractTest {
-    protected static final ExecutionLimits DEFAULTS = ExecutionLimits.defaults();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final List<String> received = new CopyOnWriteArrayList<>();
-    /** Counted down when a blocking host function has started: the program is then waiting inside the host. */
-    private final CountDownLatch blocked = new CountDownLatch(1);
-    private final HostFunctions functions = HostFunctions.builder()
-            .wording(GuestStrings.HOST_CALL_WORDING) // the guest is CodeAct's JavaScript runtime, whose programs call tools
-            .register("echo", HostFunctions.echo())
-            .register("record", args -> {
-                received.add(args);
-                return "{\"stored\":true}";
-            })
-            .register("add", args -> {
-                var node = JSON.readTree(args);
-                return String.valueOf(node.get("a").asDouble() + node.get("b").asDouble());
-            })
-            .register("fail", args -> {
-                throw new HostFunctionException("inventory service is down");
-            })
-            .register("npe", args -> {
-                throw new NullPointerException();
-            })
-            .register("huge", args -> "\"" + "x".repeat(2 << 20) + "\"")
-            .register("nothing", args -> null)
-            .register("not_json", args -> "this is not JSON")
-            .register("spin", args -> {
-                long until = System.nanoTime() + 150_000_000L;
-                long spins = 0;
-                while (System.nanoTime() < until) {
-                    spins++;
-                }
-                return String.valueOf(spins > 0);
-            })
-            .register("sleep", args -> {
-                Thread.sleep(10_000);
-                return "\"woke up\"";
-            })
-            .register("block", args -> {
-                blocked.countDown();
-                new CountDownLatch(1).await(); // until the deadline interrupts it
-                return "\"never\"";
-            })
-            .register("block_then_return", args -> {
-                blocked.countDown();
-                try {
-                    new CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    return "\"interrupted, returning normally\""; // the program then ends before the stop lands
-                }
-                return "\"never\"";
-            })
-            .register("deep", args -> "[".repeat(JsonNesting.MAX_DEPTH + 1) + "]".repeat(JsonNesting.MAX_DEPTH + 1))
-            .register("deep_enough", args -> "[".repeat(JsonNesting.MAX_DEPTH) + "]".repeat(JsonNesting.MAX_DEPTH))
-            .build();
-
-    /** Runs one program on the backend under test. */
-    protected abstract ExecutionResult execute(String code, HostFunctions functions, ExecutionLimits limits);
-
-    /** The backend's name: kvm or graaljs. */
-    protected abstract String backend();
-
-    protected ExecutionResult run(String code) {
-        return run(code, DEFAULTS);
-    }
-
-    protected ExecutionResult run(String code, ExecutionLimits limits) {
-        return execute(code, functions, limits);
-    }
-
-    protected String resultOf(String code) {
-        ExecutionResult r = run(code);
-        assertThat(r.error()).as("error of %s", code).isNull();
-        return r.resultJson();
-    }
+public abstract class ExecutionContractTest extends ContractFixture {
 
     @AfterEach
     void theNextExecutionStartsFreshAndWorks() {
@@ -541,8 +464,7 @@ public abstract class ExecutionContractTest {
         @Test
         void unknownToolsListTheAvailableOnes() {
             assertThat(resultOf("try { call_tool('no_such_tool', {}); } catch (e) { return [e.name, e.message]; }"))
-                    .isEqualTo("[\"ToolError\",\"unknown tool 'no_such_tool'; available tools: add, block, block_then_return, deep, deep_enough, echo, fail, huge, not_json, "
-                            + "nothing, npe, record, sleep, spin\"]");
+                    .isEqualTo("[\"ToolError\",\"unknown tool 'no_such_tool'; available tools: " + AVAILABLE_TOOLS + "\"]");
         }
 
         @Test
@@ -602,13 +524,10 @@ public abstract class ExecutionContractTest {
 
         @Test
         void theToolCallCapIsEnforced() {
-            ExecutionLimits three = new ExecutionLimits(DEFAULTS.timeout(), DEFAULTS.cpuTime(), DEFAULTS.memoryBytes(),
-                    DEFAULTS.stackBytes(), DEFAULTS.outputBytesPerStream(), DEFAULTS.maxHostCallRequestBytes(),
-                    DEFAULTS.maxHostCallResultBytes(), 3);
             ExecutionResult r = run("""
                     const out = [];
                     for (let i = 0; i < 5; i++) { try { out.push(call_tool('echo', { i }).i); } catch (e) { out.push(e.message); } }
-                    return out;""", three);
+                    return out;""", THREE_TOOL_CALLS);
             assertThat(r.resultJson()).isEqualTo("[0,1,2,\"too many tool calls: the limit is 3 per execution\","
                     + "\"too many tool calls: the limit is 3 per execution\"]");
         }

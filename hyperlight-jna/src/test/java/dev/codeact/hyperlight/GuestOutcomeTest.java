@@ -49,6 +49,13 @@ class GuestOutcomeTest {
     }
 
     @Test
+    void failureWithoutMessageIsDescribedByItsName() throws Exception {
+        ExecutionError e = decode("{\"ok\":false,\"type\":\"RUNTIME\",\"name\":\"KeyError\",\"message\":\"\"}").error();
+        assertThat(e.message()).isEqualTo("KeyError");
+        assertThat(decode("{\"ok\":false,\"type\":\"RUNTIME\",\"message\":\"\"}").error().message()).isEqualTo("RUNTIME");
+    }
+
+    @Test
     void failureWithoutNameUsesTheBareMessage() throws Exception {
         ExecutionError e = decode("{\"ok\":false,\"type\":\"RUNTIME\",\"message\":\"Uncaught 42\"}").error();
         assertThat(e.type()).isEqualTo(ErrorType.RUNTIME);

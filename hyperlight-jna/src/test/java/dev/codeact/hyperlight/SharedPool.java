@@ -3,10 +3,11 @@ package dev.codeact.hyperlight;
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import java.time.Duration;
 
-/** One pool of the QuickJS guest shared by the KVM test classes, booted on first use. */
+/** The pools shared by the KVM test classes (QuickJS, and the Python guest), each booted on first use. */
 final class SharedPool {
     private static SandboxPool pool;
     private static SandboxPool dedicated;
+    private static SandboxPool python;
 
     private SharedPool() {
     }
@@ -19,6 +20,15 @@ final class SharedPool {
             Runtime.getRuntime().addShutdownHook(new Thread(dedicated::close));
         }
         return dedicated;
+    }
+
+    /** A pool of the Python guest (CPython 3.13). */
+    static synchronized SandboxPool python() {
+        if (python == null) {
+            python = SandboxPool.create(2, GuestImage.python(), GuestMemorySizes.defaults(), Duration.ofSeconds(30));
+            Runtime.getRuntime().addShutdownHook(new Thread(python::close));
+        }
+        return python;
     }
 
     static synchronized SandboxPool get() {

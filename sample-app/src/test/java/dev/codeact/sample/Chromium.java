@@ -83,6 +83,11 @@ final class Chromium implements AutoCloseable {
                 .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
+    /** Waits (up to 30 s, polling) until the element matching {@code css} contains {@code text}. */
+    void awaitText(String css, String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> text(d.findElement(By.cssSelector(css))).contains(text));
+    }
+
     List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.sample.ApiClient.Response;
 import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.Language;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -181,6 +183,48 @@ class ExecuteApiTest {
         }
     }
 
+    /** The same three tools from Python, where the sandbox runs Python (the KVM backend runs both languages). */
+    @Test
+    void aPythonProgramCallingThreeToolsGetsTheSameNumbers() {
+        Assumptions.assumeTrue(sandbox.languages().contains(Language.PYTHON), "this sandbox runs no Python");
+        Response response = api.postJson("/api/execute", Map.of("language", "python", "code", """
+                c = call_tool('find_customer', email='ada.lovelace@example.com')
+                orders = call_tool('orders_for_customer', customerId=c['id'])
+                delivered = [o for o in orders if o['status'] == 'DELIVERED']
+                eur = sum(o['totalEur'] for o in delivered)
+                fx = call_tool('exchange_rate', {'from': 'EUR', 'to': 'USD'})
+                print(f"{c['name']}: {len(delivered)} of {len(orders)} orders delivered")
+                {'customer': c['name'], 'deliveredOrders': len(delivered), 'totalEur': round(eur, 2),
+                 'totalUsd': round(eur * fx['rate'], 2)}
+                """));
+
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        JsonNode body = response.json();
+        assertThat(body.path("success").asBoolean()).as(response.text()).isTrue();
+        assertThat(body.path("language").asString()).isEqualTo("python");
+        assertThat(body.path("toolsCalled").toString())
+                .isEqualTo("[\"find_customer\",\"orders_for_customer\",\"exchange_rate\"]");
+        assertThat(body.path("stdout").asString()).isEqualTo("Ada Lovelace: 2 of 4 orders delivered\n");
+        JsonNode result = body.path("result");
+        assertThat(result.path("customer").asString()).isEqualTo("Ada Lovelace");
+        assertThat(result.path("deliveredOrders").asInt()).isEqualTo(2);
+        assertThat(result.path("totalEur").asDouble()).isEqualTo(877.90);
+        assertThat(result.path("totalUsd").asDouble()).isEqualTo(952.52);
+    }
+
+    @Test
+    void withoutALanguageTheConfiguredOneRunsAndAnUnknownOneIsABadRequest() {
+        Response javascript = api.postJson("/api/execute", Map.of("code", "return 6 * 7"));
+        assertThat(javascript.json().path("language").asString()).isEqualTo("javascript");
+        assertThat(javascript.json().path("result").asInt()).isEqualTo(42);
+
+        Response ruby = api.postJson("/api/execute", Map.of("language", "ruby", "code", "puts 42"));
+        assertThat(ruby.status()).isEqualTo(400);
+        assertThat(ruby.contentType()).startsWith("application/problem+json");
+        assertThat(ruby.json().path("detail").asString())
+                .isEqualTo("'language': unknown language 'ruby': use javascript or python");
+    }
+
     @Test
     void aBodyThatIsNotJsonIsABadRequest() {
         Response response = api.post("/api/execute", "return 1 + 1");
@@ -267,6 +311,11 @@ class ExecuteApiTest {
         assertThat(response.text()).contains("declare function call_tool(name: \"find_customer\"",
                 "declare function call_tool(name: \"exchange_rate\"", "declare function call_tool(name: \"convert_units\"",
                 "declare function call_tool(name: \"top_products\"");
+        Response python = api.get("/api/tools?language=python");
+        assertThat(python.status()).isEqualTo(200);
+        assertThat(python.text()).contains("def call_tool(name: Literal[\"find_customer\"], args: FindCustomerArgs) -> ",
+                "ExchangeRateArgs = TypedDict(\"ExchangeRateArgs\", {\n    \"from\": str,  # ISO 4217 code").doesNotContain("declare function");
+        assertThat(api.get("/api/tools?language=cobol").status()).isEqualTo(400);
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.codeact.sample;
 
+import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.Language;
+import org.junit.jupiter.api.Assumptions;
+import org.springframework.beans.factory.annotation.Autowired;
 import static dev.codeact.sample.Chromium.text;
 import static dev.codeact.spring.testing.Reply.executeCode;
 import static dev.codeact.spring.testing.Reply.text;
@@ -59,6 +63,9 @@ class PlaygroundBrowserTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    CodeSandbox sandbox;
+
     /** A fresh page on one tab (a new document: the same URL with another #tab would only switch tabs). */
     private void open(String tab) {
         chromium.driver.get("about:blank");
@@ -103,6 +110,28 @@ class PlaygroundBrowserTest {
         rows.get(0).findElement(By.tagName("summary")).click();
         WebElement full = chromium.await("#run-output li.call:first-child details[open] pre:last-of-type");
         assertThat(ApiClient.JSON.readTree(text(full)).path("name").asString()).isEqualTo("Ada Lovelace");
+    }
+
+    /** The Python example sets the language; its program runs as Python where the sandbox runs Python (KVM). */
+    @Test
+    void thePythonExampleRunsAsPython() {
+        Assumptions.assumeTrue(sandbox.languages().contains(Language.PYTHON), "this sandbox runs no Python");
+        open("run");
+        new Select(chromium.await("#example")).selectByVisibleText("Python: what Ada spent, in US dollars");
+        assertThat(new Select(chromium.await("#language")).getFirstSelectedOption().getDomAttribute("value"))
+                .isEqualTo("python");
+        assertThat(chromium.await("#run .hint[data-language=python]").isDisplayed()).isTrue();
+        assertThat(chromium.driver.findElement(By.cssSelector("#run .hint[data-language=javascript]")).isDisplayed()).isFalse();
+        chromium.awaitText("#tool-declarations", "def call_tool(name: Literal[\"find_customer\"]");
+        chromium.await("#run-button").click();
+
+        WebElement execution = chromium.await("#run-output .execution");
+        assertThat(execution.getDomAttribute("data-success")).isEqualTo("true");
+        assertThat(tools(chromium.all("#run-output li.call"))).isEqualTo(THREE_TOOLS);
+        assertThat(field(execution, "stdout")).isEqualTo("Ada Lovelace: 2 delivered orders\n");
+        JsonNode result = ApiClient.JSON.readTree(field(execution, "result"));
+        assertThat(result.path("orders").toString()).isEqualTo("[5150,5226]");
+        assertThat(result.path("totalUsd").asDouble()).isEqualTo(952.52);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.codeact.spring.actuator;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
+import dev.codeact.spring.sandbox.Language;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -29,14 +31,16 @@ public class CodeActEndpoint {
      *
      * @param backend the sandbox backend
      * @param backendReason why that backend
-     * @param pool the micro-VM pool (kvm backend only)
+     * @param pool the micro-VM pool of the configured language (kvm backend only)
+     * @param pools every micro-VM pool booted so far, by language (kvm backend only)
      * @param vcpuThreading which thread enters the micro-VMs and why (kvm backend only)
      * @param executions counts by outcome and error type
      * @param latencyMs latency percentiles over recent executions
      * @param toolCalls calls from programs, per tool
      * @param recentExecutions the last executions, newest first
      */
-    public record Report(String backend, String backendReason, SandboxPool.PoolStats pool, String vcpuThreading, Executions executions,
+    public record Report(String backend, String backendReason, SandboxPool.PoolStats pool,
+            Map<String, SandboxPool.PoolStats> pools, String vcpuThreading, Executions executions,
             ExecutionStats.Latency latencyMs, Map<String, Long> toolCalls, List<ExecutionStats.RecentExecution> recentExecutions) {
     }
 
@@ -52,8 +56,16 @@ public class CodeActEndpoint {
 
     @ReadOperation
     public Report report() {
-        SandboxPool kvmPool = sandbox instanceof KvmCodeSandbox kvm ? kvm.pool() : null;
-        return new Report(sandbox.backend(), backendReason, kvmPool == null ? null : kvmPool.stats(),
+        KvmCodeSandbox kvm = sandbox instanceof KvmCodeSandbox k ? k : null;
+        SandboxPool kvmPool = kvm == null ? null : kvm.pool();
+        Map<String, SandboxPool.PoolStats> pools = null;
+        if (kvm != null) {
+            pools = new LinkedHashMap<>();
+            for (Map.Entry<Language, SandboxPool> pool : kvm.pools().entrySet()) {
+                pools.put(pool.getKey().id(), pool.getValue().stats());
+            }
+        }
+        return new Report(sandbox.backend(), backendReason, kvmPool == null ? null : kvmPool.stats(), pools,
                 kvmPool == null ? null : kvmPool.threading().describe(),
                 new Executions(stats.total(), stats.byOutcome(), stats.byErrorType()), stats.latency(), stats.toolCalls(),
                 stats.recent());

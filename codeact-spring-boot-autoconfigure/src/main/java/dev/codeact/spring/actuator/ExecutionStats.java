@@ -51,9 +51,10 @@ public final class ExecutionStats implements ExecutionListener {
      * @param errorType the error type of a failure, else null
      * @param toolsCalled the tools it called, in order
      * @param code the program, only with codeact.actuator.include-code=true
+     * @param language the language the program is written in
      */
     public record RecentExecution(Instant startedAt, double durationMs, String backend, String outcome, String errorType,
-            List<String> toolsCalled, String code) {
+            List<String> toolsCalled, String code, String language) {
     }
 
     /**
@@ -77,7 +78,7 @@ public final class ExecutionStats implements ExecutionListener {
             latencyNanos[(int) (latencyCount++ % LATENCY_WINDOW)] = r.duration().toNanos();
             recent.addFirst(new RecentExecution(execution.startedAt(), Math.round(r.duration().toNanos() / 1e3) / 1e3, execution.backend(),
                     r.success() ? "success" : "failure", r.success() ? null : GuestStrings.HOST_CALL_WORDING.typeName(r.error().type()), execution.toolsCalled(),
-                    includeCode ? execution.code() : null));
+                    includeCode ? execution.code() : null, execution.language().id()));
             while (recent.size() > recentLimit) {
                 recent.removeLast();
             }

@@ -2,6 +2,7 @@ package dev.codeact.spring.advisor;
 
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.spring.policy.SandboxServices;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ToolDiscovery;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.List;
@@ -11,9 +12,9 @@ import org.springframework.ai.tool.ToolCallback;
 
 /**
  * The text appended to the system message: the program contract in a few lines, what the program may reach (only
- * what is configured), and the tools, declared in TypeScript or, for large catalogs, indexed for search. Every
- * request carries it, so each word must earn its place: {@code InstructionsBudgetTest} holds its fixed part to a
- * budget.
+ * what is configured), and the tools, declared (in TypeScript for JavaScript programs, as typed stubs for Python ones)
+ * or, for large catalogs, indexed for search. Every request carries it, so each word must earn its place:
+ * {@code InstructionsBudgetTest} holds its fixed part to a budget in each language.
  */
 public final class CodeActInstructions {
     private static final String CONTRACT = """
@@ -25,14 +26,29 @@ public final class CodeActInstructions {
             - call_tool(name, args) is synchronous and returns the tool's parsed result; a failing tool throws ToolError.
             - Web APIs: URL, timers, crypto.
             """;
+    private static final String PYTHON_CONTRACT = """
+            ## Answering with code
+            Use execute_code: write ONE Python program that does all the work (call tools, loop, filter, compute) \
+            and ends with only the final data.
+            - A module body (await works): its final expression is the result (JSON), or print it; runs start fresh.
+            - call_tool(name, args) or call_tool(name, **kwargs) returns the tool's parsed result; \
+            a failing tool raises ToolError.
+            - Standard library (json, re, datetime, ...); no processes, threads, sockets.
+            """;
     private static final String SEARCH_DECLARATIONS = """
             declare function search_tools(query: string, limit?: number): { name: string; description: string; \
             declaration: string }[];
             declare function describe_tool(name: string): string;
             """;
+    private static final String PYTHON_SEARCH_DECLARATIONS = """
+            class ToolMatch(TypedDict): name: str; description: str; declaration: str
+            def search_tools(query: str, limit: int = 5) -> list[ToolMatch]: ...
+            def describe_tool(name: str) -> str: ...
+            """;
     private final String extra;
     private final SandboxServices services;
     private final ExecutionLimits limits;
+    private final Language language;
 
     /** With the default services (no network, only /output) and limits, for a caller that passes its own to render. */
     public CodeActInstructions(String extra) {
@@ -45,6 +61,12 @@ public final class CodeActInstructions {
      * @param limits the limits of each execution, stated in every request
      */
     public CodeActInstructions(String extra, SandboxServices services, ExecutionLimits limits) {
+        this(extra, services, limits, Language.JAVASCRIPT);
+    }
+
+    /** @param language the language the model writes programs in ({@code codeact.language}) */
+    public CodeActInstructions(String extra, SandboxServices services, ExecutionLimits limits, Language language) {
+        this.language = language;
         this.extra = extra == null ? "" : extra.strip();
         this.services = services;
         this.limits = limits;
@@ -60,15 +82,17 @@ public final class CodeActInstructions {
     }
 
     public String render(ToolSet tools, SandboxServices services, ExecutionLimits limits) {
-        StringBuilder text = new StringBuilder(CONTRACT);
+        boolean python = language == Language.PYTHON;
+        StringBuilder text = new StringBuilder(python ? PYTHON_CONTRACT : CONTRACT);
         text.append("- Limits: ").append(seconds(limits.timeout())).append(", ").append(size(limits.memoryBytes()))
                 .append(" memory, ").append(size(limits.outputBytesPerStream())).append(" output.\n");
-        for (String line : services.describe().split("\n")) {
+        for (String line : services.describe(language).split("\n")) {
             text.append("- ").append(line).append('\n');
         }
-        List<ToolCallback> declared = tools.declared();
+        List<ToolCallback> declared = tools.declared(language);
         int indexed = tools.sandboxed().size() - declared.size();
-        String declarations = services.declarations() + tools.declaredDeclarations() + (indexed > 0 ? SEARCH_DECLARATIONS : "");
+        String declarations = services.declarations(language) + tools.declaredDeclarations(language)
+                + (indexed <= 0 ? "" : python ? PYTHON_SEARCH_DECLARATIONS : SEARCH_DECLARATIONS);
         if (tools.sandboxed().isEmpty()) {
             text.append("- No tools: use execute_code to compute.\n");
         } else if (indexed > 0) {
@@ -79,11 +103,11 @@ public final class CodeActInstructions {
                     + " declarations you need, then the real one.\n");
         }
         if (!declarations.isEmpty()) {
-            text.append("```typescript\n").append(declarations).append("```\n");
+            text.append(python ? "```python\n" : "```typescript\n").append(declarations).append("```\n");
         }
         if (indexed > 0) {
             Set<String> full = declared.stream().map(t -> t.getToolDefinition().name()).collect(Collectors.toSet());
-            text.append(tools.search().index(ToolDiscovery.INDEX_BUDGET_BYTES, name -> !full.contains(name)));
+            text.append(tools.search(language).index(ToolDiscovery.INDEX_BUDGET_BYTES, name -> !full.contains(name)));
         }
         if (!tools.approvalRequired().isEmpty()) {
             text.append("- Each call of these needs a person's approval and may be denied (ToolError): ")

@@ -3,6 +3,7 @@ package dev.codeact.spring.advisor;
 import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.spring.execution.CodeActExecutor;
 import dev.codeact.spring.execution.CodeExecution;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ExecuteCodeNames;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.Map;
@@ -19,12 +20,28 @@ import tools.jackson.databind.json.JsonMapper;
  * size cap with a note when it is longer.
  */
 public final class ExecuteCodeTool implements ToolCallback {
-    static final String INPUT_SCHEMA = """
-            {"type":"object","properties":{"code":{"type":"string","description":"JavaScript: the body of an async function"}},"required":["code"]}""";
+    static final String INPUT_SCHEMA = inputSchema(Language.JAVASCRIPT);
+
+    /** The tool's input: the program, described in the words of its language. */
+    static String inputSchema(Language language) {
+        return "{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\""
+                + (language == Language.PYTHON ? "Python: a module body" : "JavaScript: the body of an async function")
+                + "\"}},\"required\":[\"code\"]}";
+    }
+
     /** The tool's description, naming the backend so that logs and traces show where programs run. */
     static String description(String backend) {
-        return "Runs one JavaScript program, as the instructions say, in an isolated sandbox (" + backend + ");"
+        return description(backend, Language.JAVASCRIPT);
+    }
+
+    /** As {@link #description(String)}, for programs in {@code language}. */
+    static String description(String backend, Language language) {
+        return "Runs one " + name(language) + " program, as the instructions say, in an isolated sandbox (" + backend + ");"
                 + " answers JSON {success, result, stdout, stderr, error}.";
+    }
+
+    private static String name(Language language) {
+        return language == Language.PYTHON ? "Python" : "JavaScript";
     }
     private static final JsonMapper JSON = CodeActJson.MAPPER;
 
@@ -39,8 +56,8 @@ public final class ExecuteCodeTool implements ToolCallback {
         this.answer = answer;
         this.definition = ToolDefinition.builder()
                 .name(ExecuteCodeNames.TOOL_NAME)
-                .description(description(executor.backend()))
-                .inputSchema(INPUT_SCHEMA)
+                .description(description(executor.backend(), executor.language()))
+                .inputSchema(inputSchema(executor.language()))
                 .build();
     }
 
@@ -64,7 +81,7 @@ public final class ExecuteCodeTool implements ToolCallback {
             code = null;
         }
         if (code == null) {
-            return answer.invalidInput("execute_code expects {\"code\": \"<JavaScript program>\"}");
+            return answer.invalidInput("execute_code expects {\"code\": \"<" + name(executor.language()) + " program>\"}");
         }
         CodeExecution execution = executor.run(code, tools, toolContext == null ? new ToolContext(Map.of()) : toolContext);
         return answer.format(execution.result(), execution.files());

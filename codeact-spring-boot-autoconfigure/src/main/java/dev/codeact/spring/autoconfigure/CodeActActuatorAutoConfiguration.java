@@ -52,8 +52,8 @@ public class CodeActActuatorAutoConfiguration {
         @Bean
         @ConditionalOnEnabledHealthIndicator("codeact")
         @ConditionalOnMissingBean(name = "codeactHealthIndicator")
-        CodeActHealthIndicator codeactHealthIndicator(CodeSandbox sandbox) {
-            return new CodeActHealthIndicator(sandbox);
+        CodeActHealthIndicator codeactHealthIndicator(CodeSandbox sandbox, CodeActProperties properties) {
+            return new CodeActHealthIndicator(sandbox, properties.programLanguage());
         }
     }
 

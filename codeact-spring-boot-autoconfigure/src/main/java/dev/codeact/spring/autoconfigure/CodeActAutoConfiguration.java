@@ -38,11 +38,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration for CodeAct: a sandbox (KVM micro-VMs or in-process GraalJS), the application's tools,
+ * Auto-configuration for CodeAct: a sandbox (KVM micro-VMs, or in-process GraalJS and GraalPy), the application's tools,
  * and the advisor that makes every auto-configured {@link ChatClient} answer with code.
  */
 @AutoConfiguration(afterName = "org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration",
@@ -50,7 +49,6 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ChatClient.class, SandboxPool.class})
 @ConditionalOnBooleanProperty(name = "codeact.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CodeActProperties.class)
-@Import(GraalPyBackendConfiguration.class)
 public class CodeActAutoConfiguration {
     private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
 
@@ -62,33 +60,33 @@ public class CodeActAutoConfiguration {
     }
 
     /**
-     * The KVM backend: a pool of micro-VMs sized for the memory limit (the one place the heap's headroom over the
-     * limit is added, by {@link GuestMemorySizes#forMemoryLimit}), and its gauges (codeact.pool.*). The pool is closed
-     * with the sandbox that owns it.
+     * The KVM backend: a pool of micro-VMs per language, each sized for the memory limit (the one place the heap's
+     * headroom over the limit is added, by {@link GuestMemorySizes#forMemoryLimit}) and by the pool settings: the
+     * configured language's booted at start-up, the other's on its first program. Its gauges (codeact.pool.*, tagged
+     * with the language) follow the pools.
      */
     @Configuration(proxyBeanMethods = false)
     @Conditional(SandboxBackendCondition.OnKvm.class)
     static class KvmBackendConfiguration {
-        @Bean(destroyMethod = "")
-        @ConditionalOnMissingBean(CodeSandbox.class)
-        SandboxPool codeActSandboxPool(CodeActProperties properties) {
-            CodeActProperties.Sandbox sandbox = properties.sandbox();
-            return SandboxPool.create(sandbox.poolSize(), GuestImage.quickJs(),
-                    GuestMemorySizes.forMemoryLimit(properties.limits().memory().toBytes()), sandbox.acquireTimeout(),
-                    sandbox.vcpuThreading());
-        }
-
         @Bean
-        CodeActBackend codeActKvmBackend(ObjectProvider<SandboxPool> pool) {
-            return new CodeActBackend(Backend.KVM, () -> new KvmCodeSandbox(pool.getObject()));
+        CodeActBackend codeActKvmBackend(CodeActProperties properties) {
+            CodeActProperties.Sandbox sandbox = properties.sandbox();
+            GuestMemorySizes sizes = GuestMemorySizes.forMemoryLimit(properties.limits().memory().toBytes());
+            return new CodeActBackend(Backend.KVM, () -> new KvmCodeSandbox(properties.programLanguage(),
+                    image -> SandboxPool.create(sandbox.poolSize(), image, sizes, sandbox.acquireTimeout(),
+                            sandbox.vcpuThreading())));
         }
 
         @Configuration(proxyBeanMethods = false)
         @ConditionalOnClass(MeterBinder.class)
         static class PoolGauges {
             @Bean
-            MeterBinder codeActPoolMetrics(ObjectProvider<SandboxPool> pool) {
-                return registry -> pool.ifAvailable(p -> new PoolMetrics(p).bindTo(registry));
+            MeterBinder codeActPoolMetrics(ObjectProvider<CodeSandbox> sandbox) {
+                return registry -> sandbox.ifAvailable(s -> {
+                    if (s instanceof KvmCodeSandbox kvm) {
+                        new PoolMetrics(kvm).bindTo(registry);
+                    }
+                });
             }
         }
     }
@@ -103,6 +101,16 @@ public class CodeActAutoConfiguration {
         }
     }
 
+    /** The GraalPy backend, in-process: for Python programs where KVM is unavailable and GraalPy is on the classpath. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(SandboxBackendCondition.OnGraalPy.class)
+    static class GraalPyBackendConfiguration {
+        @Bean
+        CodeActBackend codeActGraalPyBackend() {
+            return new CodeActBackend(Backend.GRAALPY, GraalPyBackend::create);
+        }
+    }
+
     /**
      * The backend, among those the backend configurations offer, as the selector chooses it (from the same facts as
      * their conditions), with the reason, logged. When no configuration applies, the selector fails with why and what
@@ -114,8 +122,8 @@ public class CodeActAutoConfiguration {
             ObjectProvider<CodeActBackend> backends) {
         Supplier<CodeSandbox> kvm = offered(backends, Backend.KVM);
         return SandboxBackendSelector.select(SandboxBackendSelector.Requested.valueOf(properties.sandbox().backend().name()),
-                kvmAvailability, kvm != null ? kvm : CodeActAutoConfiguration::kvmNotConfigured,
-                offered(backends, Backend.GRAALJS));
+                properties.programLanguage(), kvmAvailability, kvm != null ? kvm : CodeActAutoConfiguration::kvmNotConfigured,
+                offered(backends, Backend.GRAALJS), offered(backends, Backend.GRAALPY));
     }
 
     private static Supplier<CodeSandbox> offered(ObjectProvider<CodeActBackend> backends, Backend backend) {
@@ -166,7 +174,7 @@ public class CodeActAutoConfiguration {
             ObjectProvider<ObservationRegistry> observations) {
         return new CodeActExecutor(sandbox, catalog, executionLimits(properties.limits()),
                 ExecutionListener.of(listeners.orderedStream().toList()), observations.getIfUnique(() -> ObservationRegistry.NOOP),
-                services);
+                services, properties.programLanguage());
     }
 
     @Bean
@@ -181,7 +189,8 @@ public class CodeActAutoConfiguration {
         }
         return new CodeActAdvisor(executor, catalog,
                 new AnswerFormat((int) Math.min(Integer.MAX_VALUE, properties.limits().maxAnswer().toBytes())),
-                new CodeActInstructions(properties.instructions(), services, executionLimits(properties.limits())),
+                new CodeActInstructions(properties.instructions(), services, executionLimits(properties.limits()),
+                        properties.programLanguage()),
                 properties.advisorOrder());
     }
 

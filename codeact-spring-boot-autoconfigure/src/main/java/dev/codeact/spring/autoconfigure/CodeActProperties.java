@@ -6,6 +6,7 @@ import dev.codeact.hyperlight.VcpuThreading;
 import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.spring.policy.egress.EgressRule;
 import dev.codeact.spring.policy.fs.Mount;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ToolDiscovery;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,10 +14,12 @@ import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 
 /**
- * CodeAct: the model gets one tool, {@code execute_code}, and answers with a JavaScript program that calls the
- * application's tools through {@code call_tool} inside a sandbox.
+ * CodeAct: the model gets one tool, {@code execute_code}, and answers with a program (JavaScript or Python) that
+ * calls the application's tools through {@code call_tool} inside a sandbox.
  *
  * @param enabled Whether CodeAct rewrites chat requests at all.
+ * @param language The language the model writes programs in: "javascript" or "python". The tool's description, the
+ *     instructions and the tools' declarations follow it; the application may still run either language per call.
  * @param advisorOrder Order of the CodeAct advisor; it must run before Spring AI's ToolCallingAdvisor
  *     (HIGHEST_PRECEDENCE + 300), so the default is HIGHEST_PRECEDENCE + 250.
  * @param instructions Extra text appended to the instructions the model gets about execute_code.
@@ -32,6 +35,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties(prefix = "codeact")
 public record CodeActProperties(
         @DefaultValue("true") boolean enabled,
+        @DefaultValue("javascript") String language,
         Integer advisorOrder,
         @DefaultValue("") String instructions,
         @DefaultValue Sandbox sandbox,
@@ -48,15 +52,33 @@ public record CodeActProperties(
         if (advisorOrder == null) {
             advisorOrder = DEFAULT_ADVISOR_ORDER;
         }
+        programLanguage(language);
+    }
+
+    /** {@link #language()} as the sandboxes take it. */
+    public Language programLanguage() {
+        return programLanguage(language);
+    }
+
+    private static Language programLanguage(String language) {
+        try {
+            return Language.of(language);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("codeact.language", language, "is not one of javascript, python",
+                    "Set codeact.language to javascript or python.");
+        }
     }
 
     /**
      * Where programs run.
      *
-     * @param backend Which sandbox runs programs: "auto" picks "kvm" when /dev/kvm is usable, else "graaljs"; "kvm"
-     *     runs each program in a hardware-isolated micro-VM and fails at start-up without KVM; "graaljs" runs programs
-     *     in-process (portable, weaker isolation: no memory cap, same JVM).
-     * @param poolSize Micro-VMs kept booted and ready (kvm backend).
+     * @param backend Which sandbox runs programs: "auto" picks "kvm" when /dev/kvm is usable, else an in-process
+     *     backend for each language there is one for ("graaljs" for JavaScript, GraalPy for Python with
+     *     codeact-spring-boot-starter-graalpy); "kvm" runs each program in a hardware-isolated micro-VM, in either
+     *     language, and fails at start-up without KVM; "graaljs" runs JavaScript programs in-process (portable, weaker
+     *     isolation: no memory cap, same JVM).
+     * @param poolSize Micro-VMs kept booted and ready (kvm backend), per language: the configured language's pool is
+     *     booted at start-up, the other language's on its first program.
      * @param acquireTimeout How long a request waits for a free sandbox before failing with POOL_EXHAUSTED.
      * @param vcpuThreading Which thread enters the micro-VM (kvm backend): "caller" runs the program and its tool
      *     calls on the requesting thread (fastest; tools see its security context, transaction and MDC), "dedicated"
@@ -84,7 +106,7 @@ public record CodeActProperties(
 
     /** Sandbox backends. */
     public enum Backend {
-        /** {@code kvm} when /dev/kvm is usable, otherwise {@code graaljs}. */
+        /** {@code kvm} when /dev/kvm is usable, otherwise the in-process backend of each language there is one for. */
         AUTO,
         /** A KVM micro-VM per program: hardware isolation. */
         KVM,

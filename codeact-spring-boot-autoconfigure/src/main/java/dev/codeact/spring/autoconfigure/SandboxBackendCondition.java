@@ -2,6 +2,7 @@ package dev.codeact.spring.autoconfigure;
 
 import dev.codeact.hyperlight.kvm.KvmAvailability;
 import dev.codeact.spring.config.InvalidPropertyException;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
 import dev.codeact.spring.sandbox.SandboxBackendSelector.Backend;
 import dev.codeact.spring.sandbox.SandboxBackendSelector.Choice;
@@ -20,16 +21,20 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Which sandbox backend's configuration applies, decided as {@link SandboxBackendSelector#choose} decides (from
- * {@code codeact.sandbox.backend}, what KVM offers here and whether GraalJS is on the classpath), so that the
- * conditions report says which backend was chosen and why (and, when none can run, why not: then the selection
- * fails at start-up with the same message, which the failure analyzer reports).
+ * {@code codeact.sandbox.backend}, {@code codeact.language}, what KVM offers here and whether GraalJS and GraalPy are
+ * on the classpath), so that the conditions report says which backends were chosen and why (and, when none can run,
+ * why not: then the selection fails at start-up with the same message, which the failure analyzer reports).
  *
  * <p>KVM's availability is the application's own {@link KvmAvailability} bean where it defines one (tests stand in
  * for another machine so), else the probe's, which the auto-configured bean gives too. Evaluated when beans are
  * registered, so that beans the application defines are seen.
  */
 abstract class SandboxBackendCondition extends SpringBootCondition implements ConfigurationCondition {
-    static final String GRAALJS_CLASS = "org.graalvm.polyglot.Context";
+    static final String POLYGLOT_CLASS = "org.graalvm.polyglot.Context";
+    /** GraalJS's language: the polyglot API alone may have come with GraalPy. */
+    static final String GRAALJS_LANGUAGE_CLASS = "com.oracle.truffle.js.lang.JavaScriptLanguage";
+    /** GraalPy's language: with the polyglot API, what the GraalPy starter brings. */
+    static final String GRAALPY_CLASS = "com.oracle.graal.python.PythonLanguage";
 
     /** The KVM backend is chosen. */
     static final class OnKvm extends SandboxBackendCondition {
@@ -42,6 +47,13 @@ abstract class SandboxBackendCondition extends SpringBootCondition implements Co
     static final class OnGraalJs extends SandboxBackendCondition {
         OnGraalJs() {
             super(Backend.GRAALJS);
+        }
+    }
+
+    /** The GraalPy backend is chosen (for the configured language, or for Python programs beside GraalJS). */
+    static final class OnGraalPy extends SandboxBackendCondition {
+        OnGraalPy() {
+            super(Backend.GRAALPY);
         }
     }
 
@@ -60,25 +72,35 @@ abstract class SandboxBackendCondition extends SpringBootCondition implements Co
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
         ConditionMessage.Builder message = ConditionMessage.forCondition("CodeAct sandbox backend",
                 wanted.name().toLowerCase(Locale.ROOT));
-        Backend chosen;
+        boolean chosen;
         String reason;
         try {
-            Requested requested = Binder.get(context.getEnvironment())
-                    .bind("codeact.sandbox.backend", CodeActProperties.Backend.class)
+            Binder binder = Binder.get(context.getEnvironment());
+            Requested requested = binder.bind("codeact.sandbox.backend", CodeActProperties.Backend.class)
                     .map(backend -> Requested.valueOf(backend.name())).orElse(Requested.AUTO);
-            Choice choice = SandboxBackendSelector.choose(requested, availability(context.getBeanFactory()),
-                    ClassUtils.isPresent(GRAALJS_CLASS, context.getClassLoader()));
-            chosen = choice.backend();
+            Language language = Language.of(binder.bind("codeact.language", String.class).orElse("javascript"));
+            Choice choice = SandboxBackendSelector.choose(requested, language, availability(context.getBeanFactory()),
+                    inProcess(context.getClassLoader()));
+            chosen = choice.backends().contains(wanted);
             reason = choice.reason();
         } catch (InvalidPropertyException e) {
-            chosen = null;
+            chosen = false;
+            reason = e.getMessage();
+        } catch (IllegalArgumentException e) { // the properties report an unknown language
+            chosen = false;
             reason = e.getMessage();
         } catch (BindException e) { // the properties' binding reports it
-            chosen = null;
+            chosen = false;
             reason = "codeact.sandbox.backend is not one of auto, kvm, graaljs";
         }
-        return chosen == wanted ? ConditionOutcome.match(message.because(reason))
-                : ConditionOutcome.noMatch(message.because(reason));
+        return chosen ? ConditionOutcome.match(message.because(reason)) : ConditionOutcome.noMatch(message.because(reason));
+    }
+
+    /** The in-process backends on the classpath. */
+    static SandboxBackendSelector.InProcess inProcess(ClassLoader classLoader) {
+        boolean polyglot = ClassUtils.isPresent(POLYGLOT_CLASS, classLoader);
+        return new SandboxBackendSelector.InProcess(polyglot && ClassUtils.isPresent(GRAALJS_LANGUAGE_CLASS, classLoader),
+                polyglot && ClassUtils.isPresent(GRAALPY_CLASS, classLoader));
     }
 
     private static KvmAvailability availability(ConfigurableListableBeanFactory beans) {

@@ -4,6 +4,7 @@ import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.GuestStrings;
 import dev.codeact.spring.sandbox.CodeSandbox;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ToolBridge;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
@@ -21,10 +22,11 @@ import org.springframework.ai.tool.ToolCallback;
 
 /**
  * Runs a program in the sandbox against the application's tools, outside any chat: what execute_code does
- * for the model, available to the application itself (debugging endpoints, demos, batch jobs).
+ * for the model, available to the application itself (debugging endpoints, demos, batch jobs). Programs are in the
+ * configured language unless a call names another.
  */
 public final class CodeActExecutor {
-    /** Observation of one program's run: low-cardinality keys backend, outcome, error.type. */
+    /** Observation of one program's run: low-cardinality keys backend, language, outcome, error.type. */
     public static final String EXECUTION_OBSERVATION = "codeact.execution";
     /** Observation of one tool call made from a program: low-cardinality keys tool, outcome. */
     public static final String TOOL_CALL_OBSERVATION = "codeact.tool.call";
@@ -35,6 +37,7 @@ public final class CodeActExecutor {
     private final ExecutionListener listener;
     private final ObservationRegistry observations;
     private final SandboxServices services;
+    private final Language language;
 
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener) {
         this(sandbox, catalog, limits, listener, ObservationRegistry.NOOP, SandboxServices.defaults());
@@ -52,6 +55,13 @@ public final class CodeActExecutor {
     /** @param services what programs may reach besides tools: fetch, fs and /output */
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener,
             ObservationRegistry observations, SandboxServices services) {
+        this(sandbox, catalog, limits, listener, observations, services, Language.JAVASCRIPT);
+    }
+
+    /** @param language the language of programs whose call names none ({@code codeact.language}) */
+    public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener,
+            ObservationRegistry observations, SandboxServices services, Language language) {
+        this.language = language;
         this.sandbox = sandbox;
         this.catalog = catalog;
         this.limits = limits;
@@ -62,7 +72,12 @@ public final class CodeActExecutor {
 
     /** Runs {@code code} with the application's tools and an empty tool context. */
     public ExecutionResult execute(String code) {
-        return execute(code, catalog.select(List.of()), new ToolContext(Map.of()));
+        return execute(language, code);
+    }
+
+    /** As {@link #execute(String)}, for a program in {@code language}. */
+    public ExecutionResult execute(Language language, String code) {
+        return run(language, code, catalog.select(List.of()), new ToolContext(Map.of())).result();
     }
 
     /** Runs {@code code} with the given request tools added to the application's. */
@@ -80,26 +95,49 @@ public final class CodeActExecutor {
         return run(code, Map.of());
     }
 
+    /** As {@link #run(String)}, for a program in {@code language}. */
+    public CodeExecution run(Language language, String code) {
+        return run(language, code, Map.of());
+    }
+
     /** As {@link #run(String)}, with a tool context for tools that take one (user, tenant, ...). */
     public CodeExecution run(String code, Map<String, Object> toolContext) {
-        return run(code, catalog.select(List.of()), new ToolContext(toolContext));
+        return run(language, code, toolContext);
+    }
+
+    /** As {@link #run(String, Map)}, for a program in {@code language}. */
+    public CodeExecution run(Language language, String code, Map<String, Object> toolContext) {
+        return run(language, code, catalog.select(List.of()), new ToolContext(toolContext));
     }
 
     /** As {@link #execute(String, ToolSet, ToolContext)}, with the program's /output files and the tools it called. */
     public CodeExecution run(String code, ToolSet tools, ToolContext context) {
+        return run(language, code, tools, context);
+    }
+
+    /**
+     * As {@link #run(String, ToolSet, ToolContext)}, for a program in {@code language}.
+     *
+     * @throws UnsupportedOperationException when the sandbox does not run {@code language}
+     */
+    public CodeExecution run(Language language, String code, ToolSet tools, ToolContext context) {
+        if (!sandbox.languages().contains(language)) {
+            throw CodeSandbox.unsupported(sandbox, language);
+        }
         Instant startedAt = Instant.now();
         ToolCallObservation toolCalls = new ToolCallObservation(observations);
         Observation execution = Observation.createNotStarted(EXECUTION_OBSERVATION, observations)
                 .lowCardinalityKeyValue("backend", sandbox.backend())
+                .lowCardinalityKeyValue("language", language.id())
                 .start();
         ExecutionResult result;
         List<OutputFile> files;
         try (Observation.Scope scope = execution.openScope(); SandboxServices.Session session = services.open()) {
-            HostFunctions.Builder functions = ToolBridge.hostFunctions(tools, context, toolCalls);
+            HostFunctions.Builder functions = ToolBridge.hostFunctions(tools, language, context, toolCalls);
             session.register(functions);
             HostFunctions built = functions.build();
             toolCalls.start();
-            result = sandbox.execute(code, built, limits);
+            result = sandbox.execute(language, code, built, limits);
             files = session.outputFiles();
         } catch (RuntimeException e) {
             execution.error(e).lowCardinalityKeyValue("outcome", outcome(ErrorType.SANDBOX_FAILURE)).stop();
@@ -114,13 +152,18 @@ public final class CodeActExecutor {
         List<String> called = toolCalls.called();
         List<ToolCall> inOrder = toolCalls.calls();
         listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt,
-                sandbox.backend(), files, inOrder));
-        return new CodeExecution(result, files, called, inOrder);
+                sandbox.backend(), files, inOrder, language));
+        return new CodeExecution(result, files, called, inOrder, language);
     }
 
     /** The outcome tag of a failed execution: its error type in lower case ({@code timeout}, {@code out_of_memory}). */
     static String outcome(ErrorType type) {
         return GuestStrings.HOST_CALL_WORDING.typeName(type).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The language of programs whose call names none ({@code codeact.language}). */
+    public Language language() {
+        return language;
     }
 
     public SandboxServices services() {

@@ -2,6 +2,7 @@ package dev.codeact.spring.execution;
 
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.policy.fs.OutputFile;
+import dev.codeact.spring.sandbox.Language;
 import java.util.List;
 
 /**
@@ -11,15 +12,22 @@ import java.util.List;
  * @param files the files the program left in /output
  * @param toolsCalled the tools it called, in order
  * @param calls each tool call with its arguments, result or error and timing, in the order they started
+ * @param language the language the program is written in
  */
-public record CodeExecution(ExecutionResult result, List<OutputFile> files, List<String> toolsCalled, List<ToolCall> calls) {
+public record CodeExecution(ExecutionResult result, List<OutputFile> files, List<String> toolsCalled, List<ToolCall> calls,
+        Language language) {
     public CodeExecution {
         files = List.copyOf(files);
         toolsCalled = List.copyOf(toolsCalled);
         calls = List.copyOf(calls);
     }
 
-    /** An execution without per-call records. */
+    /** A JavaScript program's execution. */
+    public CodeExecution(ExecutionResult result, List<OutputFile> files, List<String> toolsCalled, List<ToolCall> calls) {
+        this(result, files, toolsCalled, calls, Language.JAVASCRIPT);
+    }
+
+    /** A JavaScript program's execution without per-call records. */
     public CodeExecution(ExecutionResult result, List<OutputFile> files, List<String> toolsCalled) {
         this(result, files, toolsCalled, List.of());
     }

@@ -2,6 +2,7 @@ package dev.codeact.spring.execution;
 
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.policy.fs.OutputFile;
+import dev.codeact.spring.sandbox.Language;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +29,23 @@ public interface ExecutionListener {
      * @param backend the sandbox backend that ran it
      * @param files the files the program left in /output
      * @param calls each tool call with its arguments, result or error and timing, in the order they started
+     * @param language the language the program is written in
      */
     record Execution(String code, ExecutionResult result, Map<String, Object> toolContext, List<String> toolsCalled,
-            Instant startedAt, String backend, List<OutputFile> files, List<ToolCall> calls) {
+            Instant startedAt, String backend, List<OutputFile> files, List<ToolCall> calls, Language language) {
         public Execution {
             toolsCalled = List.copyOf(toolsCalled);
             files = List.copyOf(files);
             calls = List.copyOf(calls);
         }
 
-        /** An execution without per-call records. */
+        /** A JavaScript program's execution. */
+        public Execution(String code, ExecutionResult result, Map<String, Object> toolContext, List<String> toolsCalled,
+                Instant startedAt, String backend, List<OutputFile> files, List<ToolCall> calls) {
+            this(code, result, toolContext, toolsCalled, startedAt, backend, files, calls, Language.JAVASCRIPT);
+        }
+
+        /** A JavaScript program's execution without per-call records. */
         public Execution(String code, ExecutionResult result, Map<String, Object> toolContext, List<String> toolsCalled,
                 Instant startedAt, String backend, List<OutputFile> files) {
             this(code, result, toolContext, toolsCalled, startedAt, backend, files, List.of());

@@ -5,6 +5,7 @@ import dev.codeact.spring.policy.egress.EgressPolicy;
 import dev.codeact.spring.policy.fs.FileSession;
 import dev.codeact.spring.policy.fs.MountPolicy;
 import dev.codeact.spring.policy.fs.OutputFile;
+import dev.codeact.spring.sandbox.Language;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,13 +38,23 @@ public final class SandboxServices {
      * where rules allow it (else that there is no network), and one for the files.
      */
     public String describe() {
-        String network = egress.describe();
-        return (network.isEmpty() ? "No network. " : network + "\n") + mounts.describe() + "\n";
+        return describe(Language.JAVASCRIPT);
+    }
+
+    /** As {@link #describe()}, in the words of programs in {@code language}. */
+    public String describe(Language language) {
+        String network = egress.describe(language);
+        return (network.isEmpty() ? "No network. " : network + "\n") + mounts.describe(language) + "\n";
     }
 
     /** TypeScript declarations of the services that are configured (fetch, fs), to go with the tools'. */
     public String declarations() {
-        return egress.declaration() + mounts.declaration();
+        return declarations(Language.JAVASCRIPT);
+    }
+
+    /** Declarations of the services that are configured, for programs in {@code language}. */
+    public String declarations(Language language) {
+        return egress.declaration(language) + mounts.declaration(language);
     }
 
     /** One execution's services. */

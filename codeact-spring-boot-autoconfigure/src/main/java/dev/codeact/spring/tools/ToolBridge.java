@@ -1,5 +1,6 @@
 package dev.codeact.spring.tools;
 
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.HostFunction;
 import dev.codeact.hyperlight.HostFunctionException;
@@ -48,8 +49,17 @@ public final class ToolBridge {
     private ToolBridge() {
     }
 
-    /** The request's sandboxed tools and the search services as host functions, open for more (the sandbox's services). */
+    /** As {@link #hostFunctions(ToolSet, Language, ToolContext, Observer)} for JavaScript programs. */
     public static HostFunctions.Builder hostFunctions(ToolSet tools, ToolContext context, Observer observer) {
+        return hostFunctions(tools, Language.JAVASCRIPT, context, observer);
+    }
+
+    /**
+     * The request's sandboxed tools and the search services as host functions, open for more (the sandbox's services);
+     * search_tools and describe_tool answer with the declarations of programs in {@code language}.
+     */
+    public static HostFunctions.Builder hostFunctions(ToolSet tools, Language language, ToolContext context,
+            Observer observer) {
         HostFunctions.Builder builder = HostFunctions.builder().wording(GuestStrings.HOST_CALL_WORDING);
         ApprovalGate approval = tools.approval();
         for (ToolCallback tool : tools.sandboxed()) {
@@ -64,11 +74,11 @@ public final class ToolBridge {
         }
         builder.registerUnlisted(SEARCH_SERVICE, observer.observe("search_tools", argumentsJson -> {
             JsonNode args = JSON.readTree(argumentsJson);
-            return tools.search().search(args.path("query").asString(""),
+            return tools.search(language).search(args.path("query").asString(""),
                     args.path("limit").asInt(ToolSearch.DEFAULT_LIMIT));
         }));
         builder.registerUnlisted(DESCRIBE_SERVICE, observer.observe("describe_tool",
-                argumentsJson -> tools.search().describe(JSON.readTree(argumentsJson).path("name").asString(""))));
+                argumentsJson -> tools.search(language).describe(JSON.readTree(argumentsJson).path("name").asString(""))));
         return builder;
     }
 

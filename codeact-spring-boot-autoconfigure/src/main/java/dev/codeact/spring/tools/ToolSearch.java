@@ -48,7 +48,7 @@ public final class ToolSearch {
 
     /**
      * @param tools the tools to index
-     * @param declarations one tool's TypeScript declaration by name
+     * @param declarations one tool's declaration by name, in the language of the programs that search
      */
     public ToolSearch(List<ToolCallback> tools, Function<String, String> declarations) {
         this.declarations = declarations;
@@ -95,7 +95,7 @@ public final class ToolSearch {
         return JSON.writeValueAsString(found);
     }
 
-    /** One tool's TypeScript declaration, as a JSON string. */
+    /** One tool's declaration, as a JSON string. */
     public String describe(String name) throws HostFunctionException {
         for (Entry e : entries) {
             if (e.name().equals(name)) {

@@ -2,11 +2,13 @@ package dev.codeact.spring.tools;
 
 import dev.codeact.hyperlight.HostFunctions;
 import dev.codeact.spring.policy.approval.ApprovalGate;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.mcp.McpTools;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 
@@ -17,9 +19,7 @@ public final class ToolSet {
     private final ToolInventory inventory;
     private final ApprovalGate approval;
     private final ToolDiscovery discovery;
-    private volatile String declarations;
-    private volatile ToolSearch search;
-    private volatile List<ToolCallback> declared;
+    private final Map<Language, Rendered> rendered = new ConcurrentHashMap<>();
 
     ToolSet(Map<String, ToolCallback> sandboxed, List<ToolCallback> direct, ToolInventory inventory,
             ApprovalGate approval, ToolDiscovery discovery) {
@@ -45,20 +45,27 @@ public final class ToolSet {
 
     /** TypeScript-style declarations of the sandboxed tools, for the model's instructions. */
     public String declarations() {
-        String text = declarations;
-        if (text == null) {
-            List<String> all = new ArrayList<>();
-            sandboxed.keySet().forEach(name -> all.add(declaration(name)));
-            text = String.join("\n", all);
-            declarations = text;
-        }
-        return text;
+        return declarations(Language.JAVASCRIPT);
     }
 
-    /** One sandboxed tool's declaration. */
+    /** Declarations of the sandboxed tools for programs in {@code language}: TypeScript, or typed Python stubs. */
+    public String declarations(Language language) {
+        return rendered(language).declarations();
+    }
+
+    /** One sandboxed tool's TypeScript declaration. */
     public String declaration(String name) {
+        return declaration(name, Language.JAVASCRIPT);
+    }
+
+    /** One sandboxed tool's declaration for programs in {@code language}. */
+    public String declaration(String name, Language language) {
         ToolCallback tool = sandboxed.get(name);
-        return tool == null ? "" : ToolDeclarations.declaration(tool, returnSchema(name));
+        if (tool == null) {
+            return "";
+        }
+        return language == Language.PYTHON ? PythonToolDeclarations.declaration(tool, returnSchema(name))
+                : ToolDeclarations.declaration(tool, returnSchema(name));
     }
 
     /**
@@ -79,20 +86,23 @@ public final class ToolSet {
      * programs search ({@link #search()}).
      */
     public List<ToolCallback> declared() {
-        List<ToolCallback> list = declared;
-        if (list == null) {
-            List<ToolCallback> tools = List.copyOf(sandboxed.values());
-            int[] bytes = tools.stream().mapToInt(t -> declaration(t.getToolDefinition().name())
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8).length).toArray();
-            list = tools.subList(0, discovery.declaredCount(bytes));
-            declared = list;
-        }
-        return list;
+        return declared(Language.JAVASCRIPT);
+    }
+
+    /** As {@link #declared()}, measured by the declarations for programs in {@code language}. */
+    public List<ToolCallback> declared(Language language) {
+        return rendered(language).declared();
     }
 
     /** Declarations of {@link #declared()}. */
     public String declaredDeclarations() {
-        return String.join("\n", declared().stream().map(t -> declaration(t.getToolDefinition().name())).toList());
+        return declaredDeclarations(Language.JAVASCRIPT);
+    }
+
+    /** Declarations of {@link #declared(Language)}, for programs in {@code language}. */
+    public String declaredDeclarations(Language language) {
+        return String.join("\n", declared(language).stream()
+                .map(t -> declaration(t.getToolDefinition().name(), language)).toList());
     }
 
     /** Whether the instructions declare every tool, with no index. */
@@ -102,12 +112,60 @@ public final class ToolSet {
 
     /** The sandboxed tools, searchable: what search_tools and describe_tool answer from. */
     public ToolSearch search() {
-        ToolSearch s = search;
-        if (s == null) {
-            s = new ToolSearch(List.copyOf(sandboxed.values()), this::declaration);
-            search = s;
+        return search(Language.JAVASCRIPT);
+    }
+
+    /** As {@link #search()}, with the declarations of programs in {@code language}. */
+    public ToolSearch search(Language language) {
+        return rendered(language).search();
+    }
+
+    private Rendered rendered(Language language) {
+        return rendered.computeIfAbsent(language, Rendered::new);
+    }
+
+    /** What the tools look like to programs in one language, each part made once, when first asked for. */
+    private final class Rendered {
+        private final Language language;
+        private volatile String declarations;
+        private volatile ToolSearch search;
+        private volatile List<ToolCallback> declared;
+
+        Rendered(Language language) {
+            this.language = language;
         }
-        return s;
+
+        String declarations() {
+            String text = declarations;
+            if (text == null) {
+                List<String> all = new ArrayList<>();
+                sandboxed.keySet().forEach(name -> all.add(declaration(name, language)));
+                text = String.join("\n", all);
+                declarations = text;
+            }
+            return text;
+        }
+
+        List<ToolCallback> declared() {
+            List<ToolCallback> list = declared;
+            if (list == null) {
+                List<ToolCallback> tools = List.copyOf(sandboxed.values());
+                int[] bytes = tools.stream().mapToInt(t -> declaration(t.getToolDefinition().name(), language)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8).length).toArray();
+                list = tools.subList(0, discovery.declaredCount(bytes));
+                declared = list;
+            }
+            return list;
+        }
+
+        ToolSearch search() {
+            ToolSearch s = search;
+            if (s == null) {
+                s = new ToolSearch(List.copyOf(sandboxed.values()), name -> declaration(name, language));
+                search = s;
+            }
+            return s;
+        }
     }
 
     /**
@@ -120,7 +178,7 @@ public final class ToolSet {
 
     /** As {@link #hostFunctions}, open for more functions (the sandbox's services). */
     public HostFunctions.Builder hostFunctionsBuilder(ToolContext context) {
-        return ToolBridge.hostFunctions(this, context, ToolBridge.UNOBSERVED);
+        return ToolBridge.hostFunctions(this, Language.JAVASCRIPT, context, ToolBridge.UNOBSERVED);
     }
 
     /** The approval rule of the catalog this set comes from: the bridge asks it before each call. */

@@ -55,4 +55,20 @@ class AnswerFormatTest {
         assertThat(node.get("truncated").asBoolean()).isTrue();
         assertThat(node.get("result").asString()).startsWith("\"xxx").endsWith("…");
     }
+
+    /** A Python program's failure comes back as a JavaScript one does: its type, the exception and the traceback. */
+    @Test
+    void pythonFailuresCarryTheExceptionAndTraceback() {
+        String traceback = "Traceback (most recent call last):\n  File \"<program>\", line 2, in <module>\n"
+                + "ZeroDivisionError: division by zero\n";
+        ExecutionResult failed = new ExecutionResult("x\n", false, "", false, null,
+                new ExecutionError(ErrorType.RUNTIME, "ZeroDivisionError: division by zero", "ZeroDivisionError", traceback),
+                Duration.ZERO, 0);
+        JsonNode answer = JSON.readTree(new AnswerFormat(1024).format(failed));
+        assertThat(answer.get("success").asBoolean()).isFalse();
+        assertThat(answer.get("stdout").asString()).isEqualTo("x\n");
+        assertThat(answer.get("error").get("type").asString()).isEqualTo("RUNTIME");
+        assertThat(answer.get("error").get("message").asString()).isEqualTo("ZeroDivisionError: division by zero");
+        assertThat(answer.get("error").get("stack").asString()).isEqualTo(traceback);
+    }
 }

@@ -7,6 +7,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.spring.policy.SandboxServices;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolInventory;
 import java.nio.charset.StandardCharsets;
@@ -45,5 +46,22 @@ class InstructionsBudgetTest {
                 SandboxServices.defaults(), ExecutionLimits.defaults());
         assertThat(instructions).contains("- No network. Files: only /output").doesNotContain("fetch(")
                 .doesNotContain("declare const fs");
+    }
+
+    /** Python programs get their own contract, held to the same budget. */
+    @Test
+    void thePythonFixedPartStaysWithinTheSameBudget() {
+        String instructions = new CodeActInstructions("", SandboxServices.defaults(), ExecutionLimits.defaults(),
+                Language.PYTHON).render(
+                new ToolCatalog(() -> ToolInventory.of(List.of()), List.of("*"), List.of(), List.of()).select(List.of()));
+        String tool = ExecuteCodeTool.description("graaljs", Language.PYTHON) + ExecuteCodeTool.inputSchema(Language.PYTHON);
+        int bytes = (instructions + tool).getBytes(StandardCharsets.UTF_8).length;
+        int tokens = O200K.countTokens(instructions) + O200K.countTokens(tool);
+        System.out.printf("python fixed part: %d bytes, %d tokens%n", bytes, tokens);
+        assertThat(bytes).as("bytes of the fixed part:%n%s%n%s", instructions, tool).isLessThanOrEqualTo(BUDGET_BYTES);
+        assertThat(tokens).as("tokens of the fixed part").isLessThanOrEqualTo(BUDGET_TOKENS);
+        assertThat(instructions).contains("Python", "call_tool(name, **kwargs)", "ToolError", "- No network. Files: only /output",
+                "with open(path, \"w\")").doesNotContain("JavaScript").doesNotContain("console.log").doesNotContain("fs.");
+        assertThat(tool).contains("Python").doesNotContain("JavaScript");
     }
 }

@@ -67,6 +67,13 @@ class StartUpFailureReportTest {
     }
 
     @Test
+    void anUnknownLanguageListsTheLanguagesThereAre(CapturedOutput output) {
+        start(null, "--codeact.language=ruby");
+        assertReport(output, "codeact.language", "ruby", "is not one of javascript, python",
+                "Set codeact.language to javascript or python.");
+    }
+
+    @Test
     void aTimeoutThatIsNotADurationSaysHowToWriteOne(CapturedOutput output) {
         start(null, "--codeact.limits.timeout=soon");
         assertReport(output, "codeact.limits.timeout", "soon", "is not a duration", "e.g. 30s, 500ms or 2m");

@@ -94,4 +94,73 @@ class ToolDeclarationsTest {
         assertThat(ToolDeclarations.argumentsType("{\"$ref\":\"#/$defs/Self\",\"$defs\":{\"Self\":{\"$ref\":\"#/$defs/Self\"}}}"))
                 .isEqualTo("any");
     }
+
+    @Test
+    void pythonStubsAreTypedDictsAndACallToolSignatureFromTheSameSchemas() throws Exception {
+        ToolCallback tool = ToolCallbacks.from(new CustomerTools())[0];
+        String returns = ToolDeclarations.returnSchema(
+                CustomerTools.class.getDeclaredMethod("findCustomer", String.class, Boolean.class).getGenericReturnType());
+        assertThat(PythonToolDeclarations.declaration(tool, returns)).isEqualTo("""
+                class FindCustomerArgs(TypedDict):
+                    email: str  # the customer's e-mail address
+                    archived: NotRequired[bool]  # include archived customers
+                class FindCustomerResult(TypedDict): id: int; name: str; tags: list[str]; tier: Literal["GOLD", "SILVER"]
+                def call_tool(name: Literal["find_customer"], args: FindCustomerArgs) -> FindCustomerResult:
+                    \"""Find a customer by e-mail.\"""
+                """);
+        assertThat(PythonToolDeclarations.declaration(tool, null)).endsWith("args: FindCustomerArgs) -> Any:\n"
+                + "    \"\"\"Find a customer by e-mail.\"\"\"\n");
+        assertThat(PythonToolDeclarations.declaration(tool, ToolDeclarations.returnSchema(void.class)))
+                .contains(") -> str:\n");
+    }
+
+    @Test
+    void pythonStubsNameNestedObjectsAndKeepNamesThatAreNoIdentifiers() {
+        ToolCallback tool = FunctionToolCallback.builder("graph.search-v2", (String q) -> "").description("Search the graph.")
+                .inputType(String.class).build();
+        String outputSchema = """
+                {"type":"object","properties":{
+                  "entities":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},
+                    "score":{"type":"number"}},"required":["name"]}},
+                  "at":{"$ref":"#/$defs/Point"},"to":{"$ref":"#/$defs/Point"},
+                  "meta":{"type":"object","properties":{"from":{"type":"string"}}},
+                  "labels":{"type":"object","additionalProperties":{"type":"integer"}},
+                  "mode":{"anyOf":[{"const":"fast"},{"type":"null"}]}},
+                 "required":["entities"],
+                 "$defs":{"Point":{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},"required":["x","y"]}}}""";
+        String stub = PythonToolDeclarations.declaration(tool, outputSchema);
+        assertThat(stub).contains("class GraphSearchV2ResultEntitiesItem(TypedDict): name: str; score: NotRequired[float]\n",
+                "class Point(TypedDict): x: float; y: float\n",
+                "GraphSearchV2ResultMeta = TypedDict(\"GraphSearchV2ResultMeta\", {\"from\": NotRequired[str]})\n",
+                "class GraphSearchV2Result(TypedDict): entities: list[GraphSearchV2ResultEntitiesItem]; at: NotRequired[Point]; "
+                        + "to: NotRequired[Point]; meta: NotRequired[GraphSearchV2ResultMeta]; "
+                        + "labels: NotRequired[dict[str, int]]; mode: NotRequired[Literal[\"fast\"] | None]\n",
+                "def call_tool(name: Literal[\"graph.search-v2\"]) -> GraphSearchV2Result:\n");
+        assertThat(stub.split("class Point\\(", -1)).as("one class for a $defs entry used twice").hasSize(2);
+    }
+
+    @Test
+    void pythonStubsOfToolsWithoutArgumentsTakeNoneAndDocstringsStayClosed() {
+        ToolCallback tool = FunctionToolCallback.builder("now", () -> "2026-11-23").description("Today's \"date\"")
+                .inputType(Void.class).build();
+        assertThat(PythonToolDeclarations.declaration(tool, "{\"type\":\"string\"}"))
+                .isEqualTo("def call_tool(name: Literal[\"now\"]) -> str:\n    \"\"\"Today's \"date\\\"\"\"\"\n");
+    }
+
+    @Test
+    void pythonArgumentsNamedLikeKeywordsKeepTheirDocsInTheFunctionalForm() {
+        ToolCallback tool = FunctionToolCallback.builder("exchange_rate", (Map<String, String> m) -> "1.0")
+                .description("Exchange rate.").inputType(Map.class)
+                .inputSchema("""
+                        {"type":"object","properties":{"from":{"type":"string","description":"ISO code, e.g. EUR"},
+                         "to":{"type":"string"}},"required":["from","to"]}""").build();
+        assertThat(PythonToolDeclarations.declaration(tool, "{\"type\":\"number\"}")).isEqualTo("""
+                ExchangeRateArgs = TypedDict("ExchangeRateArgs", {
+                    "from": str,  # ISO code, e.g. EUR
+                    "to": str,
+                })
+                def call_tool(name: Literal["exchange_rate"], args: ExchangeRateArgs) -> float:
+                    \"""Exchange rate.\"""
+                """);
+    }
 }

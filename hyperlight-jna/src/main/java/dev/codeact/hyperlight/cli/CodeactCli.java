@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@code ./codeact}: run a JavaScript file in a fresh micro-VM, or report what this machine's KVM is. */
+/** {@code ./codeact}: run a JavaScript or Python file in a fresh micro-VM, or report what this machine's KVM is. */
 public final class CodeactCli {
     static final int EXIT_OK = 0;
     static final int EXIT_PROGRAM_FAILED = 1;
@@ -28,12 +28,14 @@ public final class CodeactCli {
     static final String BOOT_CACHE_PROPERTY = "codeact.boot-cache";
 
     private static final String USAGE = """
-            usage: codeact run FILE.js [--timeout-ms N] [--memory-mib N] [--json]
+            usage: codeact run FILE.js|FILE.py [--language javascript|python] [--timeout-ms N] [--memory-mib N] [--json]
                    codeact doctor
                    codeact bench [--json] [--quick]
-            run     runs FILE.js (use - for standard input) in a fresh KVM micro-VM; the host function 'echo'
-                    returns its arguments. Exit 0: success, 1: the program failed, 2: a limit stopped it,
-                    3: the sandbox itself failed (for example no usable /dev/kvm).
+            run     runs the file (use - for standard input) in a fresh KVM micro-VM: Python for FILE.py,
+                    JavaScript otherwise unless --language says; the host function 'echo' returns its arguments.
+                    JavaScript's result is printed after its output; Python prints what CPython prints (its
+                    final expression's value is in --json). Exit 0: success, 1: the program failed, 2: a limit
+                    stopped it, 3: the sandbox itself failed (for example no usable /dev/kvm).
             doctor  says whether /dev/kvm is usable here and what kind of KVM it is.
             bench   KVM and GraalJS side by side against the bare KVM floor (the benchmarks module).""";
 
@@ -92,12 +94,14 @@ public final class CodeactCli {
 
     private static int runFile(String[] args, PrintStream out, PrintStream err) {
         String file = null;
+        ProgramLanguage language = null;
         boolean json = false;
         ExecutionLimits limits = ExecutionLimits.defaults();
         try {
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--json" -> json = true;
+                    case "--language" -> language = ProgramLanguage.named(value(args, ++i, "--language"));
                     case "--timeout-ms" -> {
                         Duration timeout = Duration.ofMillis(Long.parseLong(value(args, ++i, "--timeout-ms")));
                         limits = limits.withTimeout(timeout).withCpuTime(timeout);
@@ -114,6 +118,9 @@ public final class CodeactCli {
             if (file == null) {
                 throw new IllegalArgumentException("no program file given");
             }
+            if (language == null) {
+                language = ProgramLanguage.ofFile(file);
+            }
         } catch (IllegalArgumentException e) {
             err.println("codeact: " + e.getMessage() + "\n" + USAGE);
             return EXIT_USAGE;
@@ -127,10 +134,10 @@ public final class CodeactCli {
             return EXIT_USAGE;
         }
         ExecutionResult result;
-        GuestImage image = GuestImage.quickJs();
+        GuestImage image = language.image();
         String bootCache = System.getProperty(BOOT_CACHE_PROPERTY);
         if (bootCache != null && !bootCache.isEmpty()) {
-            image.keepBootsIn(Path.of(bootCache));
+            image.keepBootsIn(language.bootCache(Path.of(bootCache)));
         }
         try (MicroVm vm = MicroVm.start(image, GuestMemorySizes.forMemoryLimit(limits.memoryBytes()))) {
             result = vm.execute(code, HostFunctions.builder().wording(GuestStrings.HOST_CALL_WORDING)
@@ -154,7 +161,7 @@ public final class CodeactCli {
             out.flush();
             err.print(result.stderr());
             if (result.success()) {
-                if (!"null".equals(result.resultJson())) {
+                if (language.printsResult() && !"null".equals(result.resultJson())) {
                     out.println(result.resultJson());
                 }
             } else {

@@ -243,7 +243,137 @@ class CodeactCliTest {
         }
     }
 
+    @Test
+    void anUnknownLanguageExits64() throws IOException {
+        Cli cli = cli("run", script("return 1"), "--language", "cobol");
+        assertThat(cli.exit).isEqualTo(64);
+        assertThat(cli.err).contains("unknown language 'cobol'");
+    }
+
+    @Test
+    void theLanguageFollowsTheExtensionUnlessForced() {
+        assertThat(ProgramLanguage.ofFile("a/b.py")).isEqualTo(ProgramLanguage.PYTHON);
+        assertThat(ProgramLanguage.ofFile("B.PY")).isEqualTo(ProgramLanguage.PYTHON);
+        assertThat(ProgramLanguage.ofFile("b.js")).isEqualTo(ProgramLanguage.JAVASCRIPT);
+        assertThat(ProgramLanguage.ofFile("-")).isEqualTo(ProgramLanguage.JAVASCRIPT);
+        assertThat(ProgramLanguage.ofFile("noextension")).isEqualTo(ProgramLanguage.JAVASCRIPT);
+        assertThat(ProgramLanguage.named("Python")).isEqualTo(ProgramLanguage.PYTHON);
+        assertThat(ProgramLanguage.named("javascript")).isEqualTo(ProgramLanguage.JAVASCRIPT);
+        Path js = Path.of("/x/boot-cache");
+        assertThat(ProgramLanguage.JAVASCRIPT.bootCache(js)).isEqualTo(js);
+        assertThat(ProgramLanguage.PYTHON.bootCache(js)).isEqualTo(Path.of("/x/boot-cache-python"));
+    }
+
+    @Nested
+    @RequiresKvm
+    class RunningPython {
+
+        @Test
+        void printsOutputButNotTheFinalExpressionAndCallsTheEchoTool() throws IOException {
+            Cli cli = cli("run", python("""
+                    import sys
+                    print('hello from python')
+                    r = call_tool('echo', {'greeting': 'hi', 'n': 2})
+                    print(r['greeting'], r['n'])
+                    print('to stderr', file=sys.stderr)
+                    {'sum': r['n'] + 40}
+                    """));
+
+            assertThat(cli.exit).as(cli.err).isEqualTo(0);
+            assertThat(cli.out).isEqualTo("hello from python\nhi 2\n");
+            assertThat(cli.err).isEqualTo("to stderr\n");
+        }
+
+        @Test
+        void jsonCarriesTheFinalExpressionAsTheResult() throws IOException {
+            Cli cli = cli("run", "--json", python("print('line')\ncall_tool('echo', a=[1, 2])\n"));
+
+            assertThat(cli.exit).as(cli.out).isEqualTo(0);
+            JsonNode json = JSON.readTree(cli.out);
+            assertThat(json.get("success").asBoolean()).isTrue();
+            assertThat(json.get("stdout").asString()).isEqualTo("line\n");
+            assertThat(json.get("result")).isEqualTo(JSON.readTree("{\"a\":[1,2]}"));
+            assertThat(json.get("toolCalls").asInt()).isEqualTo(1);
+        }
+
+        @Test
+        void theLanguageOptionRunsAnyFileAsPython() throws IOException {
+            Cli asPython = cli("run", script("print(len('four'))"), "--language", "python");
+            assertThat(asPython.exit).as(asPython.err).isEqualTo(0);
+            assertThat(asPython.out).isEqualTo("4\n");
+
+            Cli asJavaScript = cli("run", "--language", "javascript", python("console.log('js')"));
+            assertThat(asJavaScript.exit).as(asJavaScript.err).isEqualTo(0);
+            assertThat(asJavaScript.out).isEqualTo("js\n");
+        }
+
+        @Test
+        void anUncaughtExceptionExits1WithItsTraceback() throws IOException {
+            Cli cli = cli("run", python("print('before')\ndef f():\n    return 1 / 0\nf()\n"));
+
+            assertThat(cli.exit).isEqualTo(1);
+            assertThat(cli.out).isEqualTo("before\n");
+            assertThat(cli.err).contains("RUNTIME").contains("Traceback (most recent call last)")
+                    .contains("line 3, in f").contains("ZeroDivisionError: division by zero");
+        }
+
+        @Test
+        void aSyntaxErrorExits1() throws IOException {
+            Cli cli = cli("run", python("def f(:\n"));
+            assertThat(cli.exit).isEqualTo(1);
+            assertThat(cli.err).contains("SYNTAX");
+        }
+
+        @Test
+        void aRunawayLoopHitsTheTimeoutAndExits2() throws IOException {
+            Cli cli = cli("run", python("while True:\n    pass\n"), "--timeout-ms", "200");
+            assertThat(cli.exit).as(cli.err).isEqualTo(2);
+            assertThat(cli.err).contains("TIMEOUT").contains("200 ms");
+        }
+
+        @Test
+        void theMemoryLimitExits2() throws IOException {
+            Cli cli = cli("run", python("a = []\nwhile True:\n    a.append(bytearray(1 << 16))\n"), "--memory-mib", "8");
+            assertThat(cli.exit).as(cli.err).isEqualTo(2);
+            assertThat(cli.err).contains("OUT_OF_MEMORY");
+        }
+
+        @Test
+        void stdoutIsWhatCPythonPrints() throws IOException, InterruptedException {
+            Path cpython = Path.of(System.getProperty("user.home"), ".pyenv/versions/3.13.0/bin/python3.13");
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(cpython), "no CPython 3.13 at " + cpython);
+            String program = python("""
+                    import json, datetime, collections, statistics, re
+                    from decimal import Decimal
+                    records = [{"id": i, "city": ["Oslo", "Lima", "Pune"][i % 3], "amount": (i * 37) % 101,
+                                "day": (datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 28)).isoformat()}
+                               for i in range(1000)]
+                    by_city = collections.Counter(r["city"] for r in records)
+                    print(by_city.most_common())
+                    print(statistics.mean(r["amount"] for r in records), statistics.pstdev(r["amount"] for r in records))
+                    print(json.dumps({c: sum(r["amount"] for r in records if r["city"] == c) for c in by_city}, indent=2))
+                    print(re.findall(r"\\d+", "a1b22c333"), Decimal("0.1") + Decimal("0.2"), 1 / 3, 2 ** 100)
+                    print(repr({1.5, "x"} - {"x"}), f"{1234567.891:,.2f}", "é", sep=" | ")
+                    sorted(by_city)
+                    """);
+            Process p = new ProcessBuilder(cpython.toString(), program).redirectErrorStream(false).start();
+            String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).isZero();
+
+            Cli cli = cli("run", program);
+            assertThat(cli.exit).as(cli.err).isEqualTo(0);
+            assertThat(cli.out).isEqualTo(expected);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private String python(String code) throws IOException {
+        Path file = Files.createTempFile(dir, "program", ".py");
+        Files.writeString(file, code, StandardCharsets.UTF_8);
+        return file.toString();
+    }
+
 
     private String script(String code) throws IOException {
         Path file = Files.createTempFile(dir, "program", ".js");

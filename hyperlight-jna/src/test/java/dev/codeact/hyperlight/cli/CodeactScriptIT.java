@@ -110,6 +110,24 @@ class CodeactScriptIT {
     }
 
     @Test
+    void pythonRunsByTheExtensionAndKeepsItsBootBesideJavaScripts() throws Exception {
+        Path cache = ROOT.resolve("hyperlight-jna/target/boot-cache-python");
+        for (int i = 0; i < 2; i++) { // the first may boot CPython and write the entry, the second starts from it
+            Run run = codeact(null, "run", "examples/hello.py");
+            assertThat(run.exit()).as(run.stderr()).isZero();
+            assertThat(run.stdout()).isEqualTo("ADA       37.75\nLINUS     12.00\nmedian order: 12.0\n{\"orders\": 3}\n");
+            assertThat(run.stderr()).isEqualTo("this line goes to stderr\n");
+        }
+        try (var entries = Files.list(cache)) {
+            assertThat(entries.filter(e -> Files.isRegularFile(e.resolve("booted.properties")))).isNotEmpty();
+        }
+        Run json = codeact(null, "run", "examples/hello.py", "--json");
+        JsonNode result = JsonMapper.builder().build().readTree(json.stdout()).get("result");
+        assertThat(result.get("customers").asInt()).isEqualTo(2);
+        assertThat(result.get("total").asDouble()).isEqualTo(49.75);
+    }
+
+    @Test
     void doctorNamesTheKindOfKvm() throws Exception {
         Run run = codeact(null, "doctor");
         assertThat(run.exit()).isZero();

@@ -5,6 +5,7 @@ import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.spring.execution.CodeActExecutor;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.codeact.spring.execution.CodeExecution;
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -39,9 +41,11 @@ public class ExecuteController {
     /**
      * A program to run.
      *
-     * @param code JavaScript: the body of an async function; {@code return} a value, call tools with call_tool
+     * @param code JavaScript (the body of an async function; {@code return} a value) or Python (a module body; its
+     *     final expression is the value); either calls tools with call_tool
+     * @param language javascript or python; when absent, the configured one ({@code codeact.language})
      */
-    public record ExecuteRequest(String code) {
+    public record ExecuteRequest(String code, String language) {
     }
 
     private final ObjectProvider<CodeActExecutor> executors;
@@ -62,20 +66,40 @@ public class ExecuteController {
     @PostMapping("/execute")
     public ResponseEntity<ExecutionView> execute(@RequestBody(required = false) ExecuteRequest request) {
         if (request == null || request.code() == null || request.code().isBlank()) {
-            throw ApiErrors.badRequest("'code' is required: a JavaScript program, e.g. "
-                    + "{\"code\": \"return call_tool('find_customer', {id: 1})\"}");
+            throw ApiErrors.badRequest("'code' is required: a program, e.g. "
+                    + "{\"code\": \"return call_tool('find_customer', {id: 1})\"} or, in Python, "
+                    + "{\"language\": \"python\", \"code\": \"call_tool('find_customer', id=1)\"}");
         }
-        CodeExecution execution = executor().run(request.code());
+        CodeActExecutor executor = executor();
+        Language language = language(request.language(), executor);
+        if (!executor.sandbox().languages().contains(language)) {
+            throw ApiErrors.badRequest("'language': the " + executor.backend() + " sandbox here does not run " + language
+                    + " (it runs " + executor.sandbox().languages() + ")");
+        }
+        CodeExecution execution = executor.run(language, request.code());
         ExecutionResult result = execution.result();
         boolean unavailable = result.error() != null && UNAVAILABLE.contains(result.error().type());
         return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
                 .body(ExecutionView.of(execution));
     }
 
-    /** The tools a program can call, as the TypeScript declarations the model is given. */
+    /**
+     * The tools a program can call, as the declarations the model is given: TypeScript for JavaScript, typed stubs for
+     * Python; in {@code language}, else the configured one.
+     */
     @GetMapping(path = "/tools", produces = MediaType.TEXT_PLAIN_VALUE)
-    public String tools() {
-        ToolSet tools = executor().catalog().select(List.of());
-        return tools.declarations();
+    public String tools(@RequestParam(required = false) String language) {
+        CodeActExecutor executor = executor();
+        ToolSet tools = executor.catalog().select(List.of());
+        return tools.declarations(language(language, executor));
+    }
+
+    /** The language a request names, else the configured one; an unknown name is a bad request. */
+    private static Language language(String name, CodeActExecutor executor) {
+        try {
+            return name == null ? executor.language() : Language.of(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest("'language': " + e.getMessage());
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.execution.ToolCall;
 import dev.codeact.spring.policy.fs.OutputFile;
+import dev.codeact.spring.sandbox.Language;
 import java.time.Duration;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -21,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param code the program, in chat answers
  * @param success whether the program ran to completion
- * @param stdout what console.log printed
- * @param stderr what console.warn and console.error printed
+ * @param stdout what console.log (or Python's print) printed
+ * @param stderr what console.warn and console.error (or Python's sys.stderr) printed
  * @param result what the program returned, or null
  * @param error why it failed, or null
  * @param durationMs wall-clock time of the execution in milliseconds
@@ -30,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param toolsCalled the tools it called, in order
  * @param calls each tool call with its arguments, result or error and timing, in order (the playground's timeline)
  * @param files the files it left in /output, in /api/execute answers
+ * @param language the language the program is written in: javascript or python
  */
 public record ExecutionView(
         @JsonInclude(JsonInclude.Include.NON_NULL) String code,
@@ -42,7 +44,8 @@ public record ExecutionView(
         int toolCalls,
         List<String> toolsCalled,
         List<Call> calls,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<OutputFile> files) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<OutputFile> files,
+        String language) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -76,21 +79,24 @@ public record ExecutionView(
 
     /** A direct execution ({@code /api/execute}). */
     public static ExecutionView of(CodeExecution execution) {
-        return of(null, execution.result(), execution.toolsCalled(), execution.calls(), execution.files());
+        return of(null, execution.result(), execution.toolsCalled(), execution.calls(), execution.files(),
+                execution.language());
     }
 
     /** An execution the model asked for, as an {@code ExecutionListener} saw it. */
     public static ExecutionView of(ExecutionListener.Execution execution) {
-        return of(execution.code(), execution.result(), execution.toolsCalled(), execution.calls(), null);
+        return of(execution.code(), execution.result(), execution.toolsCalled(), execution.calls(), null,
+                execution.language());
     }
 
     private static ExecutionView of(String code, ExecutionResult r, List<String> toolsCalled, List<ToolCall> calls,
-            List<OutputFile> files) {
+            List<OutputFile> files, Language language) {
         ExecutionError e = r.error();
         return new ExecutionView(code, r.success(), r.stdout(), r.stderr(),
                 r.resultJson() == null ? null : JSON.readTree(r.resultJson()),
                 e == null ? null : new Error(GuestStrings.HOST_CALL_WORDING.typeName(e.type()), e.message(), e.name()),
-                millis(r.duration()), r.hostCalls(), toolsCalled, calls.stream().map(Call::of).toList(), files);
+                millis(r.duration()), r.hostCalls(), toolsCalled, calls.stream().map(Call::of).toList(), files,
+                language.id());
     }
 
     private static double millis(Duration d) {

@@ -1,5 +1,6 @@
 package dev.codeact.spring.policy.egress;
 
+import dev.codeact.spring.sandbox.Language;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.spring.config.InvalidPropertyException;
 import java.net.InetAddress;
@@ -81,7 +82,22 @@ public final class EgressPolicy {
 
     /** fetch as the program sees it, in TypeScript, for the model's instructions; empty when no rule allows anything. */
     public String declaration() {
-        return rules.isEmpty() ? "" : """
+        return declaration(Language.JAVASCRIPT);
+    }
+
+    /** fetch as programs in {@code language} see it, for the model's instructions; empty when no rule allows anything. */
+    public String declaration(Language language) {
+        if (rules.isEmpty()) {
+            return "";
+        }
+        return language == Language.PYTHON ? """
+                class Response:
+                    status: int; ok: bool; headers: Mapping[str, str]
+                    def text(self) -> str: ...
+                    def json(self) -> Any: ...
+                def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, \
+                body: str | dict | list | None = None) -> Response: ...
+                """ : """
                 declare function fetch(url: string, init?: { method?: string; headers?: Record<string, string>; \
                 body?: string | object }): Promise<{ status: number; ok: boolean; url: string; redirected: boolean; \
                 headers: { get(name: string): string | null }; text(): Promise<string>; json(): Promise<any> }>;
@@ -93,10 +109,16 @@ public final class EgressPolicy {
      * headers the host injects.
      */
     public String describe() {
+        return describe(Language.JAVASCRIPT);
+    }
+
+    /** As {@link #describe()}, in the words of programs in {@code language}. */
+    public String describe(Language language) {
         if (rules.isEmpty()) {
             return "";
         }
-        return "fetch may reach only: " + rules.describeRules() + "; anything else throws a TypeError."
+        return "fetch may reach only: " + rules.describeRules() + "; anything else "
+                + (language == Language.PYTHON ? "raises an exception." : "throws a TypeError.")
                 + (rules.injectsCredentials() ? " Do not send credentials the host adds." : "")
                 + (maxRedirects == 0 ? " Redirects fail." : " Redirects (up to " + maxRedirects + ") are checked again.")
                 + " Each call: " + timeout.toMillis() + " ms, bodies up to " + maxResponseBytes + " bytes of text.";

@@ -1,6 +1,7 @@
 package dev.codeact.spring.policy.fs;
 
 import dev.codeact.spring.config.InvalidPropertyException;
+import dev.codeact.spring.sandbox.Language;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -127,7 +128,15 @@ public final class MountPolicy {
 
     /** fs as the program sees it, in TypeScript, for the model's instructions; empty when only /output exists. */
     public String declaration() {
-        return areas.isEmpty() ? "" : """
+        return declaration(Language.JAVASCRIPT);
+    }
+
+    /**
+     * fs as programs in {@code language} see it, for the model's instructions: Python's own file functions need no
+     * declaration; JavaScript's fs object only when something besides /output exists.
+     */
+    public String declaration(Language language) {
+        return areas.isEmpty() || language == Language.PYTHON ? "" : """
                 declare const fs: { readFile(path: string): string; writeFile(path: string, text: string | object): void; \
                 readdir(path: string): string[]; stat(path: string): { size: number; isFile: boolean; isDirectory: boolean; \
                 modifiedMs: number }; exists(path: string): boolean };
@@ -139,10 +148,16 @@ public final class MountPolicy {
      * quota) and /output. Host paths are never named.
      */
     public String describe() {
+        return describe(Language.JAVASCRIPT);
+    }
+
+    /** As {@link #describe()}, in the words of programs in {@code language}. */
+    public String describe(Language language) {
+        boolean python = language == Language.PYTHON;
         String output = OUTPUT + " (writable, " + formatSize(outputQuotaBytes) + limits(outputMaxEntries)
                 + "; empty at the start; its files are returned with the result)";
         if (areas.isEmpty()) {
-            return "Files: only " + output + ", with fs.writeFile(path, text).";
+            return "Files: only " + output + (python ? ", with open(path, \"w\")." : ", with fs.writeFile(path, text).");
         }
         List<String> paths = new ArrayList<>();
         for (Area area : areas) {
@@ -150,7 +165,9 @@ public final class MountPolicy {
                     ? " (writable, " + formatSize(area.quotaBytes()) + limits(area.maxEntries()) + ")" : " (read-only)"));
         }
         paths.add(output);
-        return "fs paths (absolute, at most " + GuestPaths.MAX_DEPTH + " names deep; others throw FileSystemError): "
+        return (python ? "Files, through open(), pathlib, os.listdir and os.path (absolute paths, at most "
+                + GuestPaths.MAX_DEPTH + " names deep; others raise OSError): "
+                : "fs paths (absolute, at most " + GuestPaths.MAX_DEPTH + " names deep; others throw FileSystemError): ")
                 + String.join(", ", paths) + ".";
     }
 

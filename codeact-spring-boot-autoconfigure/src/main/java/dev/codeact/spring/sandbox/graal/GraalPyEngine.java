@@ -28,13 +28,18 @@ final class GraalPyEngine implements AutoCloseable {
     /** The name boot.py is evaluated under, and the producer of the outcomes it encodes. */
     static final String BOOT_NAME = "boot.py";
     /**
-     * The {@code _codeact} module boot.py builds on, which the KVM guest's runtime.c defines in C: here each function
-     * calls the Java natives ({@link GraalPyNatives}). boot.py ends with {@code gc.freeze()}, which GraalPy's
-     * collector does not have (nor need: there is no snapshot to keep clean).
+     * The {@code _codeact} module boot.py builds on, which the KVM guest defines in C (runtime.c, program_compile.c,
+     * immortal.c): here {@code write}, {@code host_call} and {@code source} call the Java natives ({@link
+     * GraalPyNatives}); {@code compile_program} makes boot.py's own final-expression assignment ({@code
+     * _result_assignment}) on the ast module's tree, as its await path does; {@code immortalize} and {@code
+     * gc.freeze} (which GraalPy's collector lacks) have nothing to do without a snapshot. Evaluated in {@code
+     * __main__} before boot.py, which runs there too and then gives that name to the programs' module: the function
+     * it returns finds boot.py's {@code _codeact_run} in the boot module's globals.
      */
     private static final String NATIVES_SHIM = """
             def _codeact_install(natives):
-                import gc, sys, types
+                import ast, gc, sys, types
+                boot = globals()
                 module = types.ModuleType("_codeact", "the natives boot.py builds on, from the GraalPy sandbox")
 
                 def write(stream, text):
@@ -47,10 +52,19 @@ final class GraalPyEngine implements AutoCloseable {
                 def source():
                     return str(natives.source())
 
+                def compile_program(source, filename, name):
+                    tree = ast.parse(source, filename, "exec")
+                    body = tree.body
+                    if body and type(body[-1]) is ast.Expr:
+                        body[-1] = boot["_result_assignment"](body[-1])
+                    return compile(tree, filename, "exec", dont_inherit=True)
+
                 module.write, module.host_call, module.source = write, host_call, source
+                module.compile_program, module.immortalize = compile_program, lambda: None
                 sys.modules["_codeact"] = module
                 if not hasattr(gc, "freeze"):
                     gc.freeze = lambda: None
+                return lambda: boot["_codeact_run"]
 
             _codeact_install""";
     private static final OutputStream DISCARD = OutputStream.nullOutputStream();
@@ -97,9 +111,9 @@ final class GraalPyEngine implements AutoCloseable {
      * @throws IllegalStateException when the engine is closed
      */
     Value boot(Context context, GraalPyNatives natives) {
-        context.eval(shim).execute(natives.object());
+        Value driver = context.eval(shim).execute(natives.object());
         context.eval(boot);
-        Value run = context.getBindings("python").getMember("_codeact_run");
+        Value run = driver.execute();
         if (run == null || !run.canExecute()) {
             throw new IllegalStateException("boot.py defines no _codeact_run");
         }

@@ -1,0 +1,10 @@
+import itertools as it
+print(list(it.accumulate([1, 2, 3, 4])), list(it.accumulate([3, 1, 4, 1, 5], max)), list(it.accumulate([1, 2, 3], initial=100)))
+print(list(it.chain("ab", [1, 2])), list(it.chain.from_iterable([[1], [2, 3]])), list(it.compress("abcdef", [1, 0, 1, 0, 1, 1])))
+print(list(it.islice(it.count(10, 3), 5)), list(it.islice(it.cycle("xy"), 5)), list(it.repeat(7, 3)))
+print(list(it.product("ab", repeat=2)), list(it.permutations([1, 2, 3], 2)), list(it.combinations("abcd", 2)))
+print(list(it.combinations_with_replacement("ab", 3)), list(it.pairwise("abcd")), list(it.batched(range(7), 3)))
+print([(k, list(g)) for k, g in it.groupby("aaabbcdaa")], list(it.starmap(pow, [(2, 3), (3, 2)])))
+print(list(it.takewhile(lambda x: x < 3, [1, 2, 3, 1])), list(it.dropwhile(lambda x: x < 3, [1, 2, 3, 1])), list(it.filterfalse(str.isdigit, "a1b2")))
+print(list(it.zip_longest("abc", [1], fillvalue="-")), [list(t) for t in it.tee([1, 2], 2)])
+print(sum(1 for _ in it.permutations(range(7))), len(list(it.product(range(4), repeat=4))))

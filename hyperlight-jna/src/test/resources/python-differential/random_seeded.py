@@ -1,0 +1,12 @@
+import random
+random.seed(12345)
+print(random.random(), random.randint(1, 100), random.randrange(0, 1000, 7), random.uniform(1, 2))
+print(random.choice("abcdef"), random.choices(range(10), k=5), random.sample(range(100), 5))
+items = list(range(10)); random.shuffle(items); print(items)
+print(random.gauss(0, 1), random.normalvariate(5, 2), random.expovariate(1.5), random.triangular(0, 10, 3))
+print(random.betavariate(2, 3), random.gammavariate(2, 2), random.lognormvariate(0, 1), random.vonmisesvariate(1, 1))
+print(random.paretovariate(3), random.weibullvariate(1, 2), random.getrandbits(64), random.randbytes(8).hex())
+print(random.binomialvariate(20, 0.3))
+r = random.Random("a string seed"); print(r.random(), r.choices("xyz", weights=[1, 2, 3], k=6))
+state = random.getstate(); a = random.random(); random.setstate(state); print(a == random.random())
+random.seed(7, version=1); print(random.random())

@@ -1,0 +1,11 @@
+import string
+print(string.ascii_letters, string.digits, string.punctuation, string.hexdigits, string.octdigits, repr(string.whitespace))
+print(string.capwords("hello   wide world"), string.Template("$who likes ${what}!").substitute(who="tim", what="kung pao"))
+t = string.Template("$a and $b"); print(t.safe_substitute(a=1), t.get_identifiers(), t.is_valid())
+f = string.Formatter(); print(f.format("{0:>8}|{1:^7}|{2:<5}|", "r", "c", "l"), list(f.parse("a{0}b{x!r:>3}")))
+print("{:08.3f} {:+d} {:x} {:#o} {:e} {:_} {!r:>6} {:%}".format(3.14159, 42, 255, 8, 12345.678, 10**7, "s", 0.125))
+print(f"{'x':*^9}", f"{12:b}", f"{1e-9:.2g}", f"{-0.0}", f"{123456789:,}", f"{3.0:g}", f"{2**70:e}")
+print("%s %r %5.2f %-4d| %c %x %%" % ("s", "r", 2.345, 7, 65, 255))
+print("ǅungla".title(), "ß".upper(), "İ".lower(), "straße".casefold(), "a\tb".expandtabs(4), "abc".center(9, "."), "x".zfill(4), "-42".zfill(6))
+print("a,b,,c".split(","), "  a b  ".split(), "a\nb\r\nc".splitlines(), "k=v=w".partition("="), "k=v=w".rpartition("="), "abc".removeprefix("a"))
+print("Hello".swapcase(), "hello world".translate(str.maketrans("lo", "01", "h")), "abc".isidentifier(), "١٢".isdigit(), "Ⅻ".isnumeric(), "ab".isascii())
