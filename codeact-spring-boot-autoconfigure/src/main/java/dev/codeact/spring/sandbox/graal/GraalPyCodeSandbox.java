@@ -32,11 +32,10 @@ import java.util.Set;
  * host files (a file system without any, {@link NoHostFiles}), no native access (so no C extensions), no threads,
  * processes, environment or polyglot access; the time zone is UTC as in the guest.
  *
- * <p><b>Cost.</b> On a stock JDK GraalPy runs interpreted only, and a boot (a context, and boot.py's imports of some
- * forty modules, which the KVM guest does once before its snapshot) costs seconds of CPU, the engine's first one tens
- * of seconds; {@code 1+1} on a booted context takes about a tenth of a second (boot.py's driver runs for the first
- * time in each context). Executions coming faster than boots wait for one (up to the context wait, before their own
- * clock starts).
+ * <p><b>Cost.</b> On a stock JDK GraalPy runs interpreted only, and a boot (a context, boot.py's imports of some
+ * forty modules and its warm-up runs, which the KVM guest makes once before its snapshot) costs about 4 s on a
+ * 2-CPU machine, the engine's first one about 20 s; {@code 1+1} on a booted context takes about 9 ms (median).
+ * Executions coming faster than boots wait for one (up to the context wait, before their own clock starts).
  *
  * <p>Limits it enforces, as GraalJS does: the wall-clock timeout (the context is cancelled at the deadline, which
  * Python cannot catch; {@link ErrorType#TIMEOUT}); CPU time (the program thread's, host-function time left out;
