@@ -22,6 +22,8 @@ import org.graalvm.polyglot.io.IOAccess;
 final class GraalJsEngine implements AutoCloseable {
     /** Node's default locale under LANG=C.UTF-8, and the guest's; the JVM's default would be the host's. */
     private static final String DEFAULT_LOCALE = "en-US";
+    /** The name runtime.js is evaluated under, and the producer of the outcomes it encodes. */
+    static final String RUNTIME_NAME = "runtime.js";
     private static final String PROGRAM_PREFIX = "(async function () {";
     private static final String PROGRAM_SUFFIX = "\n})";
     /**
@@ -66,7 +68,7 @@ final class GraalJsEngine implements AutoCloseable {
 
     private GraalJsEngine(Engine engine) {
         this.engine = engine;
-        this.runtime = Source.newBuilder("js", readRuntime(), "runtime.js").cached(true).buildLiteral();
+        this.runtime = Source.newBuilder("js", readRuntime(), RUNTIME_NAME).cached(true).buildLiteral();
         this.runner = Source.newBuilder("js", RUNNER, "runner.js").cached(true).buildLiteral();
     }
 

@@ -1,0 +1,163 @@
+package dev.codeact.spring.sandbox.graal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+
+/**
+ * The shared GraalPy {@link Engine} (so parsed code, boot.py and the standard library included, is shared), the
+ * sources every context evaluates, and the locked-down {@link Context} each execution gets, booted as the KVM guest
+ * boots: {@link #NATIVES_SHIM} installs the {@code _codeact} module over the Java natives, then the guest's own
+ * boot.py (from hyperlight-jna's jar) defines {@code _codeact_run} and {@code call_tool}.
+ */
+final class GraalPyEngine implements AutoCloseable {
+    /** Where hyperlight-jna packages the guest's program-facing Python. */
+    static final String BOOT_RESOURCE = "/dev/codeact/hyperlight/guest/boot.py";
+    /** The name boot.py is evaluated under, and the producer of the outcomes it encodes. */
+    static final String BOOT_NAME = "boot.py";
+    /**
+     * The {@code _codeact} module boot.py builds on, which the KVM guest defines in C (runtime.c, program_compile.c,
+     * immortal.c): here {@code write}, {@code host_call} and {@code source} call the Java natives ({@link
+     * GraalPyNatives}); {@code compile_program} makes boot.py's own final-expression assignment ({@code
+     * _result_assignment}) on the ast module's tree, as its await path does; {@code immortalize} and {@code
+     * gc.freeze} (which GraalPy's collector lacks) have nothing to do without a snapshot. Evaluated in {@code
+     * __main__} before boot.py, which runs there too and then gives that name to the programs' module: the function
+     * it returns finds boot.py's {@code _codeact_run} in the boot module's globals.
+     */
+    private static final String NATIVES_SHIM = """
+            def _codeact_install(natives):
+                import ast, gc, sys, types
+                boot = globals()
+                module = types.ModuleType("_codeact", "the natives boot.py builds on, from the GraalPy sandbox")
+
+                def write(stream, text):
+                    natives.write(stream, text)
+
+                def host_call(request):
+                    ok, reply = natives.host_call(request)
+                    return bool(ok), str(reply)
+
+                def source():
+                    return str(natives.source())
+
+                def compile_program(source, filename, name):
+                    tree = ast.parse(source, filename, "exec")
+                    body = tree.body
+                    if body and type(body[-1]) is ast.Expr:
+                        body[-1] = boot["_result_assignment"](body[-1])
+                    return compile(tree, filename, "exec", dont_inherit=True)
+
+                module.write, module.host_call, module.source = write, host_call, source
+                module.compile_program, module.immortalize = compile_program, lambda: None
+                sys.modules["_codeact"] = module
+                if not hasattr(gc, "freeze"):
+                    gc.freeze = lambda: None
+                return lambda: boot["_codeact_run"]
+
+            _codeact_install""";
+    private static final OutputStream DISCARD = OutputStream.nullOutputStream();
+
+    static {
+        // On JDK 17 Truffle cannot attach its native helper library; it works without it, but says so on stderr.
+        if (System.getProperty("polyglotimpl.AttachLibraryFailureAction") == null) {
+            System.setProperty("polyglotimpl.AttachLibraryFailureAction", "ignore");
+        }
+    }
+
+    private final Engine engine;
+    private final Source shim;
+    private final Source boot;
+
+    private GraalPyEngine(Engine engine) {
+        this.engine = engine;
+        this.shim = Source.newBuilder("python", NATIVES_SHIM, "codeact_natives.py").cached(true).buildLiteral();
+        this.boot = Source.newBuilder("python", readBoot(), BOOT_NAME).cached(true).buildLiteral();
+    }
+
+    static GraalPyEngine start() {
+        Engine engine = Engine.newBuilder("python")
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .out(DISCARD)
+                .err(DISCARD)
+                .option("engine.WarnInterpreterOnly", "false")
+                .build();
+        try {
+            return new GraalPyEngine(engine);
+        } catch (RuntimeException e) {
+            engine.close(true);
+            throw e;
+        }
+    }
+
+    /**
+     * A fresh context, booted: {@code _codeact} installed over {@code natives}, boot.py run in {@code __main__}.
+     * {@link SandboxPolicy#CONSTRAINED} and {@link HostAccess#CONSTRAINED}: no host IO (a file system without files,
+     * {@link NoHostFiles}), no threads, native access (so no native extensions), processes, environment or polyglot
+     * access; UTC as in the guest.
+     *
+     * @return boot.py's {@code _codeact_run}, in the context
+     * @throws IllegalStateException when the engine is closed
+     */
+    Value boot(Context context, GraalPyNatives natives) {
+        Value driver = context.eval(shim).execute(natives.object());
+        context.eval(boot);
+        Value run = driver.execute();
+        if (run == null || !run.canExecute()) {
+            throw new IllegalStateException("boot.py defines no _codeact_run");
+        }
+        return run;
+    }
+
+    /** A fresh locked-down context (see {@link #boot}). */
+    Context newContext() {
+        return Context.newBuilder("python")
+                .engine(engine)
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .allowHostAccess(HostAccess.CONSTRAINED)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowIO(IOAccess.newBuilder().fileSystem(NoHostFiles.forGraalPy()).build())
+                .allowCreateThread(false)
+                .allowNativeAccess(false)
+                .allowCreateProcess(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .allowInnerContextOptions(false)
+                .in(InputStream.nullInputStream())
+                .out(DISCARD)
+                .err(DISCARD)
+                .timeZone(ZoneOffset.UTC)
+                .build();
+    }
+
+    /** Closes the engine; contexts still running are cancelled. */
+    @Override
+    public void close() {
+        try {
+            engine.close(true);
+        } catch (RuntimeException e) {
+            // already closed, or a context could not be cancelled: nothing more to do
+        }
+    }
+
+    private static String readBoot() {
+        try (InputStream in = GraalPyEngine.class.getResourceAsStream(BOOT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(BOOT_RESOURCE + " is not on the class path (it comes with hyperlight-jna)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
