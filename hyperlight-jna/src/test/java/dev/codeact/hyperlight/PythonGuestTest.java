@@ -109,7 +109,8 @@ class PythonGuestTest {
         double ms = (System.nanoTime() - t) / 1e6;
         System.out.printf("python guest: while True: pass with a 200 ms timeout ended after %.1f ms: %s%n", ms, r.error());
 
-        assertThat(ms).isLessThan(215);
+        // how soon after the deadline is the bench's figure (./codeact bench: runaway loop); here only that it stops
+        assertThat(ms).isLessThan(200 + StopMargin.LOADED_MACHINE.toMillis());
         assertThat(r.success()).isFalse();
         assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
         assertThat(run("1+1").resultJson()).isEqualTo("2");

@@ -47,7 +47,7 @@ import java.util.Set;
  * heap limit, so a program that allocates without bound fills the JVM heap; GraalPy then raises MemoryError, which
  * uncaught is {@link ErrorType#OUT_OF_MEMORY}, but a program can catch it (the guest never lets one see a failed
  * allocation), and other threads of the application may run out first. The depth a recursion reaches: about the
- * guest's 1000 calls with the default stack limit while HotSpot interprets GraalPy, up to about twice that once it
+ * guest's 1000 calls with the default stack limit while HotSpot interprets GraalPy, up to about three times that once it
  * has compiled GraalPy's interpreter (smaller Java frames); Python's recursion limit is not what stops it. As with
  * GraalJS, the only boundary is the Truffle sandbox, a software one: use the KVM backend for untrusted code, or run
  * this one in a JVM of its own.

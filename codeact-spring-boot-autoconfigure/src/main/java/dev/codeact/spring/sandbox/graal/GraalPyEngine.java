@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -25,6 +26,8 @@ import org.graalvm.polyglot.io.IOAccess;
 final class GraalPyEngine implements AutoCloseable {
     /** Where hyperlight-jna packages the guest's program-facing Python. */
     static final String BOOT_RESOURCE = "/dev/codeact/hyperlight/guest/boot.py";
+    /** The guest's program-facing modules boot.py imports (src-guest/python/lib), packaged beside it. */
+    static final List<String> SERVICE_MODULES = List.of("_codeact_fetch", "_codeact_tools");
     /** The name boot.py is evaluated under, and the producer of the outcomes it encodes. */
     static final String BOOT_NAME = "boot.py";
     /**
@@ -37,7 +40,7 @@ final class GraalPyEngine implements AutoCloseable {
      * it returns finds boot.py's {@code _codeact_run} in the boot module's globals.
      */
     private static final String NATIVES_SHIM = """
-            def _codeact_install(natives):
+            def _codeact_install(natives, *services):
                 import ast, gc, sys, types
                 boot = globals()
                 module = types.ModuleType("_codeact", "the natives boot.py builds on, from the GraalPy sandbox")
@@ -62,6 +65,10 @@ final class GraalPyEngine implements AutoCloseable {
                 module.write, module.host_call, module.source = write, host_call, source
                 module.compile_program, module.immortalize = compile_program, lambda: None
                 sys.modules["_codeact"] = module
+                for name, text in zip(services[0::2], services[1::2]):  # boot.py's modules over _codeact
+                    service = types.ModuleType(str(name))
+                    exec(compile(str(text), str(name) + ".py", "exec", dont_inherit=True), service.__dict__)
+                    sys.modules[str(name)] = service
                 if not hasattr(gc, "freeze"):
                     gc.freeze = lambda: None
                 return lambda: boot["_codeact_run"]
@@ -79,11 +86,18 @@ final class GraalPyEngine implements AutoCloseable {
     private final Engine engine;
     private final Source shim;
     private final Source boot;
+    /** natives, then name and source of each of {@link #SERVICE_MODULES}: the shim's arguments (strings only). */
+    private final Object[] shimArguments;
 
     private GraalPyEngine(Engine engine) {
         this.engine = engine;
         this.shim = Source.newBuilder("python", NATIVES_SHIM, "codeact_natives.py").cached(true).buildLiteral();
-        this.boot = Source.newBuilder("python", readBoot(), BOOT_NAME).cached(true).buildLiteral();
+        this.boot = Source.newBuilder("python", readGuestSource(BOOT_RESOURCE), BOOT_NAME).cached(true).buildLiteral();
+        this.shimArguments = new Object[1 + 2 * SERVICE_MODULES.size()];
+        for (int i = 0; i < SERVICE_MODULES.size(); i++) {
+            shimArguments[1 + 2 * i] = SERVICE_MODULES.get(i);
+            shimArguments[2 + 2 * i] = readGuestSource("/dev/codeact/hyperlight/guest/" + SERVICE_MODULES.get(i) + ".py");
+        }
     }
 
     static GraalPyEngine start() {
@@ -111,7 +125,9 @@ final class GraalPyEngine implements AutoCloseable {
      * @throws IllegalStateException when the engine is closed
      */
     Value boot(Context context, GraalPyNatives natives) {
-        Value driver = context.eval(shim).execute(natives.object());
+        Object[] arguments = shimArguments.clone();
+        arguments[0] = natives.object();
+        Value driver = context.eval(shim).execute(arguments);
         context.eval(boot);
         Value run = driver.execute();
         if (run == null || !run.canExecute()) {
@@ -150,10 +166,10 @@ final class GraalPyEngine implements AutoCloseable {
         }
     }
 
-    private static String readBoot() {
-        try (InputStream in = GraalPyEngine.class.getResourceAsStream(BOOT_RESOURCE)) {
+    private static String readGuestSource(String resource) {
+        try (InputStream in = GraalPyEngine.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(BOOT_RESOURCE + " is not on the class path (it comes with hyperlight-jna)");
+                throw new IllegalStateException(resource + " is not on the class path (it comes with hyperlight-jna)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

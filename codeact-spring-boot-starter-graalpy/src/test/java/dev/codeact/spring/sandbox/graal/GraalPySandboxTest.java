@@ -165,8 +165,9 @@ class GraalPySandboxTest {
                 + "try:\n    f(0)\nexcept RecursionError:\n    pass\nd");
         assertThat(depth.error()).isNull();
         // the guest's recursion limit is 1000; GraalPy runs out of the Java stack sized for it there while HotSpot
-        // interprets GraalPy, and at about twice that once HotSpot has compiled it (GraalPyRun's stack comment)
-        assertThat(Integer.parseInt(depth.resultJson())).isBetween(700, 2600);
+        // interprets GraalPy, and deeper once HotSpot has compiled it (smaller frames: 2,963 seen): which of the two
+        // depends on what ran before, so the bounds are what a program can count on and what the stack size caps
+        assertThat(Integer.parseInt(depth.resultJson())).isBetween(700, 6000);
 
         ExecutionResult r = run("def f(n):\n    return f(n + 1)\nf(0)");
         assertThat(r.error().type()).isEqualTo(ErrorType.STACK_OVERFLOW);
