@@ -300,6 +300,8 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
                  urandom=__import__("os").urandom, from_bytes=int.from_bytes, reseed=__import__("random")._inst,
                  tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  compile_program=_codeact.compile_program, result_assignment=_result_assignment,
+                 compile_awaiting=getattr(_codeact, "compile_awaiting", None) or (lambda tree: compile(
+                     tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)),
                  services=_SERVICES,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile, BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
@@ -374,7 +376,7 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
                 body = tree.body
                 if body and type(body[-1]) is ast.Expr:
                     body[-1] = result_assignment(body[-1])
-                code = compile(tree, "<program>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+                code = compile_awaiting(tree)
         except SyntaxError as e:
             return failure("SYNTAX", e)
         # the program is the __main__ module, as a script is: pickle, typing.get_type_hints and dataclasses find its
@@ -384,6 +386,8 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
         namespace.update(__builtins__=builtins, call_tool=call_tool, ToolError=ToolError, **services)
         try:
             coroutine = eval(code, namespace)
+            if coroutine is None:  # an engine without top-level await leaves its coroutine here (GraalPy's compile_awaiting)
+                coroutine = namespace.pop("__codeact_coroutine__", None)
             if coroutine is not None:  # the program awaits at top level
                 drive(coroutine)
             result = namespace.get("__codeact_result__")

@@ -62,7 +62,56 @@ final class GraalPyEngine implements AutoCloseable {
                         body[-1] = boot["_result_assignment"](body[-1])
                     return compile(tree, filename, "exec", dont_inherit=True)
 
+                class TopLevelNames(ast.NodeVisitor):
+                    # the names a module body binds, not looking into the scopes it defines
+                    def __init__(self):
+                        self.names = set()
+                    def visit_Name(self, node):
+                        if not isinstance(node.ctx, ast.Load):
+                            self.names.add(node.id)
+                    def visit_FunctionDef(self, node):
+                        self.names.add(node.name)
+                        for expression in node.decorator_list + node.args.defaults + node.args.kw_defaults:
+                            if expression is not None:
+                                self.visit(expression)
+                    visit_AsyncFunctionDef = visit_FunctionDef
+                    def visit_ClassDef(self, node):
+                        self.names.add(node.name)
+                        for expression in node.decorator_list + node.bases + node.keywords:
+                            self.visit(expression)
+                    def visit_Lambda(self, node):
+                        pass
+                    def visit_comprehension_scope(self, node):
+                        self.visit(node.generators[0].iter)
+                    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_comprehension_scope
+                    def visit_alias(self, node):
+                        self.names.add(node.asname or node.name.split(".")[0])
+                    def visit_ExceptHandler(self, node):
+                        if node.name:
+                            self.names.add(node.name)
+                        self.generic_visit(node)
+                    def visit_Global(self, node):
+                        pass
+
+                def compile_awaiting(tree):
+                    # GraalPy (3.12) has no top-level await (PyCF_ALLOW_TOP_LEVEL_AWAIT): the module body runs as a
+                    # coroutine function whose names are the module's globals, and the coroutine is left where
+                    # boot.py's run looks for it
+                    names = TopLevelNames()
+                    for statement in tree.body:
+                        names.visit(statement)
+                    body = ([ast.Global(names=sorted(names.names))] if names.names else []) + (tree.body or [ast.Pass()])
+                    main = ast.AsyncFunctionDef(name="__codeact_main__", args=ast.arguments(
+                        posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]), body=body,
+                        decorator_list=[], returns=None, type_params=[])
+                    start = ast.Assign(targets=[ast.Name("__codeact_coroutine__", ast.Store())],
+                                       value=ast.Call(ast.Name("__codeact_main__", ast.Load()), [], []))
+                    module_tree = ast.Module(body=[main, start], type_ignores=[])
+                    ast.fix_missing_locations(module_tree)
+                    return compile(module_tree, "<program>", "exec", dont_inherit=True)
+
                 module.write, module.host_call, module.source = write, host_call, source
+                module.compile_awaiting = compile_awaiting
                 module.compile_program, module.immortalize = compile_program, lambda: None
                 sys.modules["_codeact"] = module
                 for name, text in zip(services[0::2], services[1::2]):  # boot.py's modules over _codeact
@@ -71,7 +120,20 @@ final class GraalPyEngine implements AutoCloseable {
                     sys.modules[str(name)] = service
                 if not hasattr(gc, "freeze"):
                     gc.freeze = lambda: None
-                return lambda: boot["_codeact_run"]
+                def sealed():
+                    # what the guest has not, GraalPy has loaded at its start or built in: refused by boot.py's finder
+                    # (which it would answer ModuleNotFoundError), and the host's environment and arguments are not
+                    # the program's
+                    boot["_UNAVAILABLE_MODULES"].update(java="host access", polyglot="host access",
+                                                        _posixsubprocess="processes")
+                    unavailable = boot["_UNAVAILABLE_MODULES"]
+                    for name in [n for n in sys.modules if n in unavailable or n.partition(".")[0] in unavailable]:
+                        del sys.modules[name]
+                    import os
+                    os.environ.clear()
+                    sys.argv[:] = [""]
+                    return boot["_codeact_run"]
+                return sealed
 
             _codeact_install""";
     private static final OutputStream DISCARD = OutputStream.nullOutputStream();
