@@ -52,9 +52,14 @@ import java.util.Set;
  * GraalJS, the only boundary is the Truffle sandbox, a software one: use the KVM backend for untrusted code, or run
  * this one in a JVM of its own.
  *
- * <p>Other differences a program may see: SyntaxError messages are Python 3.12's parser's; {@code subprocess} imports
- * (GraalPy loads it at start-up) but cannot start a process; {@code json} has no nesting limit (the guest's C
- * recursion limit ends a very deep one as STACK_OVERFLOW).
+ * <p>Other differences a program may see: GraalPy is Python 3.12 (its parser's SyntaxError messages; top-level
+ * {@code await} runs the module body as a coroutine function over the module's globals, as 3.12 has no compiler flag
+ * for it); {@code re} is TRegex, so patterns that backtrack catastrophically in CPython finish at once; {@code json}
+ * has no nesting limit (the guest's C recursion limit ends a very deep one as STACK_OVERFLOW); GraalPy's json decoding
+ * and its builtins are Python code read at run time, so a program that rewires builtins garbles its own tool replies
+ * and outcome (only its own: each execution has a fresh context); a program's own uncaught {@code MemoryError} is
+ * {@link ErrorType#OUT_OF_MEMORY} too. The contract's cases it deviates in are listed, with these reasons, in its
+ * contract test ({@code GraalPyPythonContractTest.knownDeviations}).
  */
 public final class GraalPyCodeSandbox implements CodeSandbox {
     public static final String NAME = "graalpy";

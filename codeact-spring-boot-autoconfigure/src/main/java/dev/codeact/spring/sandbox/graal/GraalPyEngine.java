@@ -60,7 +60,12 @@ final class GraalPyEngine implements AutoCloseable {
                     body = tree.body
                     if body and type(body[-1]) is ast.Expr:
                         body[-1] = boot["_result_assignment"](body[-1])
-                    return compile(tree, filename, "exec", dont_inherit=True)
+                    try:
+                        return compile(tree, filename, "exec", dont_inherit=True)
+                    except SyntaxError as e:  # async for / async with at top level, which the guest compiles
+                        if "outside" not in str(e.msg):
+                            raise
+                        return compile_awaiting(tree)
 
                 class TopLevelNames(ast.NodeVisitor):
                     # the names a module body binds, not looking into the scopes it defines
