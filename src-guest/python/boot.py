@@ -1,6 +1,6 @@
 # The program-facing Python, run once at boot in __main__ (runtime.c): it defines _codeact_run, which each execution
-# calls to run the program in IN and encode its outcome as the JSON the host reads (hostabi.h), and call_tool. WORK IN
-# PROGRESS (issue 15): see python/NOTES.md for what of the contract is there.
+# calls to run the program in IN and encode its outcome as the JSON the host reads (hostabi.h), and call_tool. The
+# in-process backend (GraalPy) runs this same file. python/NOTES.md has the design and measurements.
 import ast as _ast
 import builtins as _builtins
 import json as _json
