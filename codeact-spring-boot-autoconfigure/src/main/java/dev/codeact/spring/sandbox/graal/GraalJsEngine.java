@@ -2,7 +2,6 @@ package dev.codeact.spring.sandbox.graal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -51,15 +50,6 @@ final class GraalJsEngine implements AutoCloseable {
                 return state;
               };
             })()""";
-    private static final OutputStream DISCARD = OutputStream.nullOutputStream();
-
-    static {
-        // On JDK 17 Truffle cannot attach its native helper library; it works without it, but says so on stderr.
-        if (System.getProperty("polyglotimpl.AttachLibraryFailureAction") == null) {
-            System.setProperty("polyglotimpl.AttachLibraryFailureAction", "ignore");
-        }
-    }
-
     private final Engine engine;
     /** runtime.js: installs the program-facing API over the {@code native} object. */
     final Source runtime;
@@ -73,18 +63,7 @@ final class GraalJsEngine implements AutoCloseable {
     }
 
     static GraalJsEngine start() {
-        Engine engine = Engine.newBuilder("js")
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .out(DISCARD)
-                .err(DISCARD)
-                .option("engine.WarnInterpreterOnly", "false")
-                .build();
-        try {
-            return new GraalJsEngine(engine);
-        } catch (RuntimeException e) {
-            engine.close(true);
-            throw e;
-        }
+        return GraalEngines.start("js", GraalJsEngine::new);
     }
 
     /** The program as the body of an async function, evaluated as {@code program.js}. */
@@ -112,8 +91,8 @@ final class GraalJsEngine implements AutoCloseable {
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .allowInnerContextOptions(false)
                 .in(InputStream.nullInputStream())
-                .out(DISCARD)
-                .err(DISCARD)
+                .out(GraalEngines.DISCARD)
+                .err(GraalEngines.DISCARD)
                 .timeZone(ZoneOffset.UTC)
                 .option("js.locale", DEFAULT_LOCALE)
                 .option("js.load", "false")

@@ -2,7 +2,6 @@ package dev.codeact.spring.sandbox.graal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -141,15 +140,6 @@ final class GraalPyEngine implements AutoCloseable {
                 return sealed
 
             _codeact_install""";
-    private static final OutputStream DISCARD = OutputStream.nullOutputStream();
-
-    static {
-        // On JDK 17 Truffle cannot attach its native helper library; it works without it, but says so on stderr.
-        if (System.getProperty("polyglotimpl.AttachLibraryFailureAction") == null) {
-            System.setProperty("polyglotimpl.AttachLibraryFailureAction", "ignore");
-        }
-    }
-
     private final Engine engine;
     private final Source shim;
     private final Source boot;
@@ -168,18 +158,7 @@ final class GraalPyEngine implements AutoCloseable {
     }
 
     static GraalPyEngine start() {
-        Engine engine = Engine.newBuilder("python")
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .out(DISCARD)
-                .err(DISCARD)
-                .option("engine.WarnInterpreterOnly", "false")
-                .build();
-        try {
-            return new GraalPyEngine(engine);
-        } catch (RuntimeException e) {
-            engine.close(true);
-            throw e;
-        }
+        return GraalEngines.start("python", GraalPyEngine::new);
     }
 
     /**
@@ -217,8 +196,8 @@ final class GraalPyEngine implements AutoCloseable {
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .allowInnerContextOptions(false)
                 .in(InputStream.nullInputStream())
-                .out(DISCARD)
-                .err(DISCARD)
+                .out(GraalEngines.DISCARD)
+                .err(GraalEngines.DISCARD)
                 .timeZone(ZoneOffset.UTC)
                 .build();
     }
