@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
-import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
-import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.io.IOAccess;
@@ -79,21 +76,7 @@ final class GraalJsEngine implements AutoCloseable {
      * @throws IllegalStateException when the engine is closed
      */
     Context newContext() {
-        return Context.newBuilder("js")
-                .engine(engine)
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .allowHostAccess(HostAccess.CONSTRAINED)
-                .allowPolyglotAccess(PolyglotAccess.NONE)
-                .allowIO(IOAccess.NONE)
-                .allowCreateThread(false)
-                .allowNativeAccess(false)
-                .allowCreateProcess(false)
-                .allowEnvironmentAccess(EnvironmentAccess.NONE)
-                .allowInnerContextOptions(false)
-                .in(InputStream.nullInputStream())
-                .out(GraalEngines.DISCARD)
-                .err(GraalEngines.DISCARD)
-                .timeZone(ZoneOffset.UTC)
+        return GraalEngines.lockedDownContext("js", engine, IOAccess.NONE)
                 .option("js.locale", DEFAULT_LOCALE)
                 .option("js.load", "false")
                 .option("js.print", "false")

@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
-import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
-import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
@@ -184,21 +181,7 @@ final class GraalPyEngine implements AutoCloseable {
 
     /** A fresh locked-down context (see {@link #boot}). */
     Context newContext() {
-        return Context.newBuilder("python")
-                .engine(engine)
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .allowHostAccess(HostAccess.CONSTRAINED)
-                .allowPolyglotAccess(PolyglotAccess.NONE)
-                .allowIO(IOAccess.newBuilder().fileSystem(NoHostFiles.forGraalPy()).build())
-                .allowCreateThread(false)
-                .allowNativeAccess(false)
-                .allowCreateProcess(false)
-                .allowEnvironmentAccess(EnvironmentAccess.NONE)
-                .allowInnerContextOptions(false)
-                .in(InputStream.nullInputStream())
-                .out(GraalEngines.DISCARD)
-                .err(GraalEngines.DISCARD)
-                .timeZone(ZoneOffset.UTC)
+        return GraalEngines.lockedDownContext("python", engine, IOAccess.newBuilder().fileSystem(NoHostFiles.forGraalPy()).build())
                 .build();
     }
 
