@@ -24,7 +24,10 @@ for path in paths:
         s = case.find('skipped')
         if s is not None:
             skipped += 1
-            reason = s.get('message') or 'no reason given'
+            # a disabled test's reason is its message; a failed assumption's, the first line of its text
+            first_line = (s.text or '').strip().split('\n')[0]
+            reason = s.get('message') or re.sub(r'^\S*TestAbortedException: (Assumption failed: )?', '', first_line) \
+                or 'no reason given'
             reasons[reason] = reasons.get(reason, 0) + 1
 # Maven's reactor summary: "[INFO] <module name> ..... SUCCESS|FAILURE|SKIPPED [time]"
 modules = re.findall(r'^\[INFO\] (\S.*?) \.{2,} ?(SUCCESS|FAILURE|SKIPPED)', open(log, errors='replace').read(), re.M)

@@ -19,6 +19,8 @@ void hl_log_flush(void);
 int hl_host_call(const char *request, size_t length, const char **reply, size_t *reply_length);
 void hl_finish(const char *outcome, size_t length);
 void hl_sleep(uint64_t microseconds);
+/* random.c: bytes from a ChaCha20 keyed with the host's entropy for this entry */
+void hl_random_bytes(void *buf, size_t length);
 static inline uint64_t hl_rdtsc(void) {
     uint32_t lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));

@@ -1,6 +1,6 @@
 # The program-facing Python, run once at boot in __main__ (runtime.c): it defines _codeact_run, which each execution
-# calls to run the program in IN and encode its outcome as the JSON the host reads (hostabi.h), and call_tool. WORK IN
-# PROGRESS (issue 15): see python/NOTES.md for what of the contract is there.
+# calls to run the program in IN and encode its outcome as the JSON the host reads (hostabi.h), and call_tool. The
+# in-process backend (GraalPy) runs this same file. python/NOTES.md has the design and measurements.
 import ast as _ast
 import builtins as _builtins
 import json as _json
@@ -300,6 +300,8 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
                  urandom=__import__("os").urandom, from_bytes=int.from_bytes, reseed=__import__("random")._inst,
                  tool_errors=_tool_errors, call_tool=call_tool, ToolError=ToolError, AwaitToolCalls=_AwaitToolCalls,
                  compile_program=_codeact.compile_program, result_assignment=_result_assignment,
+                 compile_awaiting=getattr(_codeact, "compile_awaiting", None) or (lambda tree: compile(
+                     tree, "<program>", "exec", flags=_ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)),
                  services=_SERVICES,
                  isinstance=isinstance, issubclass=issubclass, type=type, id=id, len=len, str=str, eval=eval,
                  compile=compile, BaseException=BaseException, Exception=Exception, RecursionError=RecursionError,
@@ -374,7 +376,7 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
                 body = tree.body
                 if body and type(body[-1]) is ast.Expr:
                     body[-1] = result_assignment(body[-1])
-                code = compile(tree, "<program>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+                code = compile_awaiting(tree)
         except SyntaxError as e:
             return failure("SYNTAX", e)
         # the program is the __main__ module, as a script is: pickle, typing.get_type_hints and dataclasses find its
@@ -385,6 +387,8 @@ def _make_runner(ast=_ast, linecache=_linecache, traceback=_traceback, builtins=
         namespace.pop("__codeact_result__", None)  # an earlier program's, in a session (whose memory carries over)
         try:
             coroutine = eval(code, namespace)
+            if coroutine is None:  # an engine without top-level await leaves its coroutine here (GraalPy's compile_awaiting)
+                coroutine = namespace.pop("__codeact_coroutine__", None)
             if coroutine is not None:  # the program awaits at top level
                 drive(coroutine)
             result = namespace.get("__codeact_result__")

@@ -7,8 +7,8 @@
  *     file service cannot do (links, renames, removals, permissions) fails with EROFS;
  *   - no threads: pthread_create fails with EAGAIN (threading.Thread.start raises RuntimeError), semaphores never
  *     wait, locks are free;
- *   - getrandom/getentropy: ChaCha20 keyed with the 32 bytes of entropy the host puts in the mailbox per entry.
- * WORK IN PROGRESS (issue 15): musl-internal names (__lock, __stdio_read, __map_file, ...) are musl 1.2.5's.
+ *   - getrandom/getentropy: the platform's random bytes (platform/random.c).
+ * The musl-internal names (__lock, __stdio_read, __map_file, ...) are musl 1.2.5's.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -204,41 +204,10 @@ int sem_wait(sem_t *sem) {
 int sem_timedwait(sem_t *restrict sem, const struct timespec *restrict at) { (void)at; return sem_trywait(sem) == 0 ? 0 : fail(ETIMEDOUT); }
 int sem_clockwait(sem_t *restrict sem, clockid_t clock, const struct timespec *restrict at) { (void)clock; return sem_timedwait(sem, at); }
 
-/* ---- randomness: ChaCha20 keyed with the mailbox's entropy, which the host refreshes on every entry */
-#define ROTL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
-#define QUARTER(a, b, c, d) (a += b, d ^= a, d = ROTL(d, 16), c += d, b ^= c, b = ROTL(b, 12), \
-                             a += b, d ^= a, d = ROTL(d, 8), c += d, b ^= c, b = ROTL(b, 7))
-static uint64_t keyed_at_entry; /* the tsc_at_entry the key was taken at: a new entry rekeys */
-static uint32_t chacha_key[8], chacha_counter;
-
-static void chacha20_block(uint8_t out[64]) {
-    if (keyed_at_entry != hl_mailbox->tsc_at_entry) {
-        memcpy(chacha_key, (const void *)hl_mailbox->entropy, sizeof chacha_key);
-        chacha_counter = 0;
-        keyed_at_entry = hl_mailbox->tsc_at_entry;
-    }
-    uint32_t in[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
-    memcpy(in + 4, chacha_key, sizeof chacha_key);
-    in[12] = chacha_counter++;
-    uint32_t x[16];
-    memcpy(x, in, sizeof x);
-    for (int i = 0; i < 10; i++) {
-        QUARTER(x[0], x[4], x[8], x[12]); QUARTER(x[1], x[5], x[9], x[13]);
-        QUARTER(x[2], x[6], x[10], x[14]); QUARTER(x[3], x[7], x[11], x[15]);
-        QUARTER(x[0], x[5], x[10], x[15]); QUARTER(x[1], x[6], x[11], x[12]);
-        QUARTER(x[2], x[7], x[8], x[13]); QUARTER(x[3], x[4], x[9], x[14]);
-    }
-    for (int i = 0; i < 16; i++) x[i] += in[i];
-    memcpy(out, x, 64);
-}
-
+/* ---- randomness: the platform's (random.c) */
 ssize_t getrandom(void *buf, size_t length, unsigned flags) {
     (void)flags;
-    uint8_t block[64];
-    for (size_t done = 0; done < length; done += 64) {
-        chacha20_block(block);
-        memcpy((uint8_t *)buf + done, block, length - done < 64 ? length - done : 64);
-    }
+    hl_random_bytes(buf, length);
     return (ssize_t)length;
 }
 int getentropy(void *buf, size_t length) {

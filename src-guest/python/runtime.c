@@ -6,7 +6,7 @@
  * embedded standard library (stdlib.S, built by tools/embed_stdlib.py) goes on sys.meta_path, then the main phase
  * (encodings, sys.stdout and sys.stderr over file descriptors 1 and 2, which os_shim.c sends to the console), then
  * the program-facing Python (boot.py, embedded as python_boot_source) defines the driver each execution calls.
- * WORK IN PROGRESS (issue 15): memory limit (memory.c), stop (below), call_tool (boot.py); see python/NOTES.md.
+ * The memory limit is memory.c's, the stop below, call_tool boot.py's; python/NOTES.md has the design and measurements.
  */
 #include <Python.h>
 #include <stdlib.h>

@@ -1,16 +1,20 @@
 package dev.codeact.hyperlight;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * The execution contract of {@link ExecutionContractTest} for Python programs: a twin of each of its cases that has a
@@ -21,6 +25,20 @@ import org.junit.jupiter.api.Test;
  * this module's test jar. A JavaScript case without a twin says why where it would be.
  */
 public abstract class PythonExecutionContractTest extends ContractFixture {
+
+    /**
+     * The cases this backend is known to fail, by test method name, each with the reason: the run reports each as a
+     * skip with its reason, so a deviation is written down where the backend is, never hidden in an assertion.
+     */
+    protected Map<String, String> knownDeviations() {
+        return Map.of();
+    }
+
+    @BeforeEach
+    void unlessAKnownDeviation(TestInfo test) {
+        String reason = knownDeviations().get(test.getTestMethod().orElseThrow().getName());
+        assumeTrue(reason == null, () -> backend() + " deviates here: " + reason);
+    }
 
     @AfterEach
     void theNextExecutionStartsFreshAndWorks() {
@@ -915,6 +933,12 @@ public abstract class PythonExecutionContractTest extends ContractFixture {
         void aLoopInsideOneLongCallIsStillStopped() {
             // C code that runs long without returning to the eval loop: the host's hard kill
             ExecutionResult r = run("import re\nre.match(r'(a+)+$', 'a' * 40 + 'b')", DEFAULTS.withTimeout(Duration.ofMillis(300)));
+            if (backend().equals("graalpy")) {
+                // GraalPy's re is TRegex, which matches this pattern in linear time: there is no long call to stop
+                assertThat(r.error()).isNull();
+                assertThat(r.resultJson()).isEqualTo("null");
+                return;
+            }
             assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
             assertThat(r.duration()).isLessThan(Duration.ofMillis(300).plus(StopMargin.LOADED_MACHINE));
         }

@@ -3,6 +3,7 @@ package dev.codeact.hyperlight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.codeact.hyperlight.memory.GuestMemorySizes;
+import dev.codeact.hyperlight.memory.SlotSnapshot;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,12 @@ class PythonGuestTest {
 
         assertThat(r.success()).as("%s", r.error()).isTrue();
         assertThat(r.resultJson()).isEqualTo("2");
+        // The pages the class's earlier programs wrote (the deep recursions' stack, big heaps) stay writable and are
+        // copied back at every restore until the next relearn (SlotSnapshot): without these runs the first ~64 of the
+        // measured ones each restored ~256 pages, and the figure (105) said nothing about what 1+1 writes (32)
+        for (int i = 0; i < SlotSnapshot.RELEARN_EVERY_RESTORES; i++) {
+            run("1+1");
+        }
         long[] nanos = new long[200];
         VmCounters.Totals before = vm.counters();
         for (int i = 0; i < nanos.length; i++) {
@@ -102,7 +109,8 @@ class PythonGuestTest {
         double ms = (System.nanoTime() - t) / 1e6;
         System.out.printf("python guest: while True: pass with a 200 ms timeout ended after %.1f ms: %s%n", ms, r.error());
 
-        assertThat(ms).isLessThan(215);
+        // how soon after the deadline is the bench's figure (./codeact bench: runaway loop); here only that it stops
+        assertThat(ms).isLessThan(200 + StopMargin.LOADED_MACHINE.toMillis());
         assertThat(r.success()).isFalse();
         assertThat(r.error().type()).isEqualTo(ErrorType.TIMEOUT);
         assertThat(run("1+1").resultJson()).isEqualTo("2");
@@ -153,14 +161,20 @@ class PythonGuestTest {
                 ExecutionLimits.defaults());
         assertThat(caught.resultJson()).as("%s", caught.error()).isEqualTo("\"nope\"");
 
+        for (int i = 0; i < SlotSnapshot.RELEARN_EVERY_RESTORES; i++) { // (the earlier programs' pages: see onePlusOne)
+            vm.execute("call_tool('echo', {})", echo, ExecutionLimits.defaults());
+        }
         long[] nanos = new long[200];
+        VmCounters.Totals before = vm.counters();
         for (int i = 0; i < nanos.length; i++) {
             long t = System.nanoTime();
             vm.execute("call_tool('echo', {})", echo, ExecutionLimits.defaults());
             nanos[i] = System.nanoTime() - t;
         }
+        VmCounters.Totals spent = vm.counters().minus(before);
         Arrays.sort(nanos);
-        System.out.printf("python guest: one call_tool('echo', {}) execution, p50 %.1f us%n", nanos[nanos.length / 2] / 1e3);
+        System.out.printf("python guest: one call_tool('echo', {}) execution, p50 %.1f us, %.1f pages restored per run%n",
+                nanos[nanos.length / 2] / 1e3, (double) spent.restoredPages() / nanos.length);
     }
 
     @Test

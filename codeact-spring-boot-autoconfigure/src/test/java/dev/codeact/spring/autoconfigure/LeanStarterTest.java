@@ -11,6 +11,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.util.ClassUtils;
 
 /**
  * An application with codeact-spring-boot-starter alone, without GraalJS on the classpath (what a Linux server with
@@ -47,5 +48,15 @@ class LeanStarterTest {
                                     + " on the classpath");
                     assertThat(analysis.getAction()).contains("dev.codeact:codeact-spring-boot-starter-graaljs");
                 });
+    }
+
+    /**
+     * GraalPy comes only with codeact-spring-boot-starter-graalpy: not even optionally with the auto-configuration
+     * (whose test classpath has its optional dependencies), so an application without Python carries none of it.
+     * (codeact-spring-boot-starter's build bans it from the starter's dependencies.)
+     */
+    @Test
+    void theAutoConfigurationCarriesNoGraalPy() {
+        assertThat(ClassUtils.isPresent(SandboxBackendCondition.GRAALPY_CLASS, getClass().getClassLoader())).isFalse();
     }
 }

@@ -53,7 +53,7 @@ import org.graalvm.polyglot.SandboxPolicy;
  *
  * <p>Files: this one (creation, execute, close), {@link GraalJsEngine} (engine, context, sources), {@link GraalJsRun}
  * (one execution's threads and stop, supervised by the {@code ExecutionSupervisor} the KVM backend uses too),
- * {@link GraalJsNatives} (the {@code native} object) and {@link GraalJsOutcome} (how an execution ended).
+ * {@link GraalJsNatives} (the {@code native} object) and {@link GraalOutcome} (how an execution ended).
  *
  * <p><b>Weaker isolation than the KVM backend.</b> The program runs inside this JVM, separated from it only by
  * the Truffle sandbox (a software boundary, no hardware one). Community GraalJS has no heap cap: {@link
@@ -162,7 +162,8 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
         }
     }
 
-    private static int utf8Length(String s) {
+    /** The UTF-8 length of {@code s}, as the KVM backend measures programs (a lone surrogate counts 3). */
+    static int utf8Length(String s) {
         int n = s.length();
         long bytes = 0;
         for (int i = 0; i < n; i++) {

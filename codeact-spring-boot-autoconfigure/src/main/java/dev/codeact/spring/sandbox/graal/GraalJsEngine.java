@@ -2,15 +2,11 @@ package dev.codeact.spring.sandbox.graal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
-import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
-import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.io.IOAccess;
@@ -22,6 +18,8 @@ import org.graalvm.polyglot.io.IOAccess;
 final class GraalJsEngine implements AutoCloseable {
     /** Node's default locale under LANG=C.UTF-8, and the guest's; the JVM's default would be the host's. */
     private static final String DEFAULT_LOCALE = "en-US";
+    /** The name runtime.js is evaluated under, and the producer of the outcomes it encodes. */
+    static final String RUNTIME_NAME = "runtime.js";
     private static final String PROGRAM_PREFIX = "(async function () {";
     private static final String PROGRAM_SUFFIX = "\n})";
     /**
@@ -49,15 +47,6 @@ final class GraalJsEngine implements AutoCloseable {
                 return state;
               };
             })()""";
-    private static final OutputStream DISCARD = OutputStream.nullOutputStream();
-
-    static {
-        // On JDK 17 Truffle cannot attach its native helper library; it works without it, but says so on stderr.
-        if (System.getProperty("polyglotimpl.AttachLibraryFailureAction") == null) {
-            System.setProperty("polyglotimpl.AttachLibraryFailureAction", "ignore");
-        }
-    }
-
     private final Engine engine;
     /** runtime.js: installs the program-facing API over the {@code native} object. */
     final Source runtime;
@@ -66,23 +55,12 @@ final class GraalJsEngine implements AutoCloseable {
 
     private GraalJsEngine(Engine engine) {
         this.engine = engine;
-        this.runtime = Source.newBuilder("js", readRuntime(), "runtime.js").cached(true).buildLiteral();
+        this.runtime = Source.newBuilder("js", readRuntime(), RUNTIME_NAME).cached(true).buildLiteral();
         this.runner = Source.newBuilder("js", RUNNER, "runner.js").cached(true).buildLiteral();
     }
 
     static GraalJsEngine start() {
-        Engine engine = Engine.newBuilder("js")
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .out(DISCARD)
-                .err(DISCARD)
-                .option("engine.WarnInterpreterOnly", "false")
-                .build();
-        try {
-            return new GraalJsEngine(engine);
-        } catch (RuntimeException e) {
-            engine.close(true);
-            throw e;
-        }
+        return GraalEngines.start("js", GraalJsEngine::new);
     }
 
     /** The program as the body of an async function, evaluated as {@code program.js}. */
@@ -98,21 +76,7 @@ final class GraalJsEngine implements AutoCloseable {
      * @throws IllegalStateException when the engine is closed
      */
     Context newContext() {
-        return Context.newBuilder("js")
-                .engine(engine)
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .allowHostAccess(HostAccess.CONSTRAINED)
-                .allowPolyglotAccess(PolyglotAccess.NONE)
-                .allowIO(IOAccess.NONE)
-                .allowCreateThread(false)
-                .allowNativeAccess(false)
-                .allowCreateProcess(false)
-                .allowEnvironmentAccess(EnvironmentAccess.NONE)
-                .allowInnerContextOptions(false)
-                .in(InputStream.nullInputStream())
-                .out(DISCARD)
-                .err(DISCARD)
-                .timeZone(ZoneOffset.UTC)
+        return GraalEngines.lockedDownContext("js", engine, IOAccess.NONE)
                 .option("js.locale", DEFAULT_LOCALE)
                 .option("js.load", "false")
                 .option("js.print", "false")
