@@ -25,7 +25,13 @@ import java.util.List;
  */
 abstract sealed class Beneath {
     /** Linux's limit on links followed in one resolution. */
-    private static final int MAX_LINKS = 40;
+    static final int MAX_LINKS = 40;
+    /**
+     * How many times one resolution looks again at a name that another writer replaced between two steps (a link
+     * when opened, no link when read). These are not links followed, so they do not count towards {@link #MAX_LINKS};
+     * the bound only keeps a writer that swaps forever from holding the call.
+     */
+    static final int MAX_REPLACED = 10_000;
 
     static final Beneath WALK = new Walk();
     static final Beneath OPENAT2 = new Openat2();
@@ -126,6 +132,7 @@ abstract sealed class Beneath {
             }
             Deque<Integer> held = new ArrayDeque<>(); // the directories reached, deepest first; the root is not ours
             int links = 0;
+            int replaced = 0;
             try {
                 while (true) {
                     int current = held.isEmpty() ? rootFd : held.peek();
@@ -164,9 +171,6 @@ abstract sealed class Beneath {
                         held.push(fd);
                         continue;
                     }
-                    if (++links > MAX_LINKS) {
-                        throw new LastErrorException(Posix.ELOOP);
-                    }
                     String target = linkTarget(current, step.name);
                     if (target == null) {
                         if (failure != null && (!last || (flags & Posix.O_DIRECTORY) != 0)) {
@@ -175,8 +179,14 @@ abstract sealed class Beneath {
                                 throw failure; // no link: a file stands where a directory was needed
                             }
                         }
+                        if (++replaced > MAX_REPLACED) {
+                            throw new LastErrorException(Posix.EAGAIN);
+                        }
                         pending.addFirst(step); // another writer replaced it meanwhile: look again
                         continue;
+                    }
+                    if (++links > MAX_LINKS) {
+                        throw new LastErrorException(Posix.ELOOP);
                     }
                     List<String> parts = plainParts(target);
                     if (target.startsWith("/")) {

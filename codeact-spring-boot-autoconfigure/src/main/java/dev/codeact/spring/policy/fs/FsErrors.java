@@ -66,6 +66,7 @@ final class FsErrors {
             case Posix.EISDIR -> "is a directory";
             case Posix.EEXIST -> "already exists";
             case Posix.ELOOP -> "too many levels of symbolic links";
+            case Posix.EAGAIN -> "another writer keeps replacing a name on the path";
             case Posix.ENAMETOOLONG -> "file name too long";
             case Posix.ENOSPC -> "no space left on the device";
             case Posix.EDQUOT -> "the host's disk quota is exceeded";

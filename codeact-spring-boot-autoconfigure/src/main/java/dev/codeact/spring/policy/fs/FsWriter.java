@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  * mount take in turn, waiting at most until the execution's deadline.
  */
 final class FsWriter {
-    private static final int MAX_LINKS = 40;
     private static final int DIRECTORY = Posix.O_PATH | Posix.O_DIRECTORY;
 
     private final MountRoots roots;
@@ -98,7 +97,9 @@ final class FsWriter {
         try {
             d.enter(parentOrAncestor(t, root, dirNames, d));
             boolean followed = false;
-            for (int links = 0; d.missing.isEmpty(); links++) {
+            int links = 0;
+            int replaced = 0;
+            while (d.missing.isEmpty()) {
                 Posix.Stat stat;
                 try {
                     stat = Posix.lstatAt(d.dir, d.name);
@@ -118,14 +119,17 @@ final class FsWriter {
                     d.old = stat;
                     break;
                 }
-                if (links >= MAX_LINKS) {
-                    throw new LastErrorException(Posix.ELOOP);
-                }
                 String target;
                 try {
                     target = Posix.readlink(d.dir, d.name);
                 } catch (LastErrorException e) {
+                    if (++replaced > Beneath.MAX_REPLACED) {
+                        throw new LastErrorException(Posix.EAGAIN);
+                    }
                     continue; // replaced since: look again
+                }
+                if (++links > Beneath.MAX_LINKS) {
+                    throw new LastErrorException(Posix.ELOOP);
                 }
                 List<String> next = target.startsWith("/") ? Beneath.underRoot(target, t.area().hostRoots())
                         : concat(dirNames, Beneath.plainParts(target));
