@@ -28,7 +28,19 @@ public enum ErrorType {
     /** No sandbox became free within the pool's wait limit. */
     POOL_EXHAUSTED(true),
     /** The sandbox itself failed (not the program). */
-    SANDBOX_FAILURE(false);
+    SANDBOX_FAILURE(false),
+    /**
+     * Not a failure of the program: a host call suspended it ({@link SuspendCall}) to wait for a decision, such as a
+     * person's approval; its state was kept and it continues where it stopped when the decision is given.
+     */
+    PENDING_APPROVAL(false),
+    /** A session's state grew past its size bound; the session was dropped. */
+    SESSION_LIMIT(true),
+    /**
+     * A session's stored state could not be used (taken on another guest image or layout, or malformed); it was
+     * refused whole, never restored, and dropped.
+     */
+    SESSION_REFUSED(false);
 
     private final boolean limit;
 

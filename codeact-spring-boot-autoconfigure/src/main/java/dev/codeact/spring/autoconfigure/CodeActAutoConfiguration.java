@@ -9,7 +9,15 @@ import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
+import dev.codeact.spring.execution.ApprovalListener;
+import dev.codeact.spring.execution.CodeActApprovals;
 import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.policy.approval.ApprovalMode;
+import dev.codeact.spring.session.InMemorySessionStore;
+import dev.codeact.spring.session.SessionSettings;
+import dev.codeact.spring.session.SessionStore;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.policy.approval.ApprovalGate;
@@ -154,7 +162,8 @@ public class CodeActAutoConfiguration {
             ObjectProvider<ApprovalHandler> approvalHandler) {
         CodeActProperties.Tools tools = properties.tools();
         return new ToolCatalog(discovery, tools.include(), tools.exclude(), tools.direct(),
-                new ApprovalGate(tools.approvalRequired(), approvalHandler.getIfUnique()), tools.toolDiscovery());
+                new ApprovalGate(tools.approvalRequired(), approvalHandler.getIfUnique(), tools.approvalMode()),
+                tools.toolDiscovery());
     }
 
     @Bean
@@ -171,10 +180,38 @@ public class CodeActAutoConfiguration {
     @ConditionalOnMissingBean
     CodeActExecutor codeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, CodeActProperties properties,
             SandboxServices services, ObjectProvider<ExecutionListener> listeners,
-            ObjectProvider<ObservationRegistry> observations) {
+            ObjectProvider<ObservationRegistry> observations, ObjectProvider<SessionStore> store) {
         return new CodeActExecutor(sandbox, catalog, executionLimits(properties.limits()),
                 ExecutionListener.of(listeners.orderedStream().toList()), observations.getIfUnique(() -> ObservationRegistry.NOOP),
-                services, properties.programLanguage());
+                services, properties.programLanguage(), sessionSettings(properties, store));
+    }
+
+    private static SessionSettings sessionSettings(CodeActProperties properties, ObjectProvider<SessionStore> store) {
+        CodeActProperties.Sessions sessions = properties.sessions();
+        boolean suspend = properties.tools().approvalMode() == ApprovalMode.SUSPEND;
+        if (!sessions.enabled() && !suspend) {
+            return SessionSettings.NONE;
+        }
+        return new SessionSettings(store.getObject(), sessions.enabled(), sessions.ttl(), sessions.maxBytes().toBytes(),
+                suspend, properties.tools().approvalExpiry(), Clock.systemUTC());
+    }
+
+    /** Sessions' states and suspended programs in this application's memory ({@code codeact.sessions.store=memory}). */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "codeact.sessions.store", havingValue = "memory", matchIfMissing = true)
+    SessionStore codeActInMemorySessionStore() {
+        return new InMemorySessionStore();
+    }
+
+    /** Decisions about programs suspended for approval ({@code codeact.tools.approval-mode=suspend}). */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "codeact.tools.approval-mode", havingValue = "suspend")
+    CodeActApprovals codeActApprovals(CodeActExecutor executor, ObjectProvider<ApprovalListener> listeners,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new CodeActApprovals(executor, ApprovalListener.of(listeners.orderedStream().toList()),
+                observations.getIfUnique(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

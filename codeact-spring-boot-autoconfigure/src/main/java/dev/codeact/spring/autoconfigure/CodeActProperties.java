@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import dev.codeact.hyperlight.VcpuThreading;
 import dev.codeact.spring.config.InvalidPropertyException;
+import dev.codeact.spring.policy.approval.ApprovalMode;
 import dev.codeact.spring.policy.egress.EgressRule;
 import dev.codeact.spring.policy.fs.Mount;
 import dev.codeact.spring.sandbox.Language;
@@ -31,6 +32,8 @@ import org.springframework.util.unit.DataSize;
  *     (bytes of file content, default 10MB) and max-entries (files and directories, default 1000) that writes keep to.
  * @param output The per-execution /output directory whose files come back with the result.
  * @param actuator What the codeact actuator endpoint shows.
+ * @param sessions Whether a conversation's programs continue from the state its previous program left, and where
+ *     those states (and programs suspended for approval) are kept.
  */
 @ConfigurationProperties(prefix = "codeact")
 public record CodeActProperties(
@@ -44,7 +47,8 @@ public record CodeActProperties(
         @DefaultValue Egress egress,
         @DefaultValue List<Mount> mounts,
         @DefaultValue Output output,
-        @DefaultValue Actuator actuator) {
+        @DefaultValue Actuator actuator,
+        @DefaultValue Sessions sessions) {
 
     public static final int DEFAULT_ADVISOR_ORDER = Ordered.HIGHEST_PRECEDENCE + 250;
 
@@ -168,7 +172,13 @@ public record CodeActProperties(
      *     bean, and tools given per request).
      * @param exclude Tools never offered inside the sandbox, even when included.
      * @param direct Tools the model keeps as ordinary tool calls, next to execute_code.
-     * @param approvalRequired Tools whose every call from a program must be approved by the ApprovalHandler bean.
+     * @param approvalRequired Tools whose every call from a program must be approved: by the ApprovalHandler bean
+     *     while the program waits ("ask"), or by a person later, the program suspended meanwhile ("suspend").
+     * @param approvalMode "ask": the ApprovalHandler bean decides each call while the program waits; "suspend": the
+     *     program is suspended at the call (its VM state kept in the session store) and continues when a person
+     *     decides through CodeActApprovals, possibly on another replica (kvm backend only).
+     * @param approvalExpiry How long a suspended program waits for a decision; an approval decided later, or never,
+     *     is denied.
      * @param discovery How the model learns the tools: "all" declares every tool in the instructions; "search" puts a
      *     compact index there (names by prefix, each with its first sentence) and programs find declarations with
      *     search_tools(query) and describe_tool(name); "auto" searches when the declarations would pass the threshold.
@@ -179,6 +189,8 @@ public record CodeActProperties(
             @DefaultValue List<String> exclude,
             @DefaultValue List<String> direct,
             @DefaultValue List<String> approvalRequired,
+            @DefaultValue("ask") ApprovalMode approvalMode,
+            @DefaultValue("1h") Duration approvalExpiry,
             @DefaultValue("auto") ToolDiscovery.Mode discovery,
             @DefaultValue("12KB") DataSize discoveryThreshold) {
 
@@ -234,5 +246,40 @@ public record CodeActProperties(
             @DefaultValue("10MB") DataSize quota,
             @DefaultValue("1000") int maxEntries,
             @DefaultValue("16KB") DataSize inlineText) {
+    }
+
+    /**
+     * Sessions: a conversation's programs continue from the state its previous program left (globals, imported
+     * modules, data), kept as the micro-VM memory pages they changed (kvm backend only).
+     *
+     * @param enabled Whether programs run with a conversation id (the advisor context's ChatMemory.CONVERSATION_ID,
+     *     or CodeActExecutor's) continue from their conversation's state; without one, every execution starts fresh.
+     * @param ttl How long a session is kept since its last use.
+     * @param maxBytes The most a session's state (the pages its programs changed, and for a suspended program its
+     *     stack and registers) may take; a session that outgrows it fails with SESSION_LIMIT and is dropped.
+     * @param store Where states are kept: "memory" (this application only, lost on restart) or "redis" (shared by
+     *     replicas and kept across restarts; spring-boot-starter-data-redis and the spring.data.redis.* settings).
+     */
+    public record Sessions(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("30m") Duration ttl,
+            @DefaultValue("16MB") DataSize maxBytes,
+            @DefaultValue("memory") Store store) {
+
+        /** Where session states are kept. */
+        public enum Store {
+            MEMORY, REDIS
+        }
+
+        public Sessions {
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new InvalidPropertyException("codeact.sessions.ttl", ttl, "must be positive",
+                        "Set codeact.sessions.ttl to how long an unused session is kept, e.g. 30m.");
+            }
+            if (maxBytes.toBytes() < 4096) {
+                throw new InvalidPropertyException("codeact.sessions.max-bytes", maxBytes, "must be at least 4KB",
+                        "Set codeact.sessions.max-bytes to the most one session's state may take, e.g. 16MB.");
+            }
+        }
     }
 }

@@ -9,7 +9,20 @@ import dev.codeact.spring.tools.ToolBridge;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolSet;
 import dev.codeact.hyperlight.ErrorType;
+import dev.codeact.hyperlight.Deadline;
+import dev.codeact.hyperlight.ExecutionError;
+import dev.codeact.hyperlight.HostCallAnswer;
+import dev.codeact.hyperlight.HostFunction;
+import dev.codeact.hyperlight.HostFunctionException;
 import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.SessionState;
+import dev.codeact.hyperlight.SessionStateException;
+import dev.codeact.hyperlight.SessionStep;
+import dev.codeact.spring.session.PendingApproval;
+import dev.codeact.spring.session.SessionKey;
+import dev.codeact.spring.session.SessionSettings;
+import dev.codeact.spring.session.SuspendedProgram;
+import java.util.UUID;
 import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.policy.fs.OutputFile;
 import io.micrometer.observation.Observation;
@@ -38,6 +51,7 @@ public final class CodeActExecutor {
     private final ObservationRegistry observations;
     private final SandboxServices services;
     private final Language language;
+    private final SessionSettings sessions;
 
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener) {
         this(sandbox, catalog, limits, listener, ObservationRegistry.NOOP, SandboxServices.defaults());
@@ -61,6 +75,19 @@ public final class CodeActExecutor {
     /** @param language the language of programs whose call names none ({@code codeact.language}) */
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener,
             ObservationRegistry observations, SandboxServices services, Language language) {
+        this(sandbox, catalog, limits, listener, observations, services, language, SessionSettings.NONE);
+    }
+
+    /**
+     * @param sessions sessions and suspended approvals ({@code codeact.sessions.*}, {@code codeact.tools.approval-mode})
+     * @throws IllegalStateException when they are on and the sandbox keeps no sessions
+     */
+    public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener,
+            ObservationRegistry observations, SandboxServices services, Language language, SessionSettings sessions) {
+        if ((sessions.sessions() || sessions.suspendForApproval()) && !sandbox.keepsSessions()) {
+            throw new IllegalStateException(CodeSandbox.noSessions(sandbox).getMessage());
+        }
+        this.sessions = sessions;
         this.language = language;
         this.sandbox = sandbox;
         this.catalog = catalog;
@@ -121,28 +148,165 @@ public final class CodeActExecutor {
      * @throws UnsupportedOperationException when the sandbox does not run {@code language}
      */
     public CodeExecution run(Language language, String code, ToolSet tools, ToolContext context) {
+        return run(language, code, tools, context, null);
+    }
+
+    /**
+     * As {@link #run(Language, String, ToolSet, ToolContext)}, in a conversation's session: with sessions on
+     * ({@code codeact.sessions.enabled}), the program starts from the state the conversation's previous program (in
+     * the same language) left, and leaves its own for the next. Without a conversation id, or with sessions off, it
+     * starts fresh. With {@code codeact.tools.approval-mode=suspend}, a call that needs approval suspends the program
+     * and the execution ends as {@link ErrorType#PENDING_APPROVAL}, with {@link CodeExecution#pending()} set.
+     *
+     * @param conversationId the conversation, as Spring AI's chat memory names it, or null
+     * @throws UnsupportedOperationException when the sandbox does not run {@code language}
+     */
+    public CodeExecution run(Language language, String code, ToolSet tools, ToolContext context, String conversationId) {
         if (!sandbox.languages().contains(language)) {
             throw CodeSandbox.unsupported(sandbox, language);
         }
+        SessionKey key = sessions.sessions() && conversationId != null && !conversationId.isBlank()
+                ? new SessionKey(conversationId, language) : null;
+        boolean mayAsk = sessions.suspendForApproval() && !tools.approvalRequired().isEmpty();
+        if (key == null && !mayAsk) {
+            return observed(language, code, tools, context, null,
+                    functions -> new Step(sandbox.execute(language, code, functions, limits), null));
+        }
+        return observed(language, code, tools, context, key != null ? conversationId : null,
+                functions -> sessionStep(language, key, code, functions, context));
+    }
+
+    /**
+     * Continues a program suspended for approval, with the answer to its call: the approved tool's result or the
+     * error a denial makes. {@link CodeActApprovals} calls this once per approval, after claiming it.
+     *
+     * @param program the claimed approval and its state
+     * @param approvedCall the tool's call when approved (it runs here, observed like the program's other calls), or
+     *     null when denied
+     * @param denial the error the program's call throws when denied
+     */
+    CodeExecution resume(SuspendedProgram program, HostFunction approvedCall, String denial) {
+        PendingApproval approval = program.approval();
+        ToolContext context = new ToolContext(approval.toolContext());
+        return observed(approval.language(), "", catalog.select(List.of()), context, approval.conversationId(),
+                (functions, toolCalls) -> {
+                    HostCallAnswer answer;
+                    if (approvedCall == null) {
+                        answer = HostCallAnswer.error(denial);
+                    } else {
+                        try {
+                            answer = HostCallAnswer.result(toolCalls.observe(approval.tool(), approvedCall)
+                                    .call(approval.argumentsJson(), Deadline.after(limits.timeout())));
+                        } catch (HostFunctionException e) {
+                            answer = HostCallAnswer.error(e.getMessage());
+                        } catch (Exception e) {
+                            answer = HostCallAnswer.error("tool '" + approval.tool() + "' failed: "
+                                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                        }
+                    }
+                    SessionStep step;
+                    try {
+                        step = sandbox.resume(approval.language(), program.state(), answer, functions, limits,
+                                sessions.maxStateBytes());
+                    } catch (SessionStateException e) {
+                        return new Step(refused(e, approval.sessionKey()), null);
+                    }
+                    return settle(approval.language(), approval.sessionKey(), step, context);
+                });
+    }
+
+    private Step sessionStep(Language language, SessionKey key, String code, HostFunctions functions, ToolContext context) {
+        try {
+            SessionState start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
+            SessionStep step = sandbox.executeInSession(language, start != null ? start : sandbox.newSession(language),
+                    code, functions, limits, sessions.maxStateBytes());
+            return settle(language, key, step, context);
+        } catch (SessionStateException e) {
+            return new Step(refused(e, key), null);
+        }
+    }
+
+    /** Keeps what a session step left: the session's new state, or the suspended program as a pending approval. */
+    private Step settle(Language language, SessionKey key, SessionStep step, ToolContext context) {
+        if (step.suspended()) {
+            SessionState.PendingCall call = step.state().pendingCall().orElseThrow();
+            Instant now = sessions.clock().instant();
+            PendingApproval approval = new PendingApproval(UUID.randomUUID().toString(),
+                    key == null ? null : key.conversationId(), language, call.name(), call.argumentsJson(),
+                    context.getContext(), now, now.plus(sessions.approvalExpiry()), step.state().sizeBytes());
+            sessions.store().savePending(new SuspendedProgram(approval, step.state()), sessions.pendingKeepFor());
+            return new Step(withError(step.result(), ExecutionError.of(ErrorType.PENDING_APPROVAL, pendingMessage(approval))),
+                    approval);
+        }
+        if (key != null && step.advanced()) {
+            sessions.store().save(key, step.state(), sessions.ttl());
+        }
+        return new Step(step.result(), null);
+    }
+
+    /** What a program that waits for approval reports, for the model and the application. */
+    static String pendingMessage(PendingApproval approval) {
+        return "the program is waiting for a person's approval of " + approval.tool() + "(" + approval.argumentsJson()
+                + ") (approval id " + approval.id() + "); it continues at that call once it is decided (approved: the"
+                + " tool runs; denied: the call throws ToolError)";
+    }
+
+    /** A session's state could not be kept or used: the session is dropped, and the execution says why. */
+    private ExecutionResult refused(SessionStateException e, SessionKey key) {
+        if (key != null) {
+            sessions.store().remove(key);
+        }
+        boolean tooLarge = e.reason() == SessionStateException.Reason.TOO_LARGE;
+        String message = (tooLarge ? "the session's state outgrew codeact.sessions.max-bytes (" + sessions.maxStateBytes()
+                + " bytes): " : "the session's state was refused (" + e.reason() + "): ") + e.getMessage()
+                + (key == null ? "" : "; the session was dropped, and the next program of this conversation starts fresh");
+        ExecutionError error = ExecutionError.of(tooLarge ? ErrorType.SESSION_LIMIT : ErrorType.SESSION_REFUSED, message);
+        return e.result() != null ? withError(e.result(), error) : ExecutionResult.failure(error, java.time.Duration.ZERO);
+    }
+
+    private static ExecutionResult withError(ExecutionResult r, ExecutionError error) {
+        return new ExecutionResult(r.stdout(), r.stdoutTruncated(), r.stderr(), r.stderrTruncated(), null, error,
+                r.duration(), r.hostCalls());
+    }
+
+    /** What one run of the sandbox gave: its result, and the approval it waits for when it was suspended. */
+    private record Step(ExecutionResult result, PendingApproval pending) {
+    }
+
+    /** One run of the sandbox with the request's host functions. */
+    @FunctionalInterface
+    private interface Run {
+        Step run(HostFunctions functions, ToolCallObservation toolCalls);
+    }
+
+    private CodeExecution observed(Language language, String code, ToolSet tools, ToolContext context,
+            String conversationId, java.util.function.Function<HostFunctions, Step> run) {
+        return observed(language, code, tools, context, conversationId, (Run) (functions, toolCalls) -> run.apply(functions));
+    }
+
+    /** Runs {@code run} observed (codeact.execution, the tool calls), with the services, and tells the listeners. */
+    private CodeExecution observed(Language language, String code, ToolSet tools, ToolContext context,
+            String conversationId, Run run) {
         Instant startedAt = Instant.now();
         ToolCallObservation toolCalls = new ToolCallObservation(observations);
         Observation execution = Observation.createNotStarted(EXECUTION_OBSERVATION, observations)
                 .lowCardinalityKeyValue("backend", sandbox.backend())
                 .lowCardinalityKeyValue("language", language.id())
                 .start();
-        ExecutionResult result;
+        Step step;
         List<OutputFile> files;
         try (Observation.Scope scope = execution.openScope(); SandboxServices.Session session = services.open()) {
             HostFunctions.Builder functions = ToolBridge.hostFunctions(tools, language, context, toolCalls);
             session.register(functions);
             HostFunctions built = functions.build();
             toolCalls.start();
-            result = sandbox.execute(language, code, built, limits);
+            step = run.run(built, toolCalls);
             files = session.outputFiles();
         } catch (RuntimeException e) {
             execution.error(e).lowCardinalityKeyValue("outcome", outcome(ErrorType.SANDBOX_FAILURE)).stop();
             throw e;
         }
+        ExecutionResult result = step.result();
         // One error tag, as Micrometer makes it from the observation's error (ExecutionFailedException, or "none");
         // the kind of failure is the outcome, as http.server.requests has its status next to its error.
         if (!result.success()) {
@@ -153,7 +317,7 @@ public final class CodeActExecutor {
         List<ToolCall> inOrder = toolCalls.calls();
         listener.executed(new ExecutionListener.Execution(code, result, context.getContext(), called, startedAt,
                 sandbox.backend(), files, inOrder, language));
-        return new CodeExecution(result, files, called, inOrder, language);
+        return new CodeExecution(result, files, called, inOrder, language, conversationId, step.pending());
     }
 
     /** The outcome tag of a failed execution: its error type in lower case ({@code timeout}, {@code out_of_memory}). */
@@ -164,6 +328,11 @@ public final class CodeActExecutor {
     /** The language of programs whose call names none ({@code codeact.language}). */
     public Language language() {
         return language;
+    }
+
+    /** Sessions and suspended approvals, as configured. */
+    public SessionSettings sessions() {
+        return sessions;
     }
 
     public SandboxServices services() {

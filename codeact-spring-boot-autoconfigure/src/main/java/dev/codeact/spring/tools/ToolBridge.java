@@ -10,6 +10,7 @@ import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.spring.policy.approval.ApprovalGate;
 import dev.codeact.spring.tools.mcp.McpTools;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.execution.ToolExecutionException;
@@ -65,7 +66,12 @@ public final class ToolBridge {
         for (ToolCallback tool : tools.sandboxed()) {
             String name = tool.getToolDefinition().name();
             HostFunction call = checkedCall(tool, context);
+            ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
             HostFunction approved = !approval.requiresApproval(name) ? call
+                    : approval.suspends() ? argumentsJson -> {
+                        checkArguments(tool, check, argumentsJson); // a call with wrong arguments is not for a person
+                        throw ApprovalGate.suspension(name);
+                    }
                     : (BoundedHostFunction) (argumentsJson, deadline) -> {
                         approval.check(name, argumentsJson, context.getContext());
                         return call.call(argumentsJson, deadline);
@@ -82,17 +88,23 @@ public final class ToolBridge {
         return builder;
     }
 
+    /**
+     * The call of a tool a person approved, for a program suspended at it: the argument check, the call and the answer
+     * as JSON, without asking for approval again.
+     *
+     * @return the call, or empty when the set has no such tool (any more)
+     */
+    public static Optional<HostFunction> approvedCall(ToolSet tools, String toolName, ToolContext context) {
+        return tools.sandboxed().stream().filter(t -> t.getToolDefinition().name().equals(toolName)).findFirst()
+                .map(tool -> checkedCall(tool, context));
+    }
+
     /** The argument check, the call and the answer as JSON. */
     private static HostFunction checkedCall(ToolCallback tool, ToolContext context) {
-        String name = tool.getToolDefinition().name();
         ArgumentCheck check = new ArgumentCheck(tool.getToolDefinition().inputSchema());
         McpTools.McpTool mcp = McpTools.of(tool);
         return argumentsJson -> {
-            List<String> problems = check.problems(argumentsJson);
-            if (!problems.isEmpty()) {
-                throw new HostFunctionException("wrong arguments for tool '" + name + "': " + String.join("; ", problems)
-                        + "; expected " + ToolDeclarations.argumentsType(tool.getToolDefinition().inputSchema()));
-            }
+            checkArguments(tool, check, argumentsJson);
             try {
                 return mcp != null ? mcp.call(argumentsJson, context) : asJson(tool.call(argumentsJson, context));
             } catch (ToolExecutionException e) {
@@ -101,6 +113,15 @@ public final class ToolBridge {
                 throw new HostFunctionException(failureMessage(tool, e));
             }
         };
+    }
+
+    private static void checkArguments(ToolCallback tool, ArgumentCheck check, String argumentsJson) {
+        List<String> problems = check.problems(argumentsJson);
+        if (!problems.isEmpty()) {
+            throw new HostFunctionException("wrong arguments for tool '" + tool.getToolDefinition().name() + "': "
+                    + String.join("; ", problems) + "; expected "
+                    + ToolDeclarations.argumentsType(tool.getToolDefinition().inputSchema()));
+        }
     }
 
     private static String failureMessage(ToolCallback tool, Throwable cause) {

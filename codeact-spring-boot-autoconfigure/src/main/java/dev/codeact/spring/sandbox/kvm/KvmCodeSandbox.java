@@ -3,7 +3,10 @@ package dev.codeact.spring.sandbox.kvm;
 import dev.codeact.hyperlight.ExecutionLimits;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.GuestImage;
+import dev.codeact.hyperlight.HostCallAnswer;
 import dev.codeact.hyperlight.HostFunctions;
+import dev.codeact.hyperlight.SessionState;
+import dev.codeact.hyperlight.SessionStep;
 import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.Language;
@@ -68,10 +71,36 @@ public final class KvmCodeSandbox implements CodeSandbox {
 
     @Override
     public ExecutionResult execute(Language language, String code, HostFunctions functions, ExecutionLimits limits) {
+        return poolFor(supported(language)).execute(code, functions, limits);
+    }
+
+    @Override
+    public boolean keepsSessions() {
+        return true;
+    }
+
+    @Override
+    public SessionState newSession(Language language) {
+        return poolFor(supported(language)).newSession();
+    }
+
+    @Override
+    public SessionStep executeInSession(Language language, SessionState state, String code, HostFunctions functions,
+            ExecutionLimits limits, long maxStateBytes) {
+        return poolFor(supported(language)).executeInSession(state, code, functions, limits, maxStateBytes);
+    }
+
+    @Override
+    public SessionStep resume(Language language, SessionState state, HostCallAnswer answer, HostFunctions functions,
+            ExecutionLimits limits, long maxStateBytes) {
+        return poolFor(supported(language)).resume(state, answer, functions, limits, maxStateBytes);
+    }
+
+    private Language supported(Language language) {
         if (!languages().contains(language)) {
             throw CodeSandbox.unsupported(this, language);
         }
-        return poolFor(language).execute(code, functions, limits);
+        return language;
     }
 
     /** The pool of the language booted at start-up. */
