@@ -49,7 +49,8 @@ public final class BenchSuite {
     public static void main(String[] args) throws Exception {
         java.util.logging.Logger.getLogger("dev.codeact").setLevel(java.util.logging.Level.WARNING);
         List<String> options = List.of(args);
-        Map<String, Object> report = new BenchSuite(options.contains("--quick")).run();
+        BenchSuite suite = new BenchSuite(options.contains("--quick"));
+        Map<String, Object> report = options.contains("--sessions") ? suite.sessionsOnly() : suite.run();
         String json = JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(report);
         if (options.contains("--json")) {
             System.out.println(json);
@@ -60,10 +61,7 @@ public final class BenchSuite {
 
     Map<String, Object> run() throws Exception {
         Map<String, Object> report = new LinkedHashMap<>();
-        KvmAvailability kvm = KvmAvailability.probe();
-        report.put("machine", Map.of("kvm", kvm.reason(), "cores", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
-        report.put("host", HostFacts.describe());
+        KvmAvailability kvm = machine(report);
         Map<String, Object> floor = null;
         Map<String, Object> kvmFigures = null;
         Map<String, Object> pythonFigures = null;
@@ -79,6 +77,7 @@ public final class BenchSuite {
             report.put("kvmRestoreStrategies", restoreStrategies());
             report.put("kvmTrivialBreakdown", TrivialBreakdown.measure(GuestImage.quickJs(), Programs.TRIVIAL.javascript, quick));
             report.put("pythonTrivialBreakdown", TrivialBreakdown.measure(GuestImage.python(), Programs.TRIVIAL.python, quick));
+            report.put("sessions", new SessionBench(quick).measure());
         } else {
             report.put("kvm", Map.of("skipped", kvm.reason()));
         }
@@ -96,6 +95,23 @@ public final class BenchSuite {
                 "hyperlightCallWithSnapshotRestoreUs", "62-89 (hyperlight PR #1529, bare guest function)",
                 "hyperlightKillToReturnUs", 22.9));
         return report;
+    }
+
+    /** {@code --sessions}: the machine and issue 16's session figures alone (a few seconds per store). */
+    Map<String, Object> sessionsOnly() throws Exception {
+        Map<String, Object> report = new LinkedHashMap<>();
+        KvmAvailability kvm = machine(report);
+        report.put("sessions", kvm.usable() ? new SessionBench(quick).measure() : Map.of("skipped", kvm.reason()));
+        return report;
+    }
+
+    /** What the figures were measured on, into the report; the KVM found. */
+    private static KvmAvailability machine(Map<String, Object> report) {
+        KvmAvailability kvm = KvmAvailability.probe();
+        report.put("machine", Map.of("kvm", kvm.reason(), "cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
+        report.put("host", HostFacts.describe());
+        return kvm;
     }
 
     // ------------------------------------------------------------------ the floor

@@ -21,6 +21,7 @@ final class HostFacts {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("cpu", cpuModel());
         facts.put("kernel", kernel());
+        facts.put("loadAverage", loadAverage());
         VcpuMigration.Measurement migration = VcpuMigration.measurement();
         facts.put("vcpuThreading", migration.cheap() ? "caller: AUTO lets platform-thread callers enter the guest themselves"
                 : "dedicated: AUTO has each VM's own thread enter the guest");
@@ -39,6 +40,16 @@ final class HostFacts {
                     .findFirst().orElse("unknown");
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages as {@code /proc/loadavg} has them when the run starts (other work shifts every figure). */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            return "unknown";
         }
     }
 

@@ -12,13 +12,28 @@ final class Table {
         StringBuilder out = new StringBuilder();
         out.append(report.get("machine")).append('\n');
         if (report.get("host") instanceof Map<?, ?> host) {
-            out.append(String.format("cpu: %s; kernel: %s%nvCPU threading: %s; why: %s%n", host.get("cpu"), host.get("kernel"),
-                    host.get("vcpuThreading"), host.get("vcpuThreadingWhy")));
+            out.append(String.format("cpu: %s; kernel: %s; load average at start: %s%nvCPU threading: %s; why: %s%n", host.get("cpu"),
+                    host.get("kernel"), host.get("loadAverage"), host.get("vcpuThreading"), host.get("vcpuThreadingWhy")));
         }
         if (report.get("floor") instanceof Map<?, ?> floor) {
             out.append(String.format("floor: exit round trip %s us, register reset + run %s us%n",
                     floor.get("exitRoundTripUs"), floor.get("registerResetAndRunUs")));
         }
+        if (report.get("graaljs") != null) {
+            backends(out, report);
+        }
+        if (report.get("sessions") instanceof Map<?, ?> sessions) {
+            SessionTable.render(out, (Map<String, Object>) sessions);
+        }
+        if (report.get("references") != null) {
+            out.append("references: ").append(report.get("references")).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The backends side by side, and the breakdowns, ratios and targets that go with them. */
+    @SuppressWarnings("unchecked")
+    private static void backends(StringBuilder out, Map<String, Object> report) {
         out.append(String.format("%-34s %-28s %-28s %-28s%n", "", "kvm (javascript)", "kvm python", "graaljs"));
         Map<String, Object> kvm = (Map<String, Object>) report.get("kvm");
         Map<String, Object> python = report.get("python") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
@@ -50,8 +65,6 @@ final class Table {
             out.append("python ratios: ").append(report.get("pythonRatios")).append('\n');
             out.append("python targets met: ").append(report.get("pythonTargets")).append('\n');
         }
-        out.append("references: ").append(report.get("references")).append('\n');
-        return out.toString();
     }
 
     /** "hostCall 2, end 1": the kinds that occurred. */
