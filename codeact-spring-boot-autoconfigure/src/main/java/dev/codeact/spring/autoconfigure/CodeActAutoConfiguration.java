@@ -9,6 +9,7 @@ import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
+import dev.codeact.spring.execution.ApprovalExpiryScheduler;
 import dev.codeact.spring.execution.ApprovalListener;
 import dev.codeact.spring.execution.CodeActApprovals;
 import dev.codeact.spring.execution.CodeActExecutor;
@@ -212,6 +213,17 @@ public class CodeActAutoConfiguration {
             ObjectProvider<ObservationRegistry> observations) {
         return new CodeActApprovals(executor, ApprovalListener.of(listeners.orderedStream().toList()),
                 observations.getIfUnique(() -> ObservationRegistry.NOOP));
+    }
+
+    /**
+     * Denies suspended programs' approvals past {@code codeact.tools.approval-expiry}, on a daemon thread that runs
+     * from the context's start to its stop (every quarter of the expiry, between 1 and 30 seconds).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "codeact.tools.approval-mode", havingValue = "suspend")
+    ApprovalExpiryScheduler codeActApprovalExpiry(CodeActApprovals approvals, CodeActExecutor executor) {
+        return new ApprovalExpiryScheduler(approvals, executor.sessions().approvalExpiry());
     }
 
     @Bean
