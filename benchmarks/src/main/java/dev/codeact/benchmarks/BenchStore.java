@@ -33,10 +33,18 @@ record BenchStore(String kind, SessionStore store, AutoCloseable backing, String
         }
         RedisServer server = RedisServer.start(binary.get());
         try {
-            return new BenchStore("redis", RedisStoreFactory.connect(server.host(), server.port()), server, null);
+            RedisStoreFactory.Connected connected = RedisStoreFactory.connect(server.host(), server.port());
+            AutoCloseable connectionsThenServer = () -> {
+                try {
+                    connected.connections().close();
+                } finally {
+                    server.close();
+                }
+            };
+            return new BenchStore("redis", connected.store(), connectionsThenServer, null);
         } catch (RuntimeException e) {
             server.close();
-            return new BenchStore("redis", null, null, "the Redis store did not connect: " + e);
+            return new BenchStore("redis", null, null, "the Redis store did not connect: " + e.getMessage());
         }
     }
 
