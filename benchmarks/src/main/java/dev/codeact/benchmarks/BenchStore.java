@@ -31,7 +31,12 @@ record BenchStore(String kind, SessionStore store, AutoCloseable backing, String
         if (missing.isPresent()) {
             return new BenchStore("redis", null, null, missing.get());
         }
-        RedisServer server = RedisServer.start(binary.get());
+        RedisServer server;
+        try {
+            server = RedisServer.start(binary.get());
+        } catch (RuntimeException e) {
+            return new BenchStore("redis", null, null, "redis-server did not start: " + e.getMessage());
+        }
         try {
             RedisStoreFactory.Connected connected = RedisStoreFactory.connect(server.host(), server.port());
             AutoCloseable connectionsThenServer = () -> {
