@@ -286,6 +286,59 @@ class ExecuteApiTest {
         assertThat(response.json().path("calls")).isEmpty();
     }
 
+    @Test
+    void withoutApprovalsCancelOrderRunsLikeAnyToolAndAnUnknownOrderIsAToolError() {
+        // one that no other test here reads: not Ada's, no monitor in it
+        int order = jdbc.sql("""
+                        SELECT MAX(o.id) FROM orders o WHERE o.status = 'DELIVERED' AND o.customer_id <> 1
+                        AND NOT EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.sku = l.sku
+                                        WHERE l.order_id = o.id AND p.category = 'Monitors')""")
+                .query(Integer.class).single();
+        Response response = api.postJson("/api/execute", Map.of("code", """
+                const cancelled = call_tool('cancel_order', {orderId: %d});
+                let again;
+                try { call_tool('cancel_order', {orderId: %d}); } catch (e) { again = e.message; }
+                let unknown;
+                try { call_tool('cancel_order', {orderId: 42}); } catch (e) { unknown = e.name + ': ' + e.message; }
+                return {status: cancelled.status, details: call_tool('order_details', {orderId: %d}).status, again, unknown};
+                """.formatted(order, order, order)));
+
+        JsonNode body = response.json();
+        assertThat(body.path("success").asBoolean()).as(response.text()).isTrue();
+        assertThat(body.has("pending")).isFalse();
+        assertThat(body.path("result").path("status").asString()).isEqualTo("CANCELLED");
+        assertThat(body.path("result").path("details").asString()).isEqualTo("CANCELLED");
+        assertThat(body.path("result").path("again").asString()).contains("order " + order + " is already CANCELLED");
+        assertThat(body.path("result").path("unknown").asString()).startsWith("ToolError").contains("no order with id 42");
+        assertThat(jdbc.sql("SELECT status FROM orders WHERE id = :id").param("id", order).query(String.class).single())
+                .isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void withSessionsOffAConversationIdIsTakenAndEveryProgramStartsFresh() {
+        for (int i = 0; i < 2; i++) {
+            Response response = api.postJson("/api/execute", Map.of("conversationId", "c1",
+                    "code", "globalThis.n = (globalThis.n ?? 0) + 1; return n;"));
+            assertThat(response.status()).as(response.text()).isEqualTo(200);
+            assertThat(response.json().path("result").asInt()).isEqualTo(1);
+            assertThat(response.json().has("conversationId")).as("it ran in no session").isFalse();
+        }
+        Response tooLong = api.postJson("/api/execute", Map.of("conversationId", "x".repeat(300), "code", "return 1"));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("detail").asString()).contains("'conversationId' is at most 256 characters");
+    }
+
+    @Test
+    void withoutSuspendModeThereAreNoApprovalsToListOrDecide() {
+        for (Response response : new Response[] {api.get("/api/approvals"),
+                api.postJson("/api/approvals/some-id", Map.of("approved", true))}) {
+            assertThat(response.status()).isEqualTo(409);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.json().path("detail").asString())
+                    .contains("codeact.tools.approval-mode=suspend", "--spring.profiles.active=sessions");
+        }
+    }
+
     // ------------------------------------------------------------------------------------- the rest of the API
 
     @Test
