@@ -60,9 +60,9 @@ globalThis.n = (globalThis.n ?? 0) + 1;
 return n;`,
   },
   {
-    title: 'Cancel an order (needs approval in the sessions profile)',
-    code: `const before = call_tool('order_details', {orderId: 5001});
-const after = call_tool('cancel_order', {orderId: 5001});
+    title: 'Cancel an order (the sessions profile offers cancel_order and asks you first)',
+    code: `const before = call_tool('order_details', {orderId: 5013});
+const after = call_tool('cancel_order', {orderId: 5013});
 console.log(\`order \${after.id}: \${before.status} -> \${after.status}\`);
 return after.status;`,
   },

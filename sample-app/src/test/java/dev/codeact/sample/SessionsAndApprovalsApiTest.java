@@ -166,6 +166,34 @@ class SessionsAndApprovalsApiTest {
     }
 
     @Test
+    void aProgramWaitsAgainAtItsNextCallAndAnApprovedCallThatFailsIsTheToolsError() {
+        assertThat(api.get("/api/tools").text()).contains("declare function call_tool(name: \"cancel_order\"");
+        int cancelled = jdbc.sql("SELECT MIN(id) FROM orders WHERE status = 'CANCELLED'").query(Integer.class).single();
+        Response first = execute("""
+                const errors = [];
+                for (const orderId of [42, %d]) {
+                  try { call_tool('cancel_order', {orderId}); } catch (e) { errors.push(`${e.name}: ${e.message}`); }
+                }
+                return errors;
+                """.formatted(cancelled), "two-calls");
+        JsonNode firstPending = first.json().path("pending");
+        assertThat(firstPending.path("args").path("orderId").asInt()).isEqualTo(42);
+
+        Response second = decide(firstPending.path("id").asString(), Map.of("approved", true), "alice");
+        JsonNode secondPending = second.json().path("pending");
+        assertThat(second.json().path("error").path("type").asString()).as(second.text()).isEqualTo("PENDING_APPROVAL");
+        assertThat(secondPending.path("args").path("orderId").asInt()).as("the loop's next call").isEqualTo(cancelled);
+        assertThat(secondPending.path("id").asString()).isNotEqualTo(firstPending.path("id").asString());
+
+        Response done = decide(secondPending.path("id").asString(), Map.of("approved", true), "alice");
+        JsonNode errors = done.json().path("result");
+        assertThat(done.json().path("success").asBoolean()).as(done.text()).isTrue();
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0).asString()).startsWith("ToolError").contains("no order with id 42");
+        assertThat(errors.get(1).asString()).startsWith("ToolError").contains("order " + cancelled + " is already CANCELLED");
+    }
+
+    @Test
     void aDecisionWithoutApprovedIsABadRequest() {
         Response response = api.postJson("/api/approvals/whatever", Map.of("reason", "?"));
         assertThat(response.status()).isEqualTo(400);

@@ -117,23 +117,6 @@ public class ShopTools {
                 header.status(), lines, total);
     }
 
-    /**
-     * The sample's one tool that changes data. With {@code codeact.tools.approval-required=cancel_order} (the
-     * {@code sessions} profile) each call waits for a person's approval; without it, it runs like the other tools.
-     */
-    @Tool(name = "cancel_order", description = "Cancel an order: its status becomes CANCELLED. Returns the order as"
-            + " order_details shows it afterwards")
-    public OrderDetails cancelOrder(@ToolParam(description = "The order id, e.g. 5001") int orderId) {
-        int updated = jdbc.sql("UPDATE orders SET status = 'CANCELLED' WHERE id = :id AND status <> 'CANCELLED'")
-                .param("id", orderId)
-                .update();
-        if (updated == 0) {
-            OrderDetails order = orderDetails(orderId); // throws for an order that does not exist
-            throw new IllegalStateException("order " + order.id() + " is already CANCELLED");
-        }
-        return orderDetails(orderId);
-    }
-
     @Tool(name = "top_products", description = "Best-selling products by revenue in EUR, optionally within one category;"
             + " cancelled and returned orders are not counted")
     public List<ProductSales> topProducts(

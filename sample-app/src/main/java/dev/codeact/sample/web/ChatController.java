@@ -1,11 +1,13 @@
 package dev.codeact.sample.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.codeact.sample.conversion.ConversionTools;
+import dev.codeact.sample.shop.CancelOrderTool;
 import dev.codeact.sample.shop.ShopTools;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.memory.ChatMemory;
@@ -59,9 +61,11 @@ public class ChatController {
      * tool calling; with CodeAct on they are what programs call (CodeAct also finds @Tool beans by itself).
      */
     public ChatController(ObjectProvider<ChatClient.Builder> builder, ChatModelStatus status, ShopTools shopTools,
-            ConversionTools conversionTools) {
+            ConversionTools conversionTools, ObjectProvider<CancelOrderTool> cancelOrder) {
         ChatClient.Builder b = builder.getIfAvailable();
-        this.chat = b == null ? null : b.defaultSystem(SYSTEM).defaultTools(shopTools, conversionTools).build();
+        List<Object> tools = new ArrayList<>(List.of(shopTools, conversionTools));
+        cancelOrder.ifAvailable(tools::add);   // only where sample.tools.cancel-order.enabled offers it
+        this.chat = b == null ? null : b.defaultSystem(SYSTEM).defaultTools(tools.toArray()).build();
         this.status = status;
     }
 
