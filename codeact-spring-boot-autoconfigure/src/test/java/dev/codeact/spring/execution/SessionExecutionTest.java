@@ -206,9 +206,10 @@ class SessionExecutionTest {
         // the protocol does not take the program's word: the result still comes back as JSON of the real value
         CodeExecution inEvil = run(executor, Language.JAVASCRIPT, "return [({}).polluted, 5]", "evil");
         assertThat(inEvil.result().resultJson()).isEqualTo("[\"yes\",5]");
-        // a tool call still reaches the real tool
-        assertThat(result(run(executor, Language.JAVASCRIPT,
-                "return await globalThis.__codeact_call_tool_probe ?? 'absent'", "good"))).isEqualTo("\"absent\"");
+        // a program's own call_tool reaches the real tool in every session, the one that replaced it included
+        String lookUp = "return await call_tool('order_details', {orderId: 'o-1'})";
+        assertThat(result(run(executor, Language.JAVASCRIPT, lookUp, "evil"))).isEqualTo("\"order o-1\"");
+        assertThat(result(run(executor, Language.JAVASCRIPT, lookUp, "good"))).isEqualTo("\"order o-1\"");
     }
 
     @Test
