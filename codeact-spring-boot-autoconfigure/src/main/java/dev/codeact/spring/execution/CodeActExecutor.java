@@ -309,7 +309,7 @@ public final class CodeActExecutor {
         ExecutionResult result = step.result();
         // One error tag, as Micrometer makes it from the observation's error (ExecutionFailedException, or "none");
         // the kind of failure is the outcome, as http.server.requests has its status next to its error.
-        if (!result.success()) {
+        if (!result.success() && result.error().type() != ErrorType.PENDING_APPROVAL) { // waiting is no failure
             execution.error(new ExecutionFailedException(result.error()));
         }
         execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : outcome(result.error().type())).stop();
