@@ -131,6 +131,32 @@ class SessionExecutionTest {
     }
 
     @Test
+    void programsOfOneConversationStartedTogetherRunOneAfterAnother() throws Exception {
+        CodeActExecutor executor = sessions();
+        int programs = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(programs);
+        try {
+            List<Future<CodeExecution>> runs = new ArrayList<>();
+            for (int i = 0; i < programs; i++) {
+                runs.add(threads.submit((Callable<CodeExecution>) () -> {
+                    go.await();
+                    return run(executor, Language.JAVASCRIPT, "globalThis.n = (globalThis.n ?? 0) + 1; return n;", "busy");
+                }));
+            }
+            go.countDown();
+            List<String> seen = new ArrayList<>();
+            for (Future<CodeExecution> r : runs) {
+                seen.add(result(r.get()));
+            }
+            assertThat(seen).containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8");
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(result(run(executor, Language.JAVASCRIPT, "return n", "busy"))).isEqualTo("8");
+    }
+
+    @Test
     void pythonNamesAndImportsCarryWithinAConversation() {
         CodeActExecutor executor = sessions();
         assertThat(result(run(executor, Language.PYTHON, "import statistics\ndata = [3, 1, 2]\nlen(data)", "p"))).isEqualTo("3");
