@@ -23,6 +23,10 @@ import reactor.core.publisher.Flux;
  * (tools configured as direct stay), and the system message gains instructions that declare every tool a
  * program can call. Must run before Spring AI's {@code ToolCallingAdvisor}, which then executes
  * {@code execute_code} like any other tool. Requests whose options cannot carry tools pass unchanged.
+ *
+ * <p>In a chat with memory, the request's conversation id ({@link ChatMemory#CONVERSATION_ID}) names the session its
+ * programs run in ({@code codeact.sessions.enabled}); a program suspended for approval
+ * ({@code codeact.tools.approval-mode=suspend}) ends up in the turn's response ({@link PendingApprovalsInResponse}).
  */
 public final class CodeActAdvisor implements CallAdvisor, StreamAdvisor {
     private final CodeActExecutor executor;
