@@ -29,9 +29,10 @@ class LayeringTest {
             "config", Set.of(),
             "sandbox", Set.of("config"),
             "policy", Set.of("config", "json", "sandbox"),
+            "session", Set.of("config", "json", "sandbox"),
             "tools", Set.of("config", "json", "policy", "sandbox"),
-            "execution", Set.of("config", "json", "policy", "tools", "sandbox"),
-            "advisor", Set.of("config", "json", "policy", "tools", "execution", "sandbox"));
+            "execution", Set.of("config", "json", "policy", "tools", "sandbox", "session"),
+            "advisor", Set.of("config", "json", "policy", "tools", "execution", "sandbox", "session"));
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.codeact\\.spring\\.([a-z]+)\\.",
             Pattern.MULTILINE);
 

@@ -1,5 +1,6 @@
 package dev.codeact.spring.advisor;
 
+import dev.codeact.spring.session.PendingApproval;
 import dev.codeact.spring.json.CodeActJson;
 import dev.codeact.hyperlight.ExecutionResult;
 import dev.codeact.hyperlight.GuestStrings;
@@ -61,9 +62,30 @@ public final class AnswerFormat {
     }
 
     public String invalidInput(String message) {
+        return failure("INVALID_INPUT", message);
+    }
+
+    /**
+     * The answer for a program suspended at a call that needs a person's approval: short, for the model to relay to
+     * the user (which tool, which arguments, the approval id), and telling it not to run the program again, since the
+     * program continues by itself once the approval is decided.
+     */
+    public String pendingApproval(PendingApproval approval) {
+        return failure("PENDING_APPROVAL", "The program stopped at " + approval.tool() + "("
+                + head(approval.argumentsJson(), 500) + "), which a person must approve (approval id " + approval.id()
+                + "). Do not run it again: tell the user it awaits approval; once decided, it continues from that call.");
+    }
+
+    /** The answer for a program not run because another of this turn awaits approval. */
+    public String awaitingApproval(PendingApproval approval) {
+        return failure("PENDING_APPROVAL", "Not run: a program of this turn awaits approval " + approval.id() + " of "
+                + approval.tool() + ". Run no more programs now; tell the user.");
+    }
+
+    private static String failure(String type, String message) {
         ObjectNode root = JSON.createObjectNode();
         root.put("success", false);
-        root.putObject("error").put("type", "INVALID_INPUT").put("message", message);
+        root.putObject("error").put("type", type).put("message", message);
         return JSON.writeValueAsString(root);
     }
 

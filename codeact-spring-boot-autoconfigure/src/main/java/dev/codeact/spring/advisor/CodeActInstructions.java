@@ -35,6 +35,13 @@ public final class CodeActInstructions {
             a failing tool raises ToolError.
             - Standard library (json, re, datetime, ...); no processes, threads, sockets.
             """;
+    /** The contract's last words on state, which a conversation's session replaces ({@code codeact.sessions.*}). */
+    private static final String FRESH = "every run starts fresh.";
+    private static final String SESSION = "values you keep on globalThis (globalThis.x = ...) are there in your next"
+            + " program of this conversation; const/let are not.";
+    private static final String PYTHON_FRESH = "runs start fresh.";
+    private static final String PYTHON_SESSION = "top-level names and imports carry over to your next program of this"
+            + " conversation.";
     private static final String SEARCH_DECLARATIONS = """
             declare function search_tools(query: string, limit?: number): { name: string; description: string; \
             declaration: string }[];
@@ -74,7 +81,15 @@ public final class CodeActInstructions {
 
     /** The instructions for one request's tools, with the services and limits given at construction. */
     public String render(ToolSet tools) {
-        return render(tools, services, limits);
+        return render(tools, false);
+    }
+
+    /**
+     * As {@link #render(ToolSet)}; {@code inSession}: the request's programs run in its conversation's session, so the
+     * contract says what carries over to the next program instead of that every run starts fresh.
+     */
+    public String render(ToolSet tools, boolean inSession) {
+        return render(tools, services, limits, inSession);
     }
 
     public String render(ToolSet tools, ExecutionLimits limits) {
@@ -82,8 +97,16 @@ public final class CodeActInstructions {
     }
 
     public String render(ToolSet tools, SandboxServices services, ExecutionLimits limits) {
+        return render(tools, services, limits, false);
+    }
+
+    private String render(ToolSet tools, SandboxServices services, ExecutionLimits limits, boolean inSession) {
         boolean python = language == Language.PYTHON;
-        StringBuilder text = new StringBuilder(python ? PYTHON_CONTRACT : CONTRACT);
+        String contract = python ? PYTHON_CONTRACT : CONTRACT;
+        if (inSession) {
+            contract = python ? contract.replace(PYTHON_FRESH, PYTHON_SESSION) : contract.replace(FRESH, SESSION);
+        }
+        StringBuilder text = new StringBuilder(contract);
         text.append("- Limits: ").append(seconds(limits.timeout())).append(", ").append(size(limits.memoryBytes()))
                 .append(" memory, ").append(size(limits.outputBytesPerStream())).append(" output.\n");
         for (String line : services.describe(language).split("\n")) {

@@ -6,7 +6,10 @@ import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ExecuteCodeNames;
 import dev.codeact.spring.tools.ToolSet;
+import dev.codeact.spring.session.PendingApproval;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
@@ -49,8 +52,19 @@ public final class ExecuteCodeTool implements ToolCallback {
     private final ToolSet tools;
     private final AnswerFormat answer;
     private final ToolDefinition definition;
+    private final String conversationId;
+    private final List<PendingApproval> pending = new CopyOnWriteArrayList<>();
 
     public ExecuteCodeTool(CodeActExecutor executor, ToolSet tools, AnswerFormat answer) {
+        this(executor, tools, answer, null);
+    }
+
+    /**
+     * @param conversationId the chat's conversation, as its chat memory names it ({@code ChatMemory.CONVERSATION_ID});
+     *     its programs run in that conversation's session when sessions are on. Null outside any conversation.
+     */
+    public ExecuteCodeTool(CodeActExecutor executor, ToolSet tools, AnswerFormat answer, String conversationId) {
+        this.conversationId = conversationId;
         this.executor = executor;
         this.tools = tools;
         this.answer = answer;
@@ -83,7 +97,28 @@ public final class ExecuteCodeTool implements ToolCallback {
         if (code == null) {
             return answer.invalidInput("execute_code expects {\"code\": \"<" + name(executor.language()) + " program>\"}");
         }
-        CodeExecution execution = executor.run(code, tools, toolContext == null ? new ToolContext(Map.of()) : toolContext);
+        if (!pending.isEmpty()) {
+            return answer.awaitingApproval(pending.get(0));
+        }
+        CodeExecution execution = executor.run(executor.language(), code, tools,
+                toolContext == null ? new ToolContext(Map.of()) : toolContext, conversationId);
+        if (execution.pending() != null) {
+            pending.add(execution.pending());
+            return answer.pendingApproval(execution.pending());
+        }
         return answer.format(execution.result(), execution.files());
+    }
+
+    /**
+     * The approvals this tool's programs wait for ({@code codeact.tools.approval-mode=suspend}), in order. Once one is
+     * pending, the tool runs no more programs: the turn is to end with the approval, not with another attempt.
+     */
+    public List<PendingApproval> pendingApprovals() {
+        return List.copyOf(pending);
+    }
+
+    /** The conversation whose session its programs run in, or null. */
+    public String conversationId() {
+        return conversationId;
     }
 }

@@ -8,17 +8,22 @@ import dev.codeact.hyperlight.memory.GuestMemorySizes;
 import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
+import dev.codeact.spring.advisor.ChatMemoryApprovalNotes;
 import dev.codeact.spring.advisor.CodeActInstructions;
 import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.spring.execution.ApprovalExpiryScheduler;
 import dev.codeact.spring.execution.ApprovalListener;
 import dev.codeact.spring.execution.CodeActApprovals;
 import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.ResumeListener;
 import dev.codeact.spring.policy.approval.ApprovalMode;
 import dev.codeact.spring.session.InMemorySessionStore;
 import dev.codeact.spring.session.SessionSettings;
 import dev.codeact.spring.session.SessionStore;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.policy.SandboxServices;
@@ -214,14 +219,21 @@ public class CodeActAutoConfiguration {
         return new InMemorySessionStore();
     }
 
-    /** Decisions about programs suspended for approval ({@code codeact.tools.approval-mode=suspend}). */
+    /**
+     * Decisions about programs suspended for approval ({@code codeact.tools.approval-mode=suspend}). With a
+     * {@link ChatMemory} bean, each decision, and what the program then answered, is added to the memory of the
+     * conversation the program ran for, so that the model's next turn knows it; {@link ResumeListener} beans are told too.
+     */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "codeact.tools.approval-mode", havingValue = "suspend")
     CodeActApprovals codeActApprovals(CodeActExecutor executor, ObjectProvider<ApprovalListener> listeners,
-            ObjectProvider<ObservationRegistry> observations) {
+            ObjectProvider<ResumeListener> resumeListeners, ObjectProvider<ChatMemory> chatMemory,
+            CodeActProperties properties, ObjectProvider<ObservationRegistry> observations) {
+        List<ResumeListener> resumed = new ArrayList<>(resumeListeners.orderedStream().toList());
+        chatMemory.ifUnique(memory -> resumed.add(new ChatMemoryApprovalNotes(memory, answerFormat(properties))));
         return new CodeActApprovals(executor, ApprovalListener.of(listeners.orderedStream().toList()),
-                observations.getIfUnique(() -> ObservationRegistry.NOOP));
+                ResumeListener.of(resumed), observations.getIfUnique(() -> ObservationRegistry.NOOP));
     }
 
     /**
@@ -245,8 +257,7 @@ public class CodeActAutoConfiguration {
                     + TOOL_CALLING_ORDER_PROPERTY + " (" + toolCallingOrder + "): the CodeAct advisor has to rewrite the "
                     + "tools before Spring AI's ToolCallingAdvisor captures them");
         }
-        return new CodeActAdvisor(executor, catalog,
-                new AnswerFormat((int) Math.min(Integer.MAX_VALUE, properties.limits().maxAnswer().toBytes())),
+        return new CodeActAdvisor(executor, catalog, answerFormat(properties),
                 new CodeActInstructions(properties.instructions(), services, executionLimits(properties.limits()),
                         properties.programLanguage()),
                 properties.advisorOrder());
@@ -257,6 +268,11 @@ public class CodeActAutoConfiguration {
     @ConditionalOnClass(ChatClientBuilderCustomizer.class)
     ChatClientBuilderCustomizer codeActChatClientCustomizer(CodeActAdvisor advisor) {
         return builder -> builder.defaultAdvisors(advisor);
+    }
+
+    /** What execute_code answers, capped at {@code codeact.limits.max-answer}. */
+    static AnswerFormat answerFormat(CodeActProperties properties) {
+        return new AnswerFormat((int) Math.min(Integer.MAX_VALUE, properties.limits().maxAnswer().toBytes()));
     }
 
     static ExecutionLimits executionLimits(CodeActProperties.Limits limits) {

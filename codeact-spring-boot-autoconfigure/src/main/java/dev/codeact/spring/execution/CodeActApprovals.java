@@ -24,7 +24,7 @@ import org.springframework.ai.chat.model.ToolContext;
  * then continues the program at its call on whichever VM is free: approved, the tool runs with the exact arguments
  * and tool context the program gave, and the program gets its result; denied, the call throws {@code ToolError}. An
  * approval decided after its expiry is denied. Every decision is logged, observed ({@code codeact.approval}) and
- * given to the {@link ApprovalListener}s before the program continues.
+ * given to the {@link ApprovalListener}s before the program continues; how it went on, to the {@link ResumeListener}.
  */
 public final class CodeActApprovals {
     /** Observation of one decision: low-cardinality keys tool, decision (approved, denied, expired). */
@@ -36,15 +36,23 @@ public final class CodeActApprovals {
     private final CodeActExecutor executor;
     private final SessionSettings settings;
     private final ApprovalListener listener;
+    private final ResumeListener resumed;
     private final ObservationRegistry observations;
 
     public CodeActApprovals(CodeActExecutor executor, ApprovalListener listener, ObservationRegistry observations) {
+        this(executor, listener, ResumeListener.NONE, observations);
+    }
+
+    /** @param resumed told how each decided program went on (its chat's memory, for one) */
+    public CodeActApprovals(CodeActExecutor executor, ApprovalListener listener, ResumeListener resumed,
+            ObservationRegistry observations) {
         if (!executor.sessions().suspendForApproval()) {
             throw new IllegalStateException("approvals are decided here only with codeact.tools.approval-mode=suspend");
         }
         this.executor = executor;
         this.settings = executor.sessions();
         this.listener = listener;
+        this.resumed = resumed;
         this.observations = observations;
     }
 
@@ -106,7 +114,13 @@ public final class CodeActApprovals {
                 .observe(() -> listener.decided(record));
         LOG.info("approval " + approval.id() + " of " + approval.tool() + " " + record.outcome() + " by " + decidedBy
                 + (reason.isEmpty() ? "" : ": " + reason));
-        return executor.resume(program, call, ApprovalGate.denial(approval.tool(), reason));
+        CodeExecution execution = executor.resume(program, call, ApprovalGate.denial(approval.tool(), reason));
+        try {
+            resumed.resumed(record, execution);
+        } catch (RuntimeException e) {
+            LOG.warn("a resume listener failed after approval " + approval.id() + " was decided; the decision stands", e);
+        }
+        return execution;
     }
 
     private SessionStore store() {

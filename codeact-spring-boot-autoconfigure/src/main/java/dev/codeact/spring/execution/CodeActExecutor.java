@@ -167,15 +167,15 @@ public final class CodeActExecutor {
         if (!sandbox.languages().contains(language)) {
             throw CodeSandbox.unsupported(sandbox, language);
         }
-        SessionKey key = sessions.sessions() && conversationId != null && !conversationId.isBlank()
-                ? new SessionKey(conversationId, language) : null;
+        String conversation = conversationId == null || conversationId.isBlank() ? null : conversationId;
+        SessionKey key = sessions.sessions() && conversation != null ? new SessionKey(conversation, language) : null;
         boolean mayAsk = sessions.suspendForApproval() && !tools.approvalRequired().isEmpty();
         if (key == null && !mayAsk) {
             return observed(language, code, tools, context, null,
                     functions -> new Step(sandbox.execute(language, code, functions, limits), null));
         }
         return observed(language, code, tools, context, key != null ? conversationId : null,
-                functions -> sessionStep(language, key, code, functions, context));
+                functions -> sessionStep(language, key, conversation, code, functions, context));
     }
 
     /**
@@ -190,7 +190,10 @@ public final class CodeActExecutor {
     CodeExecution resume(SuspendedProgram program, HostFunction approvedCall, String denial) {
         PendingApproval approval = program.approval();
         ToolContext context = new ToolContext(approval.toolContext());
-        return observed(approval.language(), "", catalog.select(List.of()), context, approval.conversationId(),
+        // The conversation's session, when the program ran in one; with sessions off the id only names the chat.
+        SessionKey key = sessions.sessions() ? approval.sessionKey() : null;
+        return observed(approval.language(), "", catalog.select(List.of()), context,
+                key == null ? null : approval.conversationId(),
                 (functions, toolCalls) -> {
                     HostCallAnswer answer;
                     if (approvedCall == null) {
@@ -207,11 +210,11 @@ public final class CodeActExecutor {
                         }
                     }
                     HostCallAnswer given = answer;
-                    SessionKey key = approval.sessionKey();
                     return locks.holding(key, limits.timeout(), () -> {
                         try {
-                            return settle(approval.language(), key, sandbox.resume(approval.language(), program.state(),
-                                    given, functions, limits, sessions.maxStateBytes()), context);
+                            return settle(approval.language(), key, approval.conversationId(), sandbox.resume(
+                                    approval.language(), program.state(), given, functions, limits,
+                                    sessions.maxStateBytes()), context);
                         } catch (SessionStateException e) {
                             return new Step(refused(e, key), null);
                         }
@@ -219,13 +222,14 @@ public final class CodeActExecutor {
                 });
     }
 
-    private Step sessionStep(Language language, SessionKey key, String code, HostFunctions functions, ToolContext context) {
+    private Step sessionStep(Language language, SessionKey key, String conversationId, String code,
+            HostFunctions functions, ToolContext context) {
         return locks.holding(key, limits.timeout(), () -> {
             try {
                 SessionState start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
                 SessionStep step = sandbox.executeInSession(language, start != null ? start : sandbox.newSession(language),
                         code, functions, limits, sessions.maxStateBytes());
-                return settle(language, key, step, context);
+                return settle(language, key, conversationId, step, context);
             } catch (SessionStateException e) {
                 return new Step(refused(e, key), null);
             }
@@ -239,13 +243,16 @@ public final class CodeActExecutor {
                 + "); this program did not run"), limits.timeout());
     }
 
-    /** Keeps what a session step left: the session's new state, or the suspended program as a pending approval. */
-    private Step settle(Language language, SessionKey key, SessionStep step, ToolContext context) {
+    /**
+     * Keeps what a session step left: the session's new state, or the suspended program as a pending approval (which
+     * names the conversation even outside a session, so that its decision can be told to the conversation).
+     */
+    private Step settle(Language language, SessionKey key, String conversationId, SessionStep step, ToolContext context) {
         if (step.suspended()) {
             SessionState.PendingCall call = step.state().pendingCall().orElseThrow();
             Instant now = sessions.clock().instant();
             PendingApproval approval = new PendingApproval(UUID.randomUUID().toString(),
-                    key == null ? null : key.conversationId(), language, call.name(), call.argumentsJson(),
+                    conversationId, language, call.name(), call.argumentsJson(),
                     context.getContext(), now, now.plus(sessions.approvalExpiry()), step.state().sizeBytes());
             sessions.store().savePending(new SuspendedProgram(approval, step.state()), sessions.pendingKeepFor());
             return new Step(withError(step.result(), ExecutionError.of(ErrorType.PENDING_APPROVAL, pendingMessage(approval))),

@@ -9,7 +9,7 @@ import java.util.Map;
  * Its VM state is kept next to it in the {@link SessionStore}; a decision continues the program at that call.
  *
  * @param id the approval's id, unguessable, as decisions name it
- * @param conversationId the conversation whose session the program ran in, or null when it ran in none
+ * @param conversationId the conversation the program ran for (in its session when sessions are on), or null
  * @param language the program's language
  * @param tool the tool it called
  * @param argumentsJson the exact arguments of that call, as the tool receives them when approved
@@ -28,7 +28,7 @@ public record PendingApproval(String id, String conversationId, Language languag
         return !now.isBefore(expiresAt);
     }
 
-    /** The session this program belongs to, or null. */
+    /** The session this program belongs to when sessions are on ({@code codeact.sessions.enabled}), or null. */
     public SessionKey sessionKey() {
         return conversationId == null ? null : new SessionKey(conversationId, language);
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClientRequest;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ToolContext;
@@ -134,6 +135,22 @@ class CodeActAdvisorTest {
             assertThat(e.result().resultJson()).isEqualTo("{\"total\":99}");
             assertThat(e.toolContext()).containsEntry("user", "ada");
         });
+    }
+
+    @Test
+    void theChatMemorysConversationIdReachesExecuteCodeAndWithoutSessionsTheInstructionsStayTheSame() {
+        ChatClientRequest plain = request(ToolCallingChatOptions.builder().build(), true);
+        ChatClientRequest inConversation = plain.mutate().context(ChatMemory.CONVERSATION_ID, "conv-7").build();
+
+        ChatClientRequest rewritten = advisor(List.of()).rewrite(inConversation);
+
+        ToolCallback executeCode = ((ToolCallingChatOptions) rewritten.prompt().getOptions()).getToolCallbacks().get(0);
+        assertThat(((ExecuteCodeTool) executeCode).conversationId()).isEqualTo("conv-7");
+        assertThat(rewritten.prompt().getSystemMessage().getText())
+                .isEqualTo(advisor(List.of()).rewrite(plain).prompt().getSystemMessage().getText())
+                .contains("every run starts fresh.");
+        assertThat(((ExecuteCodeTool) ((ToolCallingChatOptions) advisor(List.of()).rewrite(plain).prompt().getOptions())
+                .getToolCallbacks().get(0)).conversationId()).isNull();
     }
 
     @Test

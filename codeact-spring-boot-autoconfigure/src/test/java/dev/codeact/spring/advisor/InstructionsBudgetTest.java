@@ -24,6 +24,9 @@ class InstructionsBudgetTest {
     private static final Encoding O200K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     private static final int BUDGET_BYTES = 960;
     private static final int BUDGET_TOKENS = 240;
+    /** What the sentence on a conversation's session may add, over the budget, to a request in a session. */
+    private static final int SESSION_BYTES = 100;
+    private static final int SESSION_TOKENS = 24;
 
     @Test
     void theFixedPartStaysWithinItsBudget() {
@@ -63,5 +66,33 @@ class InstructionsBudgetTest {
         assertThat(instructions).contains("Python", "call_tool(name, **kwargs)", "ToolError", "- No network. Files: only /output",
                 "with open(path, \"w\")").doesNotContain("JavaScript").doesNotContain("console.log").doesNotContain("fs.");
         assertThat(tool).contains("Python").doesNotContain("JavaScript");
+    }
+
+    /**
+     * In a conversation's session the contract says what carries over instead of "starts fresh", in one sentence that may
+     * add at most {@link #SESSION_TOKENS} to the budget.
+     */
+    @Test
+    void theSessionsWordsStayWithinTheBudget() {
+        for (Language language : List.of(Language.JAVASCRIPT, Language.PYTHON)) {
+            CodeActInstructions instructions = new CodeActInstructions("", SandboxServices.defaults(),
+                    ExecutionLimits.defaults(), language);
+            ToolCatalog catalog = new ToolCatalog(() -> ToolInventory.of(List.of()), List.of("*"), List.of(), List.of());
+            String fresh = instructions.render(catalog.select(List.of()));
+            String inSession = instructions.render(catalog.select(List.of()), true);
+            String tool = ExecuteCodeTool.description("kvm", language) + ExecuteCodeTool.inputSchema(language);
+            int bytes = (inSession + tool).getBytes(StandardCharsets.UTF_8).length;
+            int tokens = O200K.countTokens(inSession) + O200K.countTokens(tool);
+            System.out.printf("%s fixed part in a session: %d bytes, %d tokens (%+d tokens)%n", language, bytes, tokens,
+                    O200K.countTokens(inSession) - O200K.countTokens(fresh));
+            assertThat(bytes).as("bytes of the fixed part:%n%s", inSession)
+                    .isLessThanOrEqualTo(BUDGET_BYTES + SESSION_BYTES);
+            assertThat(tokens).as("tokens of the fixed part").isLessThanOrEqualTo(BUDGET_TOKENS + SESSION_TOKENS);
+            assertThat(fresh).contains("fresh");
+            assertThat(inSession).doesNotContain("fresh").contains(language == Language.PYTHON
+                    ? "top-level names and imports carry over to your next program of this conversation."
+                    : "values you keep on globalThis (globalThis.x = ...) are there in your next program of this"
+                            + " conversation; const/let are not.");
+        }
     }
 }

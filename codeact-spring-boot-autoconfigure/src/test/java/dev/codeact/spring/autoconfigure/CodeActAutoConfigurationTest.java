@@ -11,7 +11,15 @@ import dev.codeact.hyperlight.RequiresKvm;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
+import dev.codeact.spring.execution.CodeActApprovals;
 import dev.codeact.spring.execution.CodeActExecutor;
+import dev.codeact.spring.execution.CodeExecution;
+import dev.codeact.spring.policy.approval.ApprovalDecision;
+import dev.codeact.spring.sandbox.Language;
+import java.util.Map;
+import org.springframework.ai.chat.memory.ChatMemory;
+import org.springframework.ai.chat.memory.MessageWindowChatMemory;
+import org.springframework.ai.chat.model.ToolContext;
 import dev.codeact.spring.execution.ExecutionListener;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.tools.ToolCatalog;
@@ -197,6 +205,46 @@ class CodeActAutoConfigurationTest {
     @RequiresKvm
     void autoPicksKvmWhereItIsUsable() {
         runner.run(context -> assertThat(context.getBean(CodeSandbox.class).backend()).isEqualTo("kvm"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ChatMemoryConfiguration {
+        @Bean
+        ChatMemory chatMemory() {
+            return MessageWindowChatMemory.builder().build();
+        }
+    }
+
+    private static final String[] SUSPEND = {"codeact.sandbox.backend=kvm", "codeact.tools.approval-mode=suspend",
+            "codeact.tools.approval-required=stock"};
+
+    /** Runs a program that calls the approval-required stock tool in conversation "c-1", approves it as alice. */
+    private static CodeExecution approvedInConversation(org.springframework.context.ApplicationContext context) {
+        CodeActExecutor executor = context.getBean(CodeActExecutor.class);
+        CodeExecution suspended = executor.run(Language.JAVASCRIPT, "return call_tool('stock', { sku: 'KB-1' });",
+                executor.catalog().select(List.of()), new ToolContext(Map.of()), "c-1");
+        assertThat(suspended.pending()).as(suspended.result().toString()).isNotNull();
+        return context.getBean(CodeActApprovals.class).decide(suspended.pending().id(), ApprovalDecision.approve(), "alice");
+    }
+
+    @Test
+    @RequiresKvm
+    void withAChatMemoryBeanADecisionIsNotedInTheProgramsConversation() {
+        runner.withUserConfiguration(ToolsConfiguration.class, ChatMemoryConfiguration.class).withPropertyValues(SUSPEND)
+                .run(context -> {
+                    assertThat(approvedInConversation(context).result().resultJson()).isEqualTo("3");
+                    assertThat(context.getBean(ChatMemory.class).get("c-1")).singleElement().satisfies(note -> assertThat(
+                            note.getText()).contains("of stock was approved by alice", "\"result\":3"));
+                });
+    }
+
+    @Test
+    @RequiresKvm
+    void withoutAChatMemoryBeanApprovalsWorkAsBefore() {
+        runner.withUserConfiguration(ToolsConfiguration.class).withPropertyValues(SUSPEND).run(context -> {
+            assertThat(context).doesNotHaveBean(ChatMemory.class);
+            assertThat(approvedInConversation(context).result().resultJson()).isEqualTo("3");
+        });
     }
 
     @Test

@@ -127,6 +127,18 @@ class ApprovalGateTest {
     @Test
     void patternsWithoutAHandlerFailAtStartUp() {
         assertThatThrownBy(() -> new ApprovalGate(List.of("transfer"), null))
-                .hasMessage("codeact.tools.approval-required is set (transfer) but there is no ApprovalHandler bean to ask");
+                .hasMessage("codeact.tools.approval-required is set (transfer) but there is no ApprovalHandler bean to ask"
+                        + " (or set codeact.tools.approval-mode=suspend to suspend programs until a person decides through"
+                        + " CodeActApprovals)");
+    }
+
+    @Test
+    void inSuspendModePatternsNeedNoHandlerAndACallSuspends() {
+        ApprovalGate gate = new ApprovalGate(List.of("trans*"), null, ApprovalMode.SUSPEND);
+        assertThat(gate.requiresApproval("transfer")).isTrue();
+        assertThat(gate.requiresApproval("balance")).isFalse();
+        assertThatThrownBy(() -> gate.check("transfer", "{}", Map.of()))
+                .isInstanceOf(dev.codeact.hyperlight.SuspendCall.class)
+                .hasMessage("tool 'transfer' needs a person's approval");
     }
 }
