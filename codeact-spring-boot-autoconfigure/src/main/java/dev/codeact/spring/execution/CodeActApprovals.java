@@ -111,7 +111,7 @@ public final class CodeActApprovals {
                 .lowCardinalityKeyValue("decision", record.outcome())
                 .highCardinalityKeyValue("approval.id", approval.id())
                 .highCardinalityKeyValue("decided.by", decidedBy)
-                .observe(() -> listener.decided(record));
+                .observe(() -> tell(record));
         LOG.info("approval " + approval.id() + " of " + approval.tool() + " " + record.outcome() + " by " + decidedBy
                 + (reason.isEmpty() ? "" : ": " + reason));
         CodeExecution execution = executor.resume(program, call, ApprovalGate.denial(approval.tool(), reason));
@@ -121,6 +121,19 @@ public final class CodeActApprovals {
             LOG.warn("a resume listener failed after approval " + approval.id() + " was decided; the decision stands", e);
         }
         return execution;
+    }
+
+    /**
+     * Gives the decision to the listeners. The approval is claimed by now, so a failing listener must not stop the
+     * program from continuing: that would lose the approval (it is logged and observed anyway).
+     */
+    private void tell(ApprovalRecord record) {
+        try {
+            listener.decided(record);
+        } catch (RuntimeException e) {
+            LOG.error("an approval listener failed on approval " + record.approval().id() + " ("
+                    + record.outcome() + " by " + record.decidedBy() + "); the program continues", e);
+        }
     }
 
     private SessionStore store() {
