@@ -307,6 +307,31 @@ public final class SlotSnapshot implements AutoCloseable {
     }
 
     /**
+     * Copies the golden state of {@code count} consecutive pages from {@code first} into {@code into} at {@code offset}:
+     * the golden copy's pages, zeros for its holes (which it never reads).
+     */
+    public void readGoldenPages(long first, int count, byte[] into, int offset) {
+        checkedPage(first + count - 1);
+        long page = checkedPage(first);
+        long end = first + count;
+        while (page < end) {
+            boolean inGolden = inGolden(page);
+            long runEnd = page + 1;
+            while (runEnd < end && inGolden(runEnd) == inGolden) {
+                runEnd++;
+            }
+            int at = offset + (int) (page - first) * GuestLayout.PAGE_BYTES;
+            int bytes = (int) (runEnd - page) * GuestLayout.PAGE_BYTES;
+            if (inGolden) {
+                golden.read(page * GuestLayout.PAGE_BYTES, into, at, bytes);
+            } else {
+                java.util.Arrays.fill(into, at, at + bytes, (byte) 0);
+            }
+            page = runEnd;
+        }
+    }
+
+    /**
      * Writes {@code count} consecutive pages from the start of {@code from} as the host, which KVM does not log: the
      * next restore copies them back all the same.
      */
