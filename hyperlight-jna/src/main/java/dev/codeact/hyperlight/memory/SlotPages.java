@@ -65,6 +65,8 @@ public final class SlotPages {
      * that the host wrote without telling the slot), is read, a run of them at a time: it is shared with
      * {@code previous} if its bytes are the same, kept if they differ from the golden state, dropped otherwise. The
      * comparisons are made in Java, on runs read into {@code buffers}, not by a call into native memory for each page.
+     * A page the log has but that the guest left as it was is named to the slot
+     * ({@link SlotSnapshot#protectAtNextRestore}), so that it drops out of the log of the next step.
      *
      * @throws OverBudgetException when they take more than {@code maxBytes}; past the budget they are only counted
      */
@@ -95,9 +97,13 @@ public final class SlotPages {
                 }
                 int shared = next < previous.numbers.length && previous.numbers[next] == page ? next : -1;
                 byte[] unchanged = null;
-                if (shared >= 0 && (!PageBitmap.get(written, page) || reader.holds(page, previous.pages[shared]))) {
+                if (shared >= 0 && !PageBitmap.get(written, page)) {
                     unchanged = previous.pages[shared];
+                } else if (shared >= 0 && reader.holds(page, previous.pages[shared])) {
+                    unchanged = previous.pages[shared];
+                    slot.protectAtNextRestore(page);
                 } else if (reader.holdsGolden(page)) {
+                    slot.protectAtNextRestore(page);
                     continue; // as booted: nothing to keep
                 }
                 bytes += GuestLayout.PAGE_BYTES;

@@ -38,6 +38,12 @@ public final class SlotSnapshot implements AutoCloseable {
     private final long[] hostWrittenWords;
     /** Pages KVM logged that a capture read since the last restore, in case reading the log cleared it. */
     private final long[] loggedWords;
+    /** Pages the next restore write-protects even where the sticky budget would leave them writable. */
+    private final long[] unstickWords;
+    /** Pages a restore write-protected that way (since the last relearning), which the guest may have written since. */
+    private final long[] unstuckWords;
+    /** Pages the guest wrote after they were write-protected that way: left writable until the next relearning. */
+    private final long[] rewrittenWords;
     private final long[] protectWords;
     private final Pointer golden;
     private final RestoreStrategy strategy;
@@ -81,6 +87,9 @@ public final class SlotSnapshot implements AutoCloseable {
         this.protectWords = new long[words];
         this.hostWrittenWords = new long[words];
         this.loggedWords = new long[words];
+        this.unstickWords = new long[words];
+        this.unstuckWords = new long[words];
+        this.rewrittenWords = new long[words];
         this.goldenFd = goldenFd;
         this.golden = LibC.mmapOrThrow(slotBytes, goldenProtection, LibC.MAP_SHARED, goldenFd);
     }
@@ -295,6 +304,23 @@ public final class SlotSnapshot implements AutoCloseable {
         return dirtyWords.clone();
     }
 
+    /**
+     * Tells the slot that {@code page}, which KVM logs as written, holds what it would hold had the guest not written it
+     * (a session's page as the host wrote it, or the golden page): the next restore write-protects it even where the
+     * sticky budget would leave it writable. A page left writable stays in the log whether the guest writes it again or
+     * not, so each session step would read and compare it again (a blob made once, 1 MiB of pages on every later step).
+     * Protected, it leaves the log until the guest does write it. A page the guest writes again after that (it faulted
+     * once to do so) stays writable until the next relearning, so that a page the guest rewrites with the same bytes
+     * at every execution does not fault at every one.
+     */
+    public void protectAtNextRestore(long page) {
+        if (PageBitmap.get(unstuckWords, checkedPage(page))) {
+            PageBitmap.set(rewrittenWords, page); // it was protected, and the log has it: the guest does write it
+        } else {
+            PageBitmap.set(unstickWords, page);
+        }
+    }
+
     /** The pages the host wrote ({@link #writePages}) since the last restore, one bit each. */
     public long[] hostWrittenSinceRestore() {
         return hostWrittenWords.clone();
@@ -367,13 +393,21 @@ public final class SlotSnapshot implements AutoCloseable {
         int kept = 0;
         int first = -1;
         int last = -1;
+        boolean relearning = keepWritable == 0;
         for (int w = 0; w < words; w++) {
             long bits = dirtyWords[w];
-            int count = Long.bitCount(bits);
+            long unstick = unstickWords[w] & ~rewrittenWords[w];
+            unstickWords[w] = 0;
+            if (relearning) {
+                unstuckWords[w] = 0;
+                rewrittenWords[w] = 0;
+            }
+            int count = Long.bitCount(bits & ~unstick);
             long protect = bits;
             if (count > 0 && kept + count <= keepWritable) {
                 kept += count;
-                protect = 0;
+                protect = bits & unstick;
+                unstuckWords[w] |= protect;
             }
             protectWords[w] = protect;
             if (protect != 0) {
