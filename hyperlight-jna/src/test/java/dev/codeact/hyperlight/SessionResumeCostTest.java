@@ -67,11 +67,28 @@ class SessionResumeCostTest {
                         copy / 1e3, target / 1e3, median(step) <= target ? "met" : "MISSED",
                         median(Arrays.copyOfRange(restore, 1, RUNS)) / 1e3));
             }
-            System.out.println(table);
+            System.out.println(machine() + table);
         }
         // The states made here are tens of megabytes of garbage now: collected here, not in a pause that would land in
         // the timing of whatever test runs next in this JVM.
         System.gc();
+    }
+
+    /** Where the figures come from: they mean little without the machine and its load. */
+    private static String machine() {
+        String cpu = "?";
+        String load = "?";
+        try {
+            cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("?");
+            load = String.join(" ", Arrays.copyOf(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim()
+                    .split(" "), 3));
+        } catch (java.io.IOException e) {
+            // figures without their context, still printed
+        }
+        return "\n" + Runtime.getRuntime().availableProcessors() + " x " + cpu + ", kernel " + System.getProperty("os.version")
+                + ", load average " + load + " (1, 5, 15 min; at the end of the runs)";
     }
 
     /** What writing the state's pages into memory costs by itself, page by page as a restore of the state does. */

@@ -38,6 +38,8 @@ public final class SlotSnapshot implements AutoCloseable {
     private final long[] hostWrittenWords;
     /** Pages KVM logged that a capture read since the last restore, in case reading the log cleared it. */
     private final long[] loggedWords;
+    /** At a restore, the pages KVM logged (the guest's writes, not the host's): the only ones that can be left writable. */
+    private final long[] guestDirtyWords;
     /** Pages the next restore write-protects even where the sticky budget would leave them writable. */
     private final long[] unstickWords;
     /** Pages a restore write-protected that way (since the last relearning), which the guest may have written since. */
@@ -87,6 +89,7 @@ public final class SlotSnapshot implements AutoCloseable {
         this.protectWords = new long[words];
         this.hostWrittenWords = new long[words];
         this.loggedWords = new long[words];
+        this.guestDirtyWords = new long[words];
         this.unstickWords = new long[words];
         this.unstuckWords = new long[words];
         this.rewrittenWords = new long[words];
@@ -223,14 +226,15 @@ public final class SlotSnapshot implements AutoCloseable {
             // copy of the booted heap in memory, not two, and this VM too holds only the pages it writes.
             mapGoldenRuns();
         }
-        protectAgain(vm, 0);
+        protectAgain(vm, dirtyWords, 0);
     }
 
     /** Copies the golden contents back over every page the guest wrote since the last capture or restore. */
     public int restore(KvmVm vm) {
         fetchDirtyPages(vm);
         for (int w = 0; w < words; w++) {
-            dirtyWords[w] |= hostWrittenWords[w] | loggedWords[w];
+            guestDirtyWords[w] = dirtyWords[w] | loggedWords[w];
+            dirtyWords[w] = guestDirtyWords[w] | hostWrittenWords[w];
             hostWrittenWords[w] = 0;
             loggedWords[w] = 0;
         }
@@ -246,7 +250,8 @@ public final class SlotSnapshot implements AutoCloseable {
             restoredPages[0] += (int) (length / GuestLayout.PAGE_BYTES);
         });
         restores++;
-        protectAgain(vm, restores % RELEARN_EVERY_RESTORES == 0 ? 0 : STICKY_PAGE_BUDGET);
+        // The pages the host wrote (a session's) are not in KVM's log, so they are neither writable nor counted.
+        protectAgain(vm, guestDirtyWords, restores % RELEARN_EVERY_RESTORES == 0 ? 0 : STICKY_PAGE_BUDGET);
         return restoredPages[0];
     }
 
@@ -382,10 +387,11 @@ public final class SlotSnapshot implements AutoCloseable {
     }
 
     /**
-     * With manual protection, write-protects the dirty pages again except up to {@code keepWritable} of
-     * them (whole 64-page words, lowest first); their bits stay set, so the next restore copies them too.
+     * With manual protection, write-protects the pages of {@code logged} (pages in KVM's log) again except up to
+     * {@code keepWritable} of them (whole 64-page words, lowest first, less the pages named by
+     * {@link #protectAtNextRestore}); their bits stay set, so the next restore copies them too.
      */
-    private void protectAgain(KvmVm vm, int keepWritable) {
+    private void protectAgain(KvmVm vm, long[] logged, int keepWritable) {
         if (!vm.manualDirtyLogProtect()) {
             writablePages = 0;
             return;
@@ -395,7 +401,7 @@ public final class SlotSnapshot implements AutoCloseable {
         int last = -1;
         boolean relearning = keepWritable == 0;
         for (int w = 0; w < words; w++) {
-            long bits = dirtyWords[w];
+            long bits = logged[w];
             long unstick = unstickWords[w] & ~rewrittenWords[w];
             unstickWords[w] = 0;
             if (relearning) {
