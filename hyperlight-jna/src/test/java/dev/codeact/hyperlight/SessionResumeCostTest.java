@@ -41,6 +41,7 @@ class SessionResumeCostTest {
                 plain[i] = System.nanoTime() - started;
                 assertThat(r.resultJson()).isEqualTo("1");
             }
+            String afterSessions = plainAfterSessionSteps(vm);
             StringBuilder table = new StringBuilder(
                     "\nsession state    p50 step      p50 trivial   ratio   p50 copy of pages  target (2x trivial + copy)"
                     + "  p50 restore after (off the caller's path)\n");
@@ -67,11 +68,41 @@ class SessionResumeCostTest {
                         copy / 1e3, target / 1e3, median(step) <= target ? "met" : "MISSED",
                         median(Arrays.copyOfRange(restore, 1, RUNS)) / 1e3));
             }
-            System.out.println(machine() + table);
+            System.out.println(machine() + table + afterSessions);
         }
         // The states made here are tens of megabytes of garbage now: collected here, not in a pause that would land in
         // the timing of whatever test runs next in this JVM.
         System.gc();
+    }
+
+    /**
+     * A trivial execution right after a session step costs what it costs after a plain one: pages a session step
+     * write-protects again ({@link dev.codeact.hyperlight.memory.SlotSnapshot#protectAtNextRestore}) and that the next
+     * program writes stay writable from then on, rather than faulting at every execution that follows a session's.
+     */
+    private static String plainAfterSessionSteps(MicroVm vm) {
+        SessionState small = vm.executeInSession(vm.newSession(), "globalThis.x = 1", HostFunctions.none(), LIMITS, 64L << 20)
+                .state();
+        int rounds = 4 * RUNS;
+        long[][] nanos = new long[4][rounds];
+        for (int i = 0; i < rounds; i++) {
+            for (int k = 0; k < 2; k++) {
+                vm.restore();
+                long started = System.nanoTime();
+                if (k == 0) {
+                    vm.execute("return 1", HostFunctions.none(), LIMITS);
+                } else {
+                    vm.executeInSession(small, "return 1", HostFunctions.none(), LIMITS, 64L << 20);
+                }
+                nanos[2 * k][i] = System.nanoTime() - started;
+                vm.restore();
+                started = System.nanoTime();
+                vm.execute("return 1", HostFunctions.none(), LIMITS);
+                nanos[2 * k + 1][i] = System.nanoTime() - started;
+            }
+        }
+        return String.format("p50 trivial after a trivial one %.1f us, after a session step (%s) %.1f us; that step %.1f us%n",
+                median(nanos[1]) / 1e3, small, median(nanos[3]) / 1e3, median(nanos[2]) / 1e3);
     }
 
     /** Where the figures come from: they mean little without the machine and its load. */

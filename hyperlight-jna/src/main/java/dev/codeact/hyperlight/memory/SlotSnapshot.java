@@ -413,8 +413,8 @@ public final class SlotSnapshot implements AutoCloseable {
             if (count > 0 && kept + count <= keepWritable) {
                 kept += count;
                 protect = bits & unstick;
-                unstuckWords[w] |= protect;
             }
+            unstuckWords[w] |= protect & unstick;
             protectWords[w] = protect;
             if (protect != 0) {
                 first = first < 0 ? w : first;
