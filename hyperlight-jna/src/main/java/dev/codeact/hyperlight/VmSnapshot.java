@@ -5,6 +5,7 @@ import dev.codeact.hyperlight.elf.ElfImage;
 import dev.codeact.hyperlight.kvm.KvmVm;
 import dev.codeact.hyperlight.memory.BootedImage;
 import dev.codeact.hyperlight.memory.GuestLayout;
+import dev.codeact.hyperlight.memory.PageRunBuffers;
 import dev.codeact.hyperlight.memory.RestoreStrategy;
 import dev.codeact.hyperlight.memory.SlotPages;
 import dev.codeact.hyperlight.memory.SlotSnapshot;
@@ -27,6 +28,8 @@ final class VmSnapshot implements AutoCloseable {
     /** How much of the IN buffer the host has written since the last restore (programs, host-call replies). */
     private long hostWrittenInBytes;
     private boolean dirty;
+    /** Made at the first session step: a VM that runs no session does without. */
+    private PageRunBuffers runBuffers;
 
     private VmSnapshot(GuestLayout layout, KvmVm vm, SlotSnapshot data, SlotSnapshot stack, VmCounters counters) {
         this.layout = layout;
@@ -145,15 +148,22 @@ final class VmSnapshot implements AutoCloseable {
      */
     SlotPages[] changedPages(SessionState previous, boolean withStack, long maxBytes) {
         long[] hostWritten = {layout.mailboxAddress() - layout.rwStart(), GuestLayout.MAILBOX_BYTES + GuestLayout.TLS_BYTES};
-        SlotPages dataPages = SlotPages.changed(data, vm, previous.data(), hostWritten, maxBytes);
+        SlotPages dataPages = SlotPages.changed(data, vm, previous.data(), hostWritten, maxBytes, runBuffers());
         try {
             SlotPages stackPages = withStack ? SlotPages.changed(stack, vm, previous.stack(), new long[0],
-                    maxBytes - dataPages.bytes())
+                    maxBytes - dataPages.bytes(), runBuffers())
                     : SlotPages.NONE;
             return new SlotPages[] {dataPages, stackPages};
         } catch (SlotPages.OverBudgetException e) {
             throw new SlotPages.OverBudgetException(dataPages.bytes() + e.bytes());
         }
+    }
+
+    private PageRunBuffers runBuffers() {
+        if (runBuffers == null) {
+            runBuffers = new PageRunBuffers();
+        }
+        return runBuffers;
     }
 
     /** Restores, then the guest address of the first writable page that differs from the golden state, if any. */

@@ -63,11 +63,15 @@ public final class SlotPages {
      * last restore. A page of {@code previous} the guest did not write since is kept as it is, shared, without being
      * looked at. A page the guest wrote (KVM's log), or one of {@code alsoConsider} (page ranges as offset, length pairs
      * that the host wrote without telling the slot), is read, a run of them at a time: it is shared with
-     * {@code previous} if its bytes are the same, kept if they differ from the golden state, dropped otherwise.
+     * {@code previous} if its bytes are the same, kept if they differ from the golden state, dropped otherwise. The
+     * comparisons are made in Java, on runs read into {@code buffers}, not by a call into native memory for each page.
+     * A page the log has but that the guest left as it was is named to the slot
+     * ({@link SlotSnapshot#protectAtNextRestore}), so that it drops out of the log of the next step.
      *
      * @throws OverBudgetException when they take more than {@code maxBytes}; past the budget they are only counted
      */
-    public static SlotPages changed(SlotSnapshot slot, KvmVm vm, SlotPages previous, long[] alsoConsider, long maxBytes) {
+    public static SlotPages changed(SlotSnapshot slot, KvmVm vm, SlotPages previous, long[] alsoConsider, long maxBytes,
+            PageRunBuffers buffers) {
         long[] written = slot.guestWrittenSinceRestore(vm);
         for (int i = 0; i + 1 < alsoConsider.length; i += 2) {
             for (long p = alsoConsider[i] / GuestLayout.PAGE_BYTES; p * GuestLayout.PAGE_BYTES < alsoConsider[i] + alsoConsider[i + 1]; p++) {
@@ -81,27 +85,31 @@ public final class SlotPages {
         int capacity = PageBitmap.count(candidates);
         long[] kept = new long[capacity];
         byte[][] pages = new byte[capacity][];
-        RunReader reader = new RunReader(slot, written);
+        RunReader reader = new RunReader(slot, written, buffers);
         int n = 0;
+        int next = 0; // previous's first page not below the candidate: both go up, so no search
         long bytes = 0;
         for (int w = 0; w < candidates.length; w++) {
             for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
                 long page = w * 64L + Long.numberOfTrailingZeros(bits);
-                int shared = previous.indexOf(page);
-                byte[] contents;
-                if (!PageBitmap.get(written, page)) {
-                    contents = shared >= 0 ? previous.pages[shared] : reader.differingCopy(page);
-                } else {
-                    int at = reader.offsetOf(page);
-                    contents = shared >= 0 && Arrays.equals(reader.buffer, at, at + GuestLayout.PAGE_BYTES,
-                            previous.pages[shared], 0, GuestLayout.PAGE_BYTES) ? previous.pages[shared] : reader.differingCopy(page);
+                while (next < previous.numbers.length && previous.numbers[next] < page) {
+                    next++;
                 }
-                if (contents != null) {
-                    bytes += GuestLayout.PAGE_BYTES;
-                    if (bytes <= maxBytes) {
-                        kept[n] = page;
-                        pages[n++] = contents;
-                    }
+                int shared = next < previous.numbers.length && previous.numbers[next] == page ? next : -1;
+                byte[] unchanged = null;
+                if (shared >= 0 && !PageBitmap.get(written, page)) {
+                    unchanged = previous.pages[shared];
+                } else if (shared >= 0 && reader.holds(page, previous.pages[shared])) {
+                    unchanged = previous.pages[shared];
+                    slot.protectAtNextRestore(page);
+                } else if (reader.holdsGolden(page)) {
+                    slot.protectAtNextRestore(page);
+                    continue; // as booted: nothing to keep
+                }
+                bytes += GuestLayout.PAGE_BYTES;
+                if (bytes <= maxBytes) { // past the budget, pages are only counted
+                    kept[n] = page;
+                    pages[n++] = unchanged != null ? unchanged : reader.copy(page);
                 }
             }
         }
@@ -112,72 +120,73 @@ public final class SlotPages {
     }
 
     /**
-     * Reads the pages the guest wrote a run at a time (one call into native memory rather than one per page, which on
-     * nested KVM costs microseconds each), into a buffer it reuses.
+     * Reads a slot's pages into {@link PageRunBuffers} a run at a time: from a page it is asked about, on over the
+     * pages of {@code extendOver} that follow (the pages the guest wrote), and the golden state of the same run when a
+     * page of it is compared with that.
      */
     private static final class RunReader {
-        private static final int MAX_RUN_PAGES = 64;
         private final SlotSnapshot slot;
-        private final long[] written;
-        private final byte[] buffer = new byte[MAX_RUN_PAGES * GuestLayout.PAGE_BYTES];
+        private final long[] extendOver;
+        private final PageRunBuffers buffers;
         private long first = -1;
         private int count;
+        /** From which page of the run {@code buffers.golden} holds the golden state, or -1. */
+        private long goldenFrom = -1;
 
-        RunReader(SlotSnapshot slot, long[] written) {
+        RunReader(SlotSnapshot slot, long[] extendOver, PageRunBuffers buffers) {
             this.slot = slot;
-            this.written = written;
+            this.extendOver = extendOver;
+            this.buffers = buffers;
         }
 
-        /** Where {@code page} (one the guest wrote) is in the buffer, after reading its run if it is not there. */
-        int offsetOf(long page) {
+        /** Whether the slot's page holds exactly {@code contents}. */
+        boolean holds(long page, byte[] contents) {
+            int at = offsetOf(page);
+            return Arrays.equals(buffers.memory, at, at + GuestLayout.PAGE_BYTES, contents, 0, GuestLayout.PAGE_BYTES);
+        }
+
+        /** Whether the slot's page holds its golden state. */
+        boolean holdsGolden(long page) {
+            int at = offsetOf(page);
+            if (goldenFrom < 0 || page < goldenFrom) {
+                // from here to the run's end: later pages of the run are compared after this one, if at all
+                slot.readGoldenPages(page, (int) (first + count - page), buffers.golden, at);
+                goldenFrom = page;
+            }
+            return Arrays.equals(buffers.memory, at, at + GuestLayout.PAGE_BYTES, buffers.golden, at, at + GuestLayout.PAGE_BYTES);
+        }
+
+        /** A copy of the slot's page. */
+        byte[] copy(long page) {
+            int at = offsetOf(page);
+            return Arrays.copyOfRange(buffers.memory, at, at + GuestLayout.PAGE_BYTES);
+        }
+
+        /** Where {@code page} is in the buffer, after reading its run if it is not there. */
+        private int offsetOf(long page) {
             if (first < 0 || page < first || page >= first + count) {
                 int run = 1;
-                while (run < MAX_RUN_PAGES && page + run < slot.pages() && PageBitmap.get(written, page + run)) {
+                while (run < PageRunBuffers.MAX_RUN_PAGES && page + run < slot.pages() && PageBitmap.get(extendOver, page + run)) {
                     run++;
                 }
-                slot.readPages(page, run, buffer);
+                slot.readPages(page, run, buffers.memory);
                 first = page;
                 count = run;
+                goldenFrom = -1;
             }
             return (int) (page - first) * GuestLayout.PAGE_BYTES;
-        }
-
-        /** A copy of the page if it differs from the golden state, else null. */
-        byte[] differingCopy(long page) {
-            if (!slot.differsFromGolden(page)) {
-                return null;
-            }
-            if (!PageBitmap.get(written, page)) {
-                byte[] copy = new byte[GuestLayout.PAGE_BYTES];
-                slot.readPages(page, 1, copy);
-                return copy;
-            }
-            int at = offsetOf(page);
-            return Arrays.copyOfRange(buffer, at, at + GuestLayout.PAGE_BYTES);
         }
     }
 
     /**
-     * Writes the pages into {@code slot} (whose next restore copies them back), a run of consecutive pages at a time;
-     * the slot checks every page number.
+     * Writes the pages into {@code slot} (whose next restore copies them back), one call into native memory a page:
+     * measured against copying a run of pages into one buffer first and writing that, this passes over the bytes once
+     * rather than twice, and took 1.0 ms instead of 1.6-1.9 ms for 10 MiB. The slot checks every page number.
      */
     public void writeTo(SlotSnapshot slot) {
-        byte[] run = new byte[Math.min(numbers.length, RunReader.MAX_RUN_PAGES) * GuestLayout.PAGE_BYTES];
-        for (int i = 0; i < numbers.length;) {
-            int length = 1;
-            while (i + length < numbers.length && length < RunReader.MAX_RUN_PAGES && numbers[i + length] == numbers[i] + length) {
-                length++;
-            }
-            for (int j = 0; j < length; j++) {
-                System.arraycopy(pages[i + j], 0, run, j * GuestLayout.PAGE_BYTES, GuestLayout.PAGE_BYTES);
-            }
-            slot.writePages(numbers[i], length, run);
-            i += length;
+        for (int i = 0; i < numbers.length; i++) {
+            slot.writePages(numbers[i], 1, pages[i]);
         }
-    }
-
-    private int indexOf(long page) {
-        return Arrays.binarySearch(numbers, page);
     }
 
     public long[] numbers() {

@@ -38,6 +38,14 @@ public final class SlotSnapshot implements AutoCloseable {
     private final long[] hostWrittenWords;
     /** Pages KVM logged that a capture read since the last restore, in case reading the log cleared it. */
     private final long[] loggedWords;
+    /** At a restore, the pages KVM logged (the guest's writes, not the host's): the only ones that can be left writable. */
+    private final long[] guestDirtyWords;
+    /** Pages the next restore write-protects even where the sticky budget would leave them writable. */
+    private final long[] unstickWords;
+    /** Pages a restore write-protected that way (since the last relearning), which the guest may have written since. */
+    private final long[] unstuckWords;
+    /** Pages the guest wrote after they were write-protected that way: left writable until the next relearning. */
+    private final long[] rewrittenWords;
     private final long[] protectWords;
     private final Pointer golden;
     private final RestoreStrategy strategy;
@@ -81,6 +89,10 @@ public final class SlotSnapshot implements AutoCloseable {
         this.protectWords = new long[words];
         this.hostWrittenWords = new long[words];
         this.loggedWords = new long[words];
+        this.guestDirtyWords = new long[words];
+        this.unstickWords = new long[words];
+        this.unstuckWords = new long[words];
+        this.rewrittenWords = new long[words];
         this.goldenFd = goldenFd;
         this.golden = LibC.mmapOrThrow(slotBytes, goldenProtection, LibC.MAP_SHARED, goldenFd);
     }
@@ -214,14 +226,15 @@ public final class SlotSnapshot implements AutoCloseable {
             // copy of the booted heap in memory, not two, and this VM too holds only the pages it writes.
             mapGoldenRuns();
         }
-        protectAgain(vm, 0);
+        protectAgain(vm, dirtyWords, 0);
     }
 
     /** Copies the golden contents back over every page the guest wrote since the last capture or restore. */
     public int restore(KvmVm vm) {
         fetchDirtyPages(vm);
         for (int w = 0; w < words; w++) {
-            dirtyWords[w] |= hostWrittenWords[w] | loggedWords[w];
+            guestDirtyWords[w] = dirtyWords[w] | loggedWords[w];
+            dirtyWords[w] = guestDirtyWords[w] | hostWrittenWords[w];
             hostWrittenWords[w] = 0;
             loggedWords[w] = 0;
         }
@@ -237,7 +250,8 @@ public final class SlotSnapshot implements AutoCloseable {
             restoredPages[0] += (int) (length / GuestLayout.PAGE_BYTES);
         });
         restores++;
-        protectAgain(vm, restores % RELEARN_EVERY_RESTORES == 0 ? 0 : STICKY_PAGE_BUDGET);
+        // The pages the host wrote (a session's) are not in KVM's log, so they are neither writable nor counted.
+        protectAgain(vm, guestDirtyWords, restores % RELEARN_EVERY_RESTORES == 0 ? 0 : STICKY_PAGE_BUDGET);
         return restoredPages[0];
     }
 
@@ -295,6 +309,23 @@ public final class SlotSnapshot implements AutoCloseable {
         return dirtyWords.clone();
     }
 
+    /**
+     * Tells the slot that {@code page}, which KVM logs as written, holds what it would hold had the guest not written it
+     * (a session's page as the host wrote it, or the golden page): the next restore write-protects it even where the
+     * sticky budget would leave it writable. A page left writable stays in the log whether the guest writes it again or
+     * not, so each session step would read and compare it again (a blob made once, 1 MiB of pages on every later step).
+     * Protected, it leaves the log until the guest does write it. A page the guest writes again after that (it faulted
+     * once to do so) stays writable until the next relearning, so that a page the guest rewrites with the same bytes
+     * at every execution does not fault at every one.
+     */
+    public void protectAtNextRestore(long page) {
+        if (PageBitmap.get(unstuckWords, checkedPage(page))) {
+            PageBitmap.set(rewrittenWords, page); // it was protected, and the log has it: the guest does write it
+        } else {
+            PageBitmap.set(unstickWords, page);
+        }
+    }
+
     /** The pages the host wrote ({@link #writePages}) since the last restore, one bit each. */
     public long[] hostWrittenSinceRestore() {
         return hostWrittenWords.clone();
@@ -304,6 +335,31 @@ public final class SlotSnapshot implements AutoCloseable {
     public void readPages(long first, int count, byte[] into) {
         checkedPage(first + count - 1);
         slotMemory.read(checkedPage(first) * GuestLayout.PAGE_BYTES, into, 0, count * GuestLayout.PAGE_BYTES);
+    }
+
+    /**
+     * Copies the golden state of {@code count} consecutive pages from {@code first} into {@code into} at {@code offset}:
+     * the golden copy's pages, zeros for its holes (which it never reads).
+     */
+    public void readGoldenPages(long first, int count, byte[] into, int offset) {
+        checkedPage(first + count - 1);
+        long page = checkedPage(first);
+        long end = first + count;
+        while (page < end) {
+            boolean inGolden = inGolden(page);
+            long runEnd = page + 1;
+            while (runEnd < end && inGolden(runEnd) == inGolden) {
+                runEnd++;
+            }
+            int at = offset + (int) (page - first) * GuestLayout.PAGE_BYTES;
+            int bytes = (int) (runEnd - page) * GuestLayout.PAGE_BYTES;
+            if (inGolden) {
+                golden.read(page * GuestLayout.PAGE_BYTES, into, at, bytes);
+            } else {
+                java.util.Arrays.fill(into, at, at + bytes, (byte) 0);
+            }
+            page = runEnd;
+        }
     }
 
     /**
@@ -331,10 +387,11 @@ public final class SlotSnapshot implements AutoCloseable {
     }
 
     /**
-     * With manual protection, write-protects the dirty pages again except up to {@code keepWritable} of
-     * them (whole 64-page words, lowest first); their bits stay set, so the next restore copies them too.
+     * With manual protection, write-protects the pages of {@code logged} (pages in KVM's log) again except up to
+     * {@code keepWritable} of them (whole 64-page words, lowest first, less the pages named by
+     * {@link #protectAtNextRestore}); their bits stay set, so the next restore copies them too.
      */
-    private void protectAgain(KvmVm vm, int keepWritable) {
+    private void protectAgain(KvmVm vm, long[] logged, int keepWritable) {
         if (!vm.manualDirtyLogProtect()) {
             writablePages = 0;
             return;
@@ -342,14 +399,22 @@ public final class SlotSnapshot implements AutoCloseable {
         int kept = 0;
         int first = -1;
         int last = -1;
+        boolean relearning = keepWritable == 0;
         for (int w = 0; w < words; w++) {
-            long bits = dirtyWords[w];
-            int count = Long.bitCount(bits);
+            long bits = logged[w];
+            long unstick = unstickWords[w] & ~rewrittenWords[w];
+            unstickWords[w] = 0;
+            if (relearning) {
+                unstuckWords[w] = 0;
+                rewrittenWords[w] = 0;
+            }
+            int count = Long.bitCount(bits & ~unstick);
             long protect = bits;
             if (count > 0 && kept + count <= keepWritable) {
                 kept += count;
-                protect = 0;
+                protect = bits & unstick;
             }
+            unstuckWords[w] |= protect & unstick;
             protectWords[w] = protect;
             if (protect != 0) {
                 first = first < 0 ? w : first;
