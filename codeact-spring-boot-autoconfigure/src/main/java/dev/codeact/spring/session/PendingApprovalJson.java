@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,6 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  * need such a value back must put it in the context as JSON-friendly data.
  */
 final class PendingApprovalJson {
+    /** A value Jackson would write as {@code {}} (no properties) counts as not JSON: its text says more. */
+    private static final ObjectWriter STRICT = CodeActJson.MAPPER.writer().with(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
     private PendingApprovalJson() {
     }
 
@@ -57,7 +62,7 @@ final class PendingApprovalJson {
 
     private static JsonNode asJson(Object value) {
         try {
-            return CodeActJson.MAPPER.valueToTree(value);
+            return CodeActJson.MAPPER.readTree(STRICT.writeValueAsBytes(value));
         } catch (JacksonException e) {
             return CodeActJson.MAPPER.getNodeFactory().stringNode(String.valueOf(value));
         }
