@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
@@ -41,6 +43,7 @@ import org.springframework.data.redis.connection.ReturnType;
  */
 public final class RedisSessionStore implements SessionStore {
     public static final String DEFAULT_KEY_PREFIX = "codeact:";
+    private static final Log LOG = LogFactory.getLog(RedisSessionStore.class);
     /** Index entries of sessions expired this long ago are trimmed at each save, whatever clock skew replicas have. */
     private static final long INDEX_SLACK_MS = Duration.ofMinutes(1).toMillis();
 
@@ -152,8 +155,15 @@ public final class RedisSessionStore implements SessionStore {
             for (int i = 0; i < ids.size(); i++) {
                 if (headers.get(i) == null) {
                     gone.add(ids.get(i));
-                } else {
+                    continue;
+                }
+                try {
                     approvals.add(PendingApprovalJson.read(headers.get(i)));
+                } catch (SessionStateException e) {
+                    // one unreadable entry (written by another version, or not by us) must not hide the others;
+                    // claiming it refuses it, and removes it
+                    LOG.warn("pending approval " + new String(ids.get(i), StandardCharsets.UTF_8) + " left out: "
+                            + e.getMessage());
                 }
             }
             if (!gone.isEmpty()) {

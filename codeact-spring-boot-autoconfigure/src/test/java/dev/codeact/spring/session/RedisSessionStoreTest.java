@@ -35,20 +35,30 @@ class RedisSessionStoreTest extends SessionStoreContractTest {
     private static final Duration EXPIRY_DEADLINE = Duration.ofSeconds(10);
     private static RedisTestServer redis;
     private static LettuceConnectionFactory connections;
+    /** Another replica's connections to the same Redis. */
+    private static LettuceConnectionFactory otherReplica;
     private String prefix;
 
     @BeforeAll
     static void startRedis() {
         redis = RedisTestServer.start();
-        connections = new LettuceConnectionFactory(redis.host(), redis.port());
-        connections.afterPropertiesSet();
-        connections.start();
+        connections = connect();
+        otherReplica = connect();
+    }
+
+    private static LettuceConnectionFactory connect() {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(redis.host(), redis.port());
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
     }
 
     @AfterAll
     static void stopRedis() {
-        if (connections != null) {
-            connections.destroy();
+        for (LettuceConnectionFactory factory : new LettuceConnectionFactory[] {connections, otherReplica}) {
+            if (factory != null) {
+                factory.destroy();
+            }
         }
         if (redis != null) {
             redis.close();
@@ -59,6 +69,12 @@ class RedisSessionStoreTest extends SessionStoreContractTest {
     protected SessionStore newStore() {
         prefix = "test-" + UUID.randomUUID() + ":";
         return new RedisSessionStore(connections, prefix, Clock.systemUTC());
+    }
+
+    /** Half the claimers go through another replica's store: its own connections, the same prefix. */
+    @Override
+    protected SessionStore replica(int i) {
+        return i % 2 == 0 ? store : new RedisSessionStore(otherReplica, prefix, Clock.systemUTC());
     }
 
     @Override
@@ -125,6 +141,16 @@ class RedisSessionStoreTest extends SessionStoreContractTest {
                         e -> assertThat(e.reason()).isEqualTo(SessionStateException.Reason.MALFORMED));
         assertThat(store.findPending(approval.id())).isEmpty();
         assertThat(store.pending()).isEmpty();
+    }
+
+    @Test
+    void anApprovalWhoseHeaderIsUnreadableIsLeftOutOfTheListNotTheOthers() {
+        PendingApproval good = approval(now(), Map.of());
+        PendingApproval bad = approval(now().plusSeconds(1), Map.of());
+        store.savePending(new SuspendedProgram(good, KvmStates.suspended()), Duration.ofMinutes(5));
+        store.savePending(new SuspendedProgram(bad, KvmStates.suspended()), Duration.ofMinutes(5));
+        redis(c -> c.stringCommands().set(raw("pending-header:" + bad.id()), "{\"id\": 1".getBytes(StandardCharsets.UTF_8)));
+        assertThat(store.pending()).containsExactly(good);
     }
 
     /** A principal, say: an object with nothing JSON can show. */

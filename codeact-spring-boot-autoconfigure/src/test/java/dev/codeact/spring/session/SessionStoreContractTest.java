@@ -43,6 +43,14 @@ abstract class SessionStoreContractTest {
     /** Lets {@code ttl} pass for the store, and waits until {@code gone} holds (bounded: fails past a deadline). */
     protected abstract void expire(Duration ttl, BooleanSupplier gone);
 
+    /**
+     * The store the {@code i}th of concurrent claimers uses: {@link #store} itself, or for a shared store another
+     * replica's view of the same data (its own connections).
+     */
+    protected SessionStore replica(int i) {
+        return store;
+    }
+
     /** The time approvals are created at. */
     protected abstract Instant now();
 
@@ -156,7 +164,7 @@ abstract class SessionStoreContractTest {
     }
 
     @Test
-    void ofConcurrentClaimsExactlyOneWins() throws Exception {
+    void ofConcurrentClaimsOnAnyReplicaExactlyOneWins() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(CLAIMERS);
         try {
             for (int round = 0; round < 5; round++) {
@@ -165,9 +173,10 @@ abstract class SessionStoreContractTest {
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<Optional<SuspendedProgram>>> claims = new java.util.ArrayList<>();
                 for (int i = 0; i < CLAIMERS; i++) {
+                    SessionStore claimer = replica(i);
                     claims.add(threads.submit(() -> {
                         go.await();
-                        return store.claimPending(approval.id(), KvmStates.MAX_BYTES);
+                        return claimer.claimPending(approval.id(), KvmStates.MAX_BYTES);
                     }));
                 }
                 go.countDown();
