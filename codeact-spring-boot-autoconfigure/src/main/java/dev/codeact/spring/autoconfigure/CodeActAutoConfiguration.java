@@ -9,6 +9,7 @@ import dev.codeact.spring.actuator.PoolMetrics;
 import dev.codeact.spring.advisor.AnswerFormat;
 import dev.codeact.spring.advisor.CodeActAdvisor;
 import dev.codeact.spring.advisor.CodeActInstructions;
+import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.spring.execution.ApprovalListener;
 import dev.codeact.spring.execution.CodeActApprovals;
 import dev.codeact.spring.execution.CodeActExecutor;
@@ -188,14 +189,22 @@ public class CodeActAutoConfiguration {
             ObjectProvider<ObservationRegistry> observations, ObjectProvider<SessionStore> store) {
         return new CodeActExecutor(sandbox, catalog, executionLimits(properties.limits()),
                 ExecutionListener.of(listeners.orderedStream().toList()), observations.getIfUnique(() -> ObservationRegistry.NOOP),
-                services, properties.programLanguage(), sessionSettings(properties, store));
+                services, properties.programLanguage(), sessionSettings(properties, sandbox, store));
     }
 
-    private static SessionSettings sessionSettings(CodeActProperties properties, ObjectProvider<SessionStore> store) {
+    private static SessionSettings sessionSettings(CodeActProperties properties, CodeSandbox sandbox,
+            ObjectProvider<SessionStore> store) {
         CodeActProperties.Sessions sessions = properties.sessions();
         boolean suspend = properties.tools().approvalMode() == ApprovalMode.SUSPEND;
         if (!sessions.enabled() && !suspend) {
             return SessionSettings.NONE;
+        }
+        if (!sandbox.keepsSessions()) {
+            throw new InvalidPropertyException(sessions.enabled() ? "codeact.sessions.enabled" : "codeact.tools.approval-mode",
+                    sessions.enabled() ? "true" : "suspend", "needs a sandbox that keeps sessions, and the "
+                    + sandbox.backend() + " sandbox does not: each of its executions starts fresh in a new context",
+                    "Run on a machine with a usable /dev/kvm (codeact.sandbox.backend=kvm or auto), or turn "
+                    + (sessions.enabled() ? "codeact.sessions.enabled off." : "codeact.tools.approval-mode back to ask."));
         }
         return new SessionSettings(store.getObject(), sessions.enabled(), sessions.ttl(), sessions.maxBytes().toBytes(),
                 suspend, properties.tools().approvalExpiry(), Clock.systemUTC());

@@ -174,8 +174,8 @@ public record CodeActProperties(
      * @param direct Tools the model keeps as ordinary tool calls, next to execute_code.
      * @param approvalRequired Tools whose every call from a program must be approved: by the ApprovalHandler bean
      *     while the program waits ("ask"), or by a person later, the program suspended meanwhile ("suspend").
-     * @param approvalMode "ask": the ApprovalHandler bean decides each call while the program waits; "suspend": the
-     *     program is suspended at the call (its VM state kept in the session store) and continues when a person
+     * @param approvalMode How a call that needs approval is decided: "ask", the ApprovalHandler bean decides each call
+     *     while the program waits; "suspend", the program is suspended at the call (its VM state kept in the session store) and continues when a person
      *     decides through CodeActApprovals, possibly on another replica (kvm backend only).
      * @param approvalExpiry How long a suspended program waits for a decision; an approval decided later, or never,
      *     is denied.

@@ -20,6 +20,7 @@ import dev.codeact.hyperlight.SessionStateException;
 import dev.codeact.hyperlight.SessionStep;
 import dev.codeact.spring.session.PendingApproval;
 import dev.codeact.spring.session.SessionKey;
+import dev.codeact.spring.session.SessionLocks;
 import dev.codeact.spring.session.SessionSettings;
 import dev.codeact.spring.session.SuspendedProgram;
 import java.util.UUID;
@@ -52,6 +53,7 @@ public final class CodeActExecutor {
     private final SandboxServices services;
     private final Language language;
     private final SessionSettings sessions;
+    private final SessionLocks locks = new SessionLocks();
 
     public CodeActExecutor(CodeSandbox sandbox, ToolCatalog catalog, ExecutionLimits limits, ExecutionListener listener) {
         this(sandbox, catalog, limits, listener, ObservationRegistry.NOOP, SandboxServices.defaults());
@@ -204,26 +206,37 @@ public final class CodeActExecutor {
                                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                         }
                     }
-                    SessionStep step;
-                    try {
-                        step = sandbox.resume(approval.language(), program.state(), answer, functions, limits,
-                                sessions.maxStateBytes());
-                    } catch (SessionStateException e) {
-                        return new Step(refused(e, approval.sessionKey()), null);
-                    }
-                    return settle(approval.language(), approval.sessionKey(), step, context);
+                    HostCallAnswer given = answer;
+                    SessionKey key = approval.sessionKey();
+                    return locks.holding(key, limits.timeout(), () -> {
+                        try {
+                            return settle(approval.language(), key, sandbox.resume(approval.language(), program.state(),
+                                    given, functions, limits, sessions.maxStateBytes()), context);
+                        } catch (SessionStateException e) {
+                            return new Step(refused(e, key), null);
+                        }
+                    }).orElseGet(() -> new Step(sessionBusy(key), null));
                 });
     }
 
     private Step sessionStep(Language language, SessionKey key, String code, HostFunctions functions, ToolContext context) {
-        try {
-            SessionState start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
-            SessionStep step = sandbox.executeInSession(language, start != null ? start : sandbox.newSession(language),
-                    code, functions, limits, sessions.maxStateBytes());
-            return settle(language, key, step, context);
-        } catch (SessionStateException e) {
-            return new Step(refused(e, key), null);
-        }
+        return locks.holding(key, limits.timeout(), () -> {
+            try {
+                SessionState start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
+                SessionStep step = sandbox.executeInSession(language, start != null ? start : sandbox.newSession(language),
+                        code, functions, limits, sessions.maxStateBytes());
+                return settle(language, key, step, context);
+            } catch (SessionStateException e) {
+                return new Step(refused(e, key), null);
+            }
+        }).orElseGet(() -> new Step(sessionBusy(key), null));
+    }
+
+    /** Another program of the session held it for the whole of this one's time limit. */
+    private ExecutionResult sessionBusy(SessionKey key) {
+        return ExecutionResult.failure(ExecutionError.of(ErrorType.TIMEOUT, "another program of conversation "
+                + key.conversationId() + " kept its session busy for the whole time limit (" + limits.timeout()
+                + "); this program did not run"), limits.timeout());
     }
 
     /** Keeps what a session step left: the session's new state, or the suspended program as a pending approval. */
@@ -309,7 +322,7 @@ public final class CodeActExecutor {
         ExecutionResult result = step.result();
         // One error tag, as Micrometer makes it from the observation's error (ExecutionFailedException, or "none");
         // the kind of failure is the outcome, as http.server.requests has its status next to its error.
-        if (!result.success()) {
+        if (!result.success() && result.error().type() != ErrorType.PENDING_APPROVAL) { // waiting is no failure
             execution.error(new ExecutionFailedException(result.error()));
         }
         execution.lowCardinalityKeyValue("outcome", result.success() ? "success" : outcome(result.error().type())).stop();

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sessions and pending approvals in this application's memory ({@code codeact.sessions.store=memory}): lost on
  * restart, not shared between replicas. States are kept as they are, so a session's successive states share the
  * pages its programs did not write, and an idle session costs the pages it changed. Expired entries are dropped when
- * they are next looked at, and whenever a state is saved.
+ * they are next looked at, and by a sweep that a save starts at most once a {@link #SWEEP_INTERVAL} (so that a save
+ * does not cost a walk over every session).
  */
 public final class InMemorySessionStore implements SessionStore {
     private record Entry<T>(T value, Instant expiresAt) {
@@ -24,7 +25,11 @@ public final class InMemorySessionStore implements SessionStore {
         }
     }
 
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicReference<Instant> nextSweep =
+            new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
     private final Map<SessionKey, Entry<SessionState>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Entry<SuspendedProgram>> pending = new ConcurrentHashMap<>();
 
@@ -132,6 +137,10 @@ public final class InMemorySessionStore implements SessionStore {
 
     private void sweep() {
         Instant now = clock.instant();
+        Instant due = nextSweep.get();
+        if (now.isBefore(due) || !nextSweep.compareAndSet(due, now.plus(SWEEP_INTERVAL))) {
+            return;
+        }
         sessions.values().removeIf(e -> e.expired(now));
         pending.values().removeIf(e -> e.expired(now));
     }
