@@ -16,7 +16,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * Sessions and pending approvals in Redis ({@code codeact.sessions.store=redis}), shared by the application's replicas
@@ -33,10 +35,12 @@ import org.springframework.data.redis.connection.ReturnType;
  *   <li>{@code pending-header:<id>}: the approval's JSON alone, so that approvals are listed without their states, and
  *       {@code pending}: a sorted set of their ids by creation time.</li>
  * </ul>
- * Each change of a value and its index is one Lua script: atomic, one round trip, on the factory's shared connection
- * (a transaction or pipeline would take a dedicated connection each time). An index entry whose key expired is
- * removed when it is next listed or counted. The scripts name keys they build from the prefix, so the store needs a
- * single Redis (standalone, or Sentinel's primary), not Redis Cluster.
+ * A state or a suspended program is one plain {@code SET ... PX} (its bytes are never copied into a script); the
+ * small writes around it (header, index entries) are one Lua script each, on the factory's shared connection (a
+ * transaction or pipeline would take a dedicated connection each time). An approval's header and index entry are
+ * written after its program, so that it is never listed before it can be claimed, and removed after the claim; an
+ * index entry whose key expired is removed when it is next listed or counted. The scripts name keys they build from
+ * the prefix, so the store needs a single Redis (standalone, or Sentinel's primary), not Redis Cluster.
  *
  * <p>The store checks a state's form and size as it reads it ({@link SessionStateCodec#decode}); whether it belongs to
  * the guest image at hand is the sandbox's check, which refuses a state of another image before anything of it runs.
@@ -53,25 +57,24 @@ public final class RedisSessionStore implements SessionStore {
     private static final String PENDING_VALUE = "pending:";
     private static final String PENDING_HEADER = "pending-header:";
 
-    private static final byte[] SAVE_SESSION = script("""
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
+    /** A session's index entry, and the trimming of entries long expired. */
+    private static final byte[] INDEX_SESSION = script("""
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
             return 1""");
     private static final byte[] REMOVE = script("""
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
             return 1""");
-    private static final byte[] SAVE_PENDING = script("""
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-            redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-            redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+    /** A pending approval's header and index entry, written once its program is in place. */
+    private static final byte[] INDEX_PENDING = script("""
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
             return 1""");
-    private static final byte[] CLAIM = script("""
-            local program = redis.call('GETDEL', KEYS[1])
-            redis.call('DEL', KEYS[2])
-            redis.call('ZREM', KEYS[3], ARGV[1])
-            return program""");
+    private static final byte[] UNINDEX_PENDING = script("""
+            redis.call('DEL', KEYS[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            return 1""");
     /** Sizes by STRLEN, without reading a state; index entries of keys gone are dropped. */
     private static final byte[] STATS = script("""
             local sessions, sessionBytes = 0, 0
@@ -120,9 +123,12 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public void save(SessionKey key, SessionState state, Duration ttl) {
+        byte[] bytes = SessionStateCodec.encode(state);
+        withConnection(c -> c.stringCommands().set(sessionKey(key.id()), bytes, Expiration.milliseconds(positiveMillis(ttl)),
+                SetOption.upsert()));
         long now = clock.millis();
-        eval(SAVE_SESSION, ReturnType.INTEGER, 2, sessionKey(key.id()), key(SESSIONS), SessionStateCodec.encode(state),
-                number(positiveMillis(ttl)), utf8(key.id()), number(now + ttl.toMillis()), number(now - INDEX_SLACK_MS));
+        eval(INDEX_SESSION, ReturnType.INTEGER, 1, key(SESSIONS), utf8(key.id()), number(now + ttl.toMillis()),
+                number(now - INDEX_SLACK_MS));
     }
 
     @Override
@@ -137,9 +143,11 @@ public final class RedisSessionStore implements SessionStore {
         byte[] state = SessionStateCodec.encode(program.state());
         byte[] value = ByteBuffer.allocate(4 + header.length + state.length).putInt(header.length).put(header).put(state)
                 .array();
-        eval(SAVE_PENDING, ReturnType.INTEGER, 3, key(PENDING_VALUE + approval.id()), key(PENDING_HEADER + approval.id()),
-                key(PENDING), value, header, number(positiveMillis(keepFor)), number(approval.createdAt().toEpochMilli()),
-                utf8(approval.id()));
+        long keepForMs = positiveMillis(keepFor);
+        withConnection(c -> c.stringCommands().set(key(PENDING_VALUE + approval.id()), value,
+                Expiration.milliseconds(keepForMs), SetOption.upsert()));
+        eval(INDEX_PENDING, ReturnType.INTEGER, 2, key(PENDING_HEADER + approval.id()), key(PENDING), header,
+                number(keepForMs), number(approval.createdAt().toEpochMilli()), utf8(approval.id()));
     }
 
     @Override
@@ -181,11 +189,12 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<SuspendedProgram> claimPending(String id, long maxBytes) {
-        byte[] value = eval(CLAIM, ReturnType.VALUE, 3, key(PENDING_VALUE + id), key(PENDING_HEADER + id), key(PENDING),
-                utf8(id));
+        // the claim: of concurrent GETDELs, on any replica, exactly one gets the value
+        byte[] value = withConnection(c -> c.stringCommands().getDel(key(PENDING_VALUE + id)));
         if (value == null) {
             return Optional.empty();
         }
+        eval(UNINDEX_PENDING, ReturnType.INTEGER, 2, key(PENDING_HEADER + id), key(PENDING), utf8(id));
         ByteBuffer in = ByteBuffer.wrap(value);
         int headerBytes = in.remaining() >= 4 ? in.getInt() : -1;
         if (headerBytes < 0 || headerBytes > in.remaining()) {
