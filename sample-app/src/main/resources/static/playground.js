@@ -54,6 +54,19 @@ return {marathonKm: km.result, boilingF: f.result};`,
 return fx.rate;`,
   },
   {
+    title: 'Sessions: a counter that lives on in the conversation',
+    code: `// with a conversation id (top right) and codeact.sessions.enabled, each run continues the last one's state
+globalThis.n = (globalThis.n ?? 0) + 1;
+return n;`,
+  },
+  {
+    title: 'Cancel an order (the sessions profile offers cancel_order and asks you first)',
+    code: `const before = call_tool('order_details', {orderId: 5013});
+const after = call_tool('cancel_order', {orderId: 5013});
+console.log(\`order \${after.id}: \${before.status} -> \${after.status}\`);
+return after.status;`,
+  },
+  {
     title: 'Python: what Ada spent, in US dollars',
     language: 'python',
     code: `c = call_tool('find_customer', email='ada.lovelace@example.com')
@@ -123,12 +136,15 @@ function renderExecution(x) {
   const calls = x.calls || [];
   const outcome = x.success
     ? el('span', {class: 'badge ok'}, 'success')
-    : el('span', {class: 'badge fail'}, x.error ? x.error.type : 'failure');
+    : el('span', {class: x.pending ? 'badge wait' : 'badge fail'}, x.error ? x.error.type : 'failure');
   const summary = el('div', {class: 'summary'}, outcome,
     el('span', {class: 'metric', 'data-field': 'duration'}, ms(x.durationMs)),
-    el('span', {class: 'metric'}, `${calls.length} tool call${calls.length === 1 ? '' : 's'}`));
+    el('span', {class: 'metric'}, `${calls.length} tool call${calls.length === 1 ? '' : 's'}`),
+    x.conversationId ? el('span', {class: 'metric', 'data-field': 'conversation'}, `conversation ${x.conversationId}`) : null);
   const parts = [summary];
-  if (x.error) {
+  if (x.pending) {
+    parts.push(pendingBox(x.pending, () => node));
+  } else if (x.error) {
     parts.push(el('div', {class: 'error-box', 'data-field': 'error'},
       el('strong', {}, x.error.name ? `${x.error.type} (${x.error.name})` : x.error.type), ': ', x.error.message));
   }
@@ -142,7 +158,66 @@ function renderExecution(x) {
       el('summary', {}, `${f.name} · ${f.size} bytes · ${f.mediaType}`),
       el('pre', {class: 'code'}, f.content === null ? '(binary or too large to show)' : f.content))));
   }
-  return el('div', {class: 'execution', 'data-success': String(x.success)}, parts);
+  const node = el('div', {class: 'execution', 'data-success': String(x.success)}, parts);
+  return node;
+}
+
+// ------------------------------------------------------------------------------------------------ approvals
+
+/**
+ * A program stopped at a call that waits for a person: the call, and Approve and Deny buttons that decide it and put
+ * the rest of the program's run in place of {@code target()} (the stopped execution, or the approvals list's entry).
+ */
+function pendingBox(p, target) {
+  const buttons = [el('button', {type: 'button', class: 'approve', 'data-action': 'approve'}, 'Approve'),
+    el('button', {type: 'button', class: 'deny', 'data-action': 'deny'}, 'Deny')];
+  buttons.forEach(button => button.addEventListener('click', async () => {
+    buttons.forEach(b => { b.disabled = true; });
+    const approved = button.dataset.action === 'approve';
+    target().replaceWith(await decide(p.id, approved));
+  }));
+  return el('div', {class: 'pending-box', 'data-field': 'pending', 'data-approval': p.id},
+    el('strong', {}, 'Waiting for approval: '), el('code', {}, `${p.tool}(${compact(p.args)})`),
+    el('div', {class: 'actions'}, buttons));
+}
+
+/** POST /api/approvals/{id}; the answer is the rest of the program's run (or a problem). */
+async function decide(id, approved) {
+  const reason = $('approval-reason').value.trim() || undefined;
+  const r = await request(`/api/approvals/${encodeURIComponent(id)}`, {approved, reason, decidedBy: 'playground'});
+  refreshApprovals();
+  refreshSandboxIfShown();
+  if (!r.json || typeof r.json.success !== 'boolean') return problem(r);
+  return el('div', {class: 'decided', 'data-field': 'decided'},
+    el('div', {class: 'notice'}, el('strong', {}, approved ? 'Approved' : 'Denied'),
+      approved ? ': the tool ran and the program went on from its call.'
+        : ': the call threw ToolError in the program, which went on from there.'),
+    renderExecution(r.json));
+}
+
+/** GET /api/approvals: the tab shows where the app suspends programs for approval (else the endpoint says 409). */
+async function refreshApprovals() {
+  const r = await request('/api/approvals');
+  const tab = $('tab-approvals');
+  if (r.status === 409 || !r.ok || !Array.isArray(r.json)) {
+    tab.hidden = true;
+    return;
+  }
+  tab.hidden = false;
+  const count = $('approval-count');
+  count.hidden = r.json.length === 0;
+  count.textContent = String(r.json.length);
+  fill($('approvals-list'), r.json.length
+    ? r.json.map(a => {
+      const entry = el('div', {class: 'approval'}, pendingBox(a, () => {
+        $('approval-output').replaceChildren(el('div'));
+        return $('approval-output').firstChild;
+      }), el('div', {class: 'muted small'}, a.conversationId ? `conversation ${a.conversationId} · ` : 'no conversation · ',
+        `waiting since ${new Date(a.createdAt).toLocaleTimeString()}; denied if undecided by `,
+        new Date(a.expiresAt).toLocaleTimeString()));
+      return entry;
+    })
+    : el('p', {class: 'muted', 'data-field': 'no-approvals'}, 'No program is waiting for an approval.'));
 }
 
 function stream(name, text) {
@@ -187,7 +262,7 @@ async function run() {
   if (!code.trim()) return;
   button.disabled = true;
   fill(output, el('p', {class: 'placeholder'}, 'Running…'));
-  const r = await request('/api/execute', {code, language: $('language').value});
+  const r = await request('/api/execute', {code, language: $('language').value, conversationId: conversation()});
   button.disabled = false;
   if (r.json && typeof r.json.success === 'boolean') {
     // 200, or 503 with the same body when the sandbox could not run it
@@ -196,6 +271,12 @@ async function run() {
     fill(output, problem(r));
   }
   refreshSandboxIfShown();
+  refreshApprovals();
+}
+
+/** The conversation id in the header, or undefined (left out of the request) when empty. */
+function conversation() {
+  return $('conversation').value.trim() || undefined;
 }
 
 function problem(r) {
@@ -210,7 +291,7 @@ async function ask(question) {
   const button = $('ask-button');
   button.disabled = true;
   fill(output, el('p', {class: 'placeholder'}, 'Asking the model…'));
-  const r = await request('/api/chat', {message: question});
+  const r = await request('/api/chat', {message: question, conversationId: conversation()});
   button.disabled = false;
   if (r.status === 503) {
     // no model configured: the endpoint says what to set
@@ -232,6 +313,7 @@ async function ask(question) {
         : el('p', {class: 'muted'}, 'The model answered without running a program.'));
   }
   refreshSandboxIfShown();
+  refreshApprovals();
 }
 
 async function showModelStatus() {
@@ -327,6 +409,7 @@ function showTab(name) {
     $(tab.dataset.panel).hidden = !selected;
   }
   if (name === 'sandbox') refreshSandbox();
+  if (name === 'approvals') refreshApprovals();
   if (location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
 }
 
@@ -383,13 +466,15 @@ document.addEventListener('DOMContentLoaded', () => {
   });
 
   $('refresh-button').addEventListener('click', refreshSandbox);
+  $('approvals-refresh').addEventListener('click', refreshApprovals);
   for (const tab of document.querySelectorAll('[role=tab]')) {
     tab.addEventListener('click', () => showTab(tab.dataset.panel));
   }
-  const tabFromHash = () => showTab(['run', 'chat', 'sandbox'].includes(location.hash.slice(1)) ? location.hash.slice(1) : 'run');
+  const tabFromHash = () => showTab(['run', 'chat', 'approvals', 'sandbox'].includes(location.hash.slice(1)) ? location.hash.slice(1) : 'run');
   window.addEventListener('hashchange', tabFromHash);
   tabFromHash();
 
   showModelStatus();
+  refreshApprovals();
   if ($('sandbox').hidden) refreshSandbox();   // fills the backend pill in the header
 });

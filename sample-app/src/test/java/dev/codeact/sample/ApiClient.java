@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,9 +33,20 @@ public final class ApiClient {
     }
 
     public Response post(String path, String rawBody) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+        return post(path, rawBody, Map.of());
+    }
+
+    /** A JSON body with request headers (X-User, ...). */
+    public Response postJson(String path, Object body, Map<String, String> headers) {
+        return post(path, JSON.writeValueAsString(body), headers);
+    }
+
+    private Response post(String path, String rawBody, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(rawBody)));
+                .POST(HttpRequest.BodyPublishers.ofString(rawBody));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     public Response get(String path) {

@@ -117,6 +117,20 @@ class ChatApiTest {
         assertThat(MODEL.remainingReplies()).isZero();
     }
 
+    /** The id goes to the advisors as ChatMemory.CONVERSATION_ID (sessions are off here) and comes back. */
+    @Test
+    void aConversationIdIsTakenAndAnswered() {
+        MODEL.enqueue(text("Hello!"), text("Hello again!"));
+        Response with = api.postJson("/api/chat", Map.of("message", "Hello", "conversationId", "chat-1"));
+        Response without = api.postJson("/api/chat", Map.of("message", "Hello", "conversationId", " "));
+
+        assertThat(with.status()).as(with.text()).isEqualTo(200);
+        assertThat(with.json().path("conversationId").asString()).isEqualTo("chat-1");
+        assertThat(with.json().path("answer").asString()).isEqualTo("Hello!");
+        assertThat(without.status()).as(without.text()).isEqualTo(200);
+        assertThat(without.json().has("conversationId")).as("blank is none").isFalse();
+    }
+
     @Test
     void eachRequestGetsOnlyItsOwnExecutions() {
         MODEL.enqueue(executeCode("call_a", "return call_tool('find_customer', {id: 2}).name"),

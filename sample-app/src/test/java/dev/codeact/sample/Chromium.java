@@ -88,6 +88,11 @@ final class Chromium implements AutoCloseable {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> text(d.findElement(By.cssSelector(css))).contains(text));
     }
 
+    /** Waits (up to 30 s, polling) until no element matches {@code css}. */
+    void awaitGone(String css) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector(css)).isEmpty());
+    }
+
     List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }

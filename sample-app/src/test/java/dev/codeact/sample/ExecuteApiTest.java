@@ -286,6 +286,42 @@ class ExecuteApiTest {
         assertThat(response.json().path("calls")).isEmpty();
     }
 
+    @Test
+    void cancelOrderIsNotOfferedByDefault() {
+        assertThat(api.get("/api/tools").text()).doesNotContain("cancel_order");
+        Response response = api.postJson("/api/execute", Map.of("code", "return call_tool('cancel_order', {orderId: 5150})"));
+        JsonNode body = response.json();
+        assertThat(body.path("success").asBoolean()).isFalse();
+        assertThat(body.path("error").path("type").asString()).as(response.text()).isEqualTo("TOOL_ERROR");
+        assertThat(body.path("error").path("message").asString()).contains("cancel_order");
+        assertThat(jdbc.sql("SELECT status FROM orders WHERE id = 5150").query(String.class).single()).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void withSessionsOffAConversationIdIsTakenAndEveryProgramStartsFresh() {
+        for (int i = 0; i < 2; i++) {
+            Response response = api.postJson("/api/execute", Map.of("conversationId", "c1",
+                    "code", "globalThis.n = (globalThis.n ?? 0) + 1; return n;"));
+            assertThat(response.status()).as(response.text()).isEqualTo(200);
+            assertThat(response.json().path("result").asInt()).isEqualTo(1);
+            assertThat(response.json().has("conversationId")).as("it ran in no session").isFalse();
+        }
+        Response tooLong = api.postJson("/api/execute", Map.of("conversationId", "x".repeat(300), "code", "return 1"));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("detail").asString()).contains("'conversationId' is at most 256 characters");
+    }
+
+    @Test
+    void withoutSuspendModeThereAreNoApprovalsToListOrDecide() {
+        for (Response response : new Response[] {api.get("/api/approvals"),
+                api.postJson("/api/approvals/some-id", Map.of("approved", true))}) {
+            assertThat(response.status()).isEqualTo(409);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.json().path("detail").asString())
+                    .contains("codeact.tools.approval-mode=suspend", "--spring.profiles.active=sessions");
+        }
+    }
+
     // ------------------------------------------------------------------------------------- the rest of the API
 
     @Test

@@ -31,6 +31,14 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         return new ApiException(HttpStatus.BAD_REQUEST, detail);
     }
 
+    static ApiException notFound(String detail) {
+        return new ApiException(HttpStatus.NOT_FOUND, detail);
+    }
+
+    static ApiException conflict(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, detail);
+    }
+
     static ApiException unavailable(String detail) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, detail);
     }

@@ -1,12 +1,16 @@
 package dev.codeact.sample.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.codeact.sample.conversion.ConversionTools;
+import dev.codeact.sample.shop.CancelOrderTool;
 import dev.codeact.sample.shop.ShopTools;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -31,8 +35,11 @@ public class ChatController {
      * A question.
      *
      * @param message what the user asks
+     * @param conversationId the conversation this message belongs to: given to the advisors as
+     *     {@link ChatMemory#CONVERSATION_ID}, where CodeAct reads it to continue the conversation's session
+     *     ({@code codeact.sessions.enabled}) and a chat memory advisor would read it too; absent or blank: none
      */
-    public record ChatRequest(String message) {
+    public record ChatRequest(String message, String conversationId) {
     }
 
     /**
@@ -40,8 +47,10 @@ public class ChatController {
      *
      * @param answer the model's final text
      * @param executions the programs it ran and what they produced
+     * @param conversationId the request's conversation, when it named one
      */
-    public record ChatAnswer(String answer, List<ExecutionView> executions) {
+    public record ChatAnswer(String answer, List<ExecutionView> executions,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String conversationId) {
     }
 
     private final ChatClient chat;
@@ -52,9 +61,11 @@ public class ChatController {
      * tool calling; with CodeAct on they are what programs call (CodeAct also finds @Tool beans by itself).
      */
     public ChatController(ObjectProvider<ChatClient.Builder> builder, ChatModelStatus status, ShopTools shopTools,
-            ConversionTools conversionTools) {
+            ConversionTools conversionTools, ObjectProvider<CancelOrderTool> cancelOrder) {
         ChatClient.Builder b = builder.getIfAvailable();
-        this.chat = b == null ? null : b.defaultSystem(SYSTEM).defaultTools(shopTools, conversionTools).build();
+        List<Object> tools = new ArrayList<>(List.of(shopTools, conversionTools));
+        cancelOrder.ifAvailable(tools::add);   // only where sample.tools.cancel-order.enabled offers it
+        this.chat = b == null ? null : b.defaultSystem(SYSTEM).defaultTools(tools.toArray()).build();
         this.status = status;
     }
 
@@ -63,6 +74,7 @@ public class ChatController {
         if (request == null || request.message() == null || request.message().isBlank()) {
             throw ApiErrors.badRequest("'message' is required: {\"message\": \"What has ada.lovelace@example.com ordered?\"}");
         }
+        String conversationId = ConversationIds.of(request.conversationId());
         if (chat == null || !status.configured()) {
             throw ApiErrors.unavailable(status.howToConfigure());
         }
@@ -72,6 +84,11 @@ public class ChatController {
             answer = chat.prompt()
                     .user(request.message())
                     .toolContext(Map.of(ExecutionCollector.TOOL_CONTEXT_KEY, collector))
+                    .advisors(a -> {
+                        if (conversationId != null) {
+                            a.param(ChatMemory.CONVERSATION_ID, conversationId);
+                        }
+                    })
                     .call()
                     .content();
         } catch (RuntimeException e) {
@@ -80,6 +97,6 @@ public class ChatController {
         }
         return new ChatAnswer(answer, collector.executions().stream()
                 .map(ExecutionView::of)
-                .toList());
+                .toList(), conversationId);
     }
 }

@@ -8,7 +8,9 @@ import dev.codeact.spring.execution.CodeExecution;
 import dev.codeact.spring.sandbox.Language;
 import dev.codeact.spring.tools.ToolSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -29,7 +31,9 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>A program that fails (syntax error, exception, tool error, a limit) is a normal answer: 200 with
  * {@code success: false}. When the sandbox itself cannot run programs (no free micro-VM within the acquire
- * timeout, KVM gone, sandbox failure) the answer is 503 with the same body.
+ * timeout, KVM gone, sandbox failure) the answer is 503 with the same body. A program that stopped at a call waiting
+ * for a person's approval ({@code codeact.tools.approval-mode=suspend}) is such a normal answer too, with
+ * {@code error.type} PENDING_APPROVAL and a {@code pending} field; {@link ApprovalsController} decides it.
  */
 @RestController
 @RequestMapping("/api")
@@ -44,8 +48,10 @@ public class ExecuteController {
      * @param code JavaScript (the body of an async function; {@code return} a value) or Python (a module body; its
      *     final expression is the value); either calls tools with call_tool
      * @param language javascript or python; when absent, the configured one ({@code codeact.language})
+     * @param conversationId the conversation whose session the program continues
+     *     ({@code codeact.sessions.enabled}); absent or blank: none, the program starts fresh
      */
-    public record ExecuteRequest(String code, String language) {
+    public record ExecuteRequest(String code, String language, String conversationId) {
     }
 
     private final ObjectProvider<CodeActExecutor> executors;
@@ -76,7 +82,13 @@ public class ExecuteController {
             throw ApiErrors.badRequest("'language': the " + executor.backend() + " sandbox here does not run " + language
                     + " (it runs " + executor.sandbox().languages() + ")");
         }
-        CodeExecution execution = executor.run(language, request.code());
+        String conversationId = ConversationIds.of(request.conversationId());
+        return answer(executor.run(language, request.code(), executor.catalog().select(List.of()),
+                new ToolContext(Map.of()), conversationId));
+    }
+
+    /** An execution as this API answers it: 200, or 503 when the sandbox itself could not run the program. */
+    static ResponseEntity<ExecutionView> answer(CodeExecution execution) {
         ExecutionResult result = execution.result();
         boolean unavailable = result.error() != null && UNAVAILABLE.contains(result.error().type());
         return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)

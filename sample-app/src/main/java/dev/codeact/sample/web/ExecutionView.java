@@ -19,6 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * One execution as the API returns it. {@code result} is the program's return value as JSON (not a string).
  * {@code code} is present in chat answers (the program the model wrote) and left out of {@code /api/execute};
  * {@code files} (what the program wrote to /output) is present in {@code /api/execute} answers only.
+ * {@code conversationId} is present when the program ran in a conversation's session ({@code codeact.sessions.enabled}),
+ * {@code pending} when it is suspended at a call that waits for a person's approval
+ * ({@code codeact.tools.approval-mode=suspend}; {@code error.type} is then PENDING_APPROVAL).
  *
  * @param code the program, in chat answers
  * @param success whether the program ran to completion
@@ -32,6 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param calls each tool call with its arguments, result or error and timing, in order (the playground's timeline)
  * @param files the files it left in /output, in /api/execute answers
  * @param language the language the program is written in: javascript or python
+ * @param conversationId the conversation whose session the program ran in, when it ran in one
+ * @param pending the approval the program waits for, when it waits
  */
 public record ExecutionView(
         @JsonInclude(JsonInclude.Include.NON_NULL) String code,
@@ -45,7 +50,9 @@ public record ExecutionView(
         List<String> toolsCalled,
         List<Call> calls,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<OutputFile> files,
-        String language) {
+        String language,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String conversationId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ApprovalView pending) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -53,7 +60,8 @@ public record ExecutionView(
      * Why an execution failed.
      *
      * @param type SYNTAX, RUNTIME, TOOL_ERROR, TIMEOUT, CPU_LIMIT, OUT_OF_MEMORY, STACK_OVERFLOW, OUTPUT_LIMIT,
-     *     GUEST_CRASH, KVM_UNAVAILABLE, POOL_EXHAUSTED or SANDBOX_FAILURE
+     *     GUEST_CRASH, KVM_UNAVAILABLE, POOL_EXHAUSTED, SANDBOX_FAILURE, PENDING_APPROVAL, SESSION_LIMIT or
+     *     SESSION_REFUSED
      * @param message what went wrong
      * @param name the JavaScript error's name (TypeError, ToolError, ...), if any
      */
@@ -80,23 +88,24 @@ public record ExecutionView(
     /** A direct execution ({@code /api/execute}). */
     public static ExecutionView of(CodeExecution execution) {
         return of(null, execution.result(), execution.toolsCalled(), execution.calls(), execution.files(),
-                execution.language());
+                execution.language(), execution.conversationId(),
+                execution.pending() == null ? null : ApprovalView.of(execution.pending()));
     }
 
     /** An execution the model asked for, as an {@code ExecutionListener} saw it. */
     public static ExecutionView of(ExecutionListener.Execution execution) {
         return of(execution.code(), execution.result(), execution.toolsCalled(), execution.calls(), null,
-                execution.language());
+                execution.language(), null, null);
     }
 
     private static ExecutionView of(String code, ExecutionResult r, List<String> toolsCalled, List<ToolCall> calls,
-            List<OutputFile> files, Language language) {
+            List<OutputFile> files, Language language, String conversationId, ApprovalView pending) {
         ExecutionError e = r.error();
         return new ExecutionView(code, r.success(), r.stdout(), r.stderr(),
                 r.resultJson() == null ? null : JSON.readTree(r.resultJson()),
                 e == null ? null : new Error(GuestStrings.HOST_CALL_WORDING.typeName(e.type()), e.message(), e.name()),
                 millis(r.duration()), r.hostCalls(), toolsCalled, calls.stream().map(Call::of).toList(), files,
-                language.id());
+                language.id(), conversationId, pending);
     }
 
     private static double millis(Duration d) {
@@ -104,7 +113,7 @@ public record ExecutionView(
     }
 
     /** JSON as a tree; text that is not JSON (a tool may answer plain text) stays a string. */
-    private static JsonNode json(String text) {
+    static JsonNode json(String text) {
         if (text == null) {
             return null;
         }
