@@ -127,6 +127,7 @@ class ApprovalGateTest {
     @Test
     void patternsWithoutAHandlerFailAtStartUp() {
         assertThatThrownBy(() -> new ApprovalGate(List.of("transfer"), null))
-                .hasMessage("codeact.tools.approval-required is set (transfer) but there is no ApprovalHandler bean to ask");
+                .hasMessageStartingWith("codeact.tools.approval-required is set (transfer) but there is no ApprovalHandler bean to ask")
+                .hasMessageContaining("codeact.tools.approval-mode=suspend");
     }
 }
