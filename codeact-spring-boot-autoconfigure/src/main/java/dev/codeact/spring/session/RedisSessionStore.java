@@ -62,7 +62,8 @@ public final class RedisSessionStore implements SessionStore {
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
             return 1""");
-    private static final byte[] REMOVE = script("""
+    /** A key and its index entry: a session removed, or a claimed approval's header. */
+    private static final byte[] DELETE_INDEXED = script("""
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
             return 1""");
@@ -70,10 +71,6 @@ public final class RedisSessionStore implements SessionStore {
     private static final byte[] INDEX_PENDING = script("""
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-            return 1""");
-    private static final byte[] UNINDEX_PENDING = script("""
-            redis.call('DEL', KEYS[1])
-            redis.call('ZREM', KEYS[2], ARGV[1])
             return 1""");
     /** Sizes by STRLEN, without reading a state; index entries of keys gone are dropped. */
     private static final byte[] STATS = script("""
@@ -133,7 +130,7 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public void remove(SessionKey key) {
-        eval(REMOVE, ReturnType.INTEGER, 2, sessionKey(key.id()), key(SESSIONS), utf8(key.id()));
+        eval(DELETE_INDEXED, ReturnType.INTEGER, 2, sessionKey(key.id()), key(SESSIONS), utf8(key.id()));
     }
 
     @Override
@@ -194,7 +191,7 @@ public final class RedisSessionStore implements SessionStore {
         if (value == null) {
             return Optional.empty();
         }
-        eval(UNINDEX_PENDING, ReturnType.INTEGER, 2, key(PENDING_HEADER + id), key(PENDING), utf8(id));
+        eval(DELETE_INDEXED, ReturnType.INTEGER, 2, key(PENDING_HEADER + id), key(PENDING), utf8(id));
         ByteBuffer in = ByteBuffer.wrap(value);
         int headerBytes = in.remaining() >= 4 ? in.getInt() : -1;
         if (headerBytes < 0 || headerBytes > in.remaining()) {
