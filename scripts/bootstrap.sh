@@ -2,7 +2,7 @@
 # Installs what the build needs on a fresh Debian machine (as root, or through sudo), then builds once.
 # usage: scripts/bootstrap.sh [--build | --test]   (Node.js and npm: the guest build bundles npm packages, and the
 # tests start MCP servers from npm and compare programs with Node; --test: also headless Chromium and its
-# chromedriver for the sample's playground tests)
+# chromedriver for the sample's playground tests, and redis-server for the Redis session store's tests)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -19,6 +19,8 @@ if [ "${1:-}" = "--test" ]; then
   # the playground's browser tests drive Debian's Chromium through Debian's chromedriver, at these paths
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # the Redis session store's tests start a real redis-server of their own on a free loopback port
+  command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fi
 if ! command -v javac >/dev/null || [ "$(javac -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)

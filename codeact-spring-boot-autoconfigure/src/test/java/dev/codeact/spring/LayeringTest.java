@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * know nothing of tools, tools nothing of executions, executions nothing of the advisor. The approval package and the
  * tools package used to import each other. The sandbox package (the backends and the {@code Language} programs are
  * written in, which the policies' declarations, the tools' and the instructions follow) sits below them all: it
- * imports none of them.
+ * imports none of them. The session package (where states and pending approvals are kept) knows nothing of the
+ * executions that use it.
  */
 class LayeringTest {
     private static final Path MAIN = Path.of("src/main/java/dev/codeact/spring");

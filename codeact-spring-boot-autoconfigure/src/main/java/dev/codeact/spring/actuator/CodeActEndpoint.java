@@ -4,6 +4,7 @@ import dev.codeact.hyperlight.SandboxPool;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.kvm.KvmCodeSandbox;
 import dev.codeact.spring.sandbox.Language;
+import dev.codeact.spring.session.SessionStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +13,25 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * {@code /actuator/codeact}: the sandbox backend and why, pool state and vCPU threading, executions, latency, tool calls,
- * recent runs.
+ * recent runs, and the session store's counts and sizes.
  */
 @Endpoint(id = "codeact")
 public class CodeActEndpoint {
     private final CodeSandbox sandbox;
     private final String backendReason;
     private final ExecutionStats stats;
+    private final SessionStore store;
 
     public CodeActEndpoint(CodeSandbox sandbox, String backendReason, ExecutionStats stats) {
+        this(sandbox, backendReason, stats, null);
+    }
+
+    /** @param store the session store, or null when the application has none */
+    public CodeActEndpoint(CodeSandbox sandbox, String backendReason, ExecutionStats stats, SessionStore store) {
         this.sandbox = sandbox;
         this.backendReason = backendReason;
         this.stats = stats;
+        this.store = store;
     }
 
     /**
@@ -38,10 +46,33 @@ public class CodeActEndpoint {
      * @param latencyMs latency percentiles over recent executions
      * @param toolCalls calls from programs, per tool
      * @param recentExecutions the last executions, newest first
+     * @param sessions what the session store holds (null without one)
      */
     public record Report(String backend, String backendReason, SandboxPool.PoolStats pool,
             Map<String, SandboxPool.PoolStats> pools, String vcpuThreading, Executions executions,
-            ExecutionStats.Latency latencyMs, Map<String, Long> toolCalls, List<ExecutionStats.RecentExecution> recentExecutions) {
+            ExecutionStats.Latency latencyMs, Map<String, Long> toolCalls, List<ExecutionStats.RecentExecution> recentExecutions,
+            Sessions sessions) {
+    }
+
+    /**
+     * The session store's contents ({@link SessionStore#stats()}), counted without loading a state.
+     *
+     * @param store memory or redis ({@code codeact.sessions.store})
+     * @param count sessions not expired
+     * @param bytes their states' bytes
+     * @param pendingApprovals programs waiting for a decision
+     * @param pendingBytes their states' bytes
+     * @param error why the store could not be asked (Redis unreachable), else null
+     */
+    public record Sessions(String store, Long count, Long bytes, Long pendingApprovals, Long pendingBytes, String error) {
+        static Sessions of(SessionStore store) {
+            try {
+                SessionStore.Stats s = store.stats();
+                return new Sessions(store.kind(), s.sessions(), s.sessionBytes(), s.pendingApprovals(), s.pendingBytes(), null);
+            } catch (RuntimeException e) {
+                return new Sessions(store.kind(), null, null, null, null, e.toString());
+            }
+        }
     }
 
     /**
@@ -68,6 +99,6 @@ public class CodeActEndpoint {
         return new Report(sandbox.backend(), backendReason, kvmPool == null ? null : kvmPool.stats(), pools,
                 kvmPool == null ? null : kvmPool.threading().describe(),
                 new Executions(stats.total(), stats.byOutcome(), stats.byErrorType()), stats.latency(), stats.toolCalls(),
-                stats.recent());
+                stats.recent(), store == null ? null : Sessions.of(store));
     }
 }

@@ -5,6 +5,7 @@ import dev.codeact.spring.actuator.CodeActHealthIndicator;
 import dev.codeact.spring.actuator.ExecutionStats;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.SandboxBackendSelector;
+import dev.codeact.spring.session.SessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import dev.codeact.spring.actuator.CodeActMeters;
@@ -39,10 +40,10 @@ public class CodeActActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     CodeActEndpoint codeActEndpoint(CodeSandbox sandbox, ObjectProvider<SandboxBackendSelector.Selection> selection,
-            ExecutionStats stats) {
+            ExecutionStats stats, ObjectProvider<SessionStore> store) {
         SandboxBackendSelector.Selection chosen = selection.getIfAvailable();
         return new CodeActEndpoint(sandbox, chosen != null && chosen.sandbox() == sandbox ? chosen.reason()
-                : "an application-defined CodeSandbox bean", stats);
+                : "an application-defined CodeSandbox bean", stats, store.getIfUnique());
     }
 
     @Configuration(proxyBeanMethods = false)

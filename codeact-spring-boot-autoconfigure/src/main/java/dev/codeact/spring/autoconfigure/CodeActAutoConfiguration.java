@@ -17,7 +17,9 @@ import dev.codeact.spring.execution.CodeActApprovals;
 import dev.codeact.spring.execution.CodeActExecutor;
 import dev.codeact.spring.execution.ResumeListener;
 import dev.codeact.spring.policy.approval.ApprovalMode;
+import dev.codeact.spring.config.InvalidPropertyException;
 import dev.codeact.spring.session.InMemorySessionStore;
+import dev.codeact.spring.session.RedisSessionStore;
 import dev.codeact.spring.session.SessionSettings;
 import dev.codeact.spring.session.SessionStore;
 import java.time.Clock;
@@ -49,11 +51,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configuration for CodeAct: a sandbox (KVM micro-VMs, or in-process GraalJS and GraalPy), the application's tools,
@@ -65,6 +69,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "codeact.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CodeActProperties.class)
 public class CodeActAutoConfiguration {
+    private static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
     private static final String TOOL_CALLING_ORDER_PROPERTY = "spring.ai.chat.client.tool-calling.advisor-order";
 
     /** What this machine's KVM offers, probed once at start-up (a bean, so that tests can stand in for another machine). */
@@ -217,6 +222,44 @@ public class CodeActAutoConfiguration {
     @ConditionalOnProperty(name = "codeact.sessions.store", havingValue = "memory", matchIfMissing = true)
     SessionStore codeActInMemorySessionStore() {
         return new InMemorySessionStore();
+    }
+
+    /**
+     * Sessions' states and suspended programs in Redis ({@code codeact.sessions.store=redis}), through the
+     * application's {@link RedisConnectionFactory} ({@code spring-boot-starter-data-redis}, {@code spring.data.redis.*}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "codeact.sessions.store", havingValue = "redis")
+    @ConditionalOnClass(RedisConnectionFactory.class)
+    static class RedisSessionStoreConfiguration {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        SessionStore codeActRedisSessionStore(ObjectProvider<RedisConnectionFactory> connections, CodeActProperties properties) {
+            RedisConnectionFactory factory = connections.getIfUnique();
+            if (factory == null) {
+                throw new InvalidPropertyException("codeact.sessions.store", "redis",
+                        "needs the application's RedisConnectionFactory, and there is " + (connections.stream().findAny()
+                                .isPresent() ? "more than one" : "none"),
+                        "Let Spring Boot make one from spring.data.redis.* (spring-boot-starter-data-redis), or define"
+                                + " exactly one RedisConnectionFactory bean; or set codeact.sessions.store=memory.");
+            }
+            return new RedisSessionStore(factory, properties.sessions().redis().keyPrefix(), Clock.systemUTC());
+        }
+    }
+
+    /** {@code codeact.sessions.store=redis} without Spring Data Redis: start-up fails, saying what to add. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "codeact.sessions.store", havingValue = "redis")
+    @ConditionalOnMissingClass(REDIS_CONNECTION_FACTORY)
+    static class RedisMissingConfiguration {
+        @Bean
+        SessionStore codeActRedisSessionStore() {
+            throw new InvalidPropertyException("codeact.sessions.store", "redis",
+                    "needs Spring Data Redis, which is not on the classpath (" + REDIS_CONNECTION_FACTORY + " is missing)",
+                    "Add the dependency org.springframework.boot:spring-boot-starter-data-redis to the application and"
+                            + " point spring.data.redis.host and spring.data.redis.port (or spring.data.redis.url) at the"
+                            + " Redis the replicas share; or set codeact.sessions.store=memory.");
+        }
     }
 
     /**

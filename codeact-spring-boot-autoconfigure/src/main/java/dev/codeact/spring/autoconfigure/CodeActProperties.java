@@ -259,16 +259,33 @@ public record CodeActProperties(
      *     stack and registers) may take; a session that outgrows it fails with SESSION_LIMIT and is dropped.
      * @param store Where states are kept: "memory" (this application only, lost on restart) or "redis" (shared by
      *     replicas and kept across restarts; spring-boot-starter-data-redis and the spring.data.redis.* settings).
+     * @param redis The Redis store's settings.
      */
     public record Sessions(
             @DefaultValue("false") boolean enabled,
             @DefaultValue("30m") Duration ttl,
             @DefaultValue("16MB") DataSize maxBytes,
-            @DefaultValue("memory") Store store) {
+            @DefaultValue("memory") Store store,
+            @DefaultValue Redis redis) {
 
         /** Where session states are kept. */
         public enum Store {
             MEMORY, REDIS
+        }
+
+        /**
+         * The Redis store ({@code codeact.sessions.store=redis}).
+         *
+         * @param keyPrefix What every key of the store starts with, so that applications sharing one Redis keep
+         *     apart; the replicas of one application share it.
+         */
+        public record Redis(@DefaultValue("codeact:") String keyPrefix) {
+            public Redis {
+                if (keyPrefix == null || keyPrefix.isEmpty()) {
+                    throw new InvalidPropertyException("codeact.sessions.redis.key-prefix", keyPrefix, "must not be empty",
+                            "Set codeact.sessions.redis.key-prefix to a prefix of its own for this application, e.g. codeact:.");
+                }
+            }
         }
 
         public Sessions {

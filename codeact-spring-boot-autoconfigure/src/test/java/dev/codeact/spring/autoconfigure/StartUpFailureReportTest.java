@@ -101,4 +101,11 @@ class StartUpFailureReportTest {
         assertReport(output, "codeact.sandbox.backend", "graaljs", "GraalJS is not on the classpath",
                 "Add dev.codeact:codeact-spring-boot-starter-graaljs");
     }
+
+    @Test
+    void theRedisStoreWithoutSpringDataRedisSaysWhichDependencyToAdd(CapturedOutput output) {
+        start(new FilteredClassLoader("org.springframework.data.redis"), "--codeact.sessions.store=redis");
+        assertReport(output, "codeact.sessions.store", "redis", "needs Spring Data Redis, which is not on the classpath",
+                "Add the dependency org.springframework.boot:spring-boot-starter-data-redis");
+    }
 }
