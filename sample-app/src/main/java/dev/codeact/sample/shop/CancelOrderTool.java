@@ -3,17 +3,17 @@ package dev.codeact.sample.shop;
 import dev.codeact.sample.shop.ShopRecords.OrderDetails;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The sample's one tool that changes data, the one to approve: a bean of its own so that it exists only where a
- * property offers it ({@code sample.tools.cancel-order.enabled}, on in the {@code sessions} profile together with
- * {@code codeact.tools.approval-required=cancel_order}). Without it the model gets the read-only tools it always got.
+ * The sample's one tool that changes data, the one to approve: a bean of its own so that it exists only where it is
+ * offered ({@code sample.tools.cancel-order.enabled}, or {@code codeact.tools.approval-required} naming it, as the
+ * {@code sessions} profile does). Without either the model gets the read-only tools it always got.
  */
 @Component
-@ConditionalOnBooleanProperty("sample.tools.cancel-order.enabled")
+@Conditional(CancelOrderOffered.class)
 public class CancelOrderTool {
     private final JdbcClient jdbc;
     private final ShopTools shop;
