@@ -226,7 +226,15 @@ public final class CodeActExecutor {
             HostFunctions functions, ToolContext context) {
         return locks.holding(key, limits.timeout(), () -> {
             try {
-                SessionState start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
+                SessionState start;
+                try {
+                    start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
+                } catch (SessionStateException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    return new Step(ExecutionResult.failure(storeFailed(e, "the program did not run"), java.time.Duration.ZERO),
+                            null);
+                }
                 SessionStep step = sandbox.executeInSession(language, start != null ? start : sandbox.newSession(language),
                         code, functions, limits, sessions.maxStateBytes());
                 return settle(language, key, conversationId, step, context);
@@ -254,14 +262,34 @@ public final class CodeActExecutor {
             PendingApproval approval = new PendingApproval(UUID.randomUUID().toString(),
                     conversationId, language, call.name(), call.argumentsJson(),
                     context.getContext(), now, now.plus(sessions.approvalExpiry()), step.state().sizeBytes());
-            sessions.store().savePending(new SuspendedProgram(approval, step.state()), sessions.pendingKeepFor());
+            try {
+                sessions.store().savePending(new SuspendedProgram(approval, step.state()), sessions.pendingKeepFor());
+            } catch (RuntimeException e) {
+                return new Step(withError(step.result(), storeFailed(e, "the program stopped at its call of "
+                        + approval.tool() + ", which needs approval, and could not be kept to wait for it; the tool did"
+                        + " not run")), null);
+            }
             return new Step(withError(step.result(), ExecutionError.of(ErrorType.PENDING_APPROVAL, pendingMessage(approval))),
                     approval);
         }
         if (key != null && step.advanced()) {
-            sessions.store().save(key, step.state(), sessions.ttl());
+            try {
+                sessions.store().save(key, step.state(), sessions.ttl());
+            } catch (RuntimeException e) {
+                return new Step(withError(step.result(), storeFailed(e, "the program ran, and its session keeps the state"
+                        + " from before it")), null);
+            }
         }
         return new Step(step.result(), null);
+    }
+
+    /**
+     * The session store failed (Redis unreachable, say): the execution fails with what happened rather than throwing,
+     * so a chat's model and an endpoint's caller get a readable error.
+     */
+    private ExecutionError storeFailed(RuntimeException e, String consequence) {
+        return ExecutionError.of(ErrorType.SANDBOX_FAILURE, "the session store (" + sessions.store().kind() + ") failed: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "; " + consequence);
     }
 
     /** What a program that waits for approval reports, for the model and the application. */
