@@ -57,7 +57,7 @@ public final class FileSession implements AutoCloseable {
         List<Area> all = new ArrayList<>(mounts);
         all.add(output.area());
         this.table = new MountTable(all);
-        this.roots = new MountRoots(beneath, output.area());
+        this.roots = new MountRoots(beneath, output);
         this.writer = new FsWriter(roots);
     }
 
@@ -92,8 +92,11 @@ public final class FileSession implements AutoCloseable {
         output.delete(); // after a write in progress
     }
 
-    /** The host directory behind /output, for tests. */
+    /** The host directory behind /output, made if the program has not used it yet, for tests. */
     Path outputRoot() {
+        if (!closed) {
+            output.make();
+        }
         return output.area().root();
     }
 

@@ -16,21 +16,24 @@ import java.util.List;
  */
 final class MountRoots {
     private final Beneath beneath;
-    private final Area output;
+    private final OutputDirectory output;
 
-    /** @param output the session's /output: when its root is gone, the session is closed */
-    MountRoots(Beneath beneath, Area output) {
+    /** @param output the session's /output: made on its first use; when its root is gone, the session is closed */
+    MountRoots(Beneath beneath, OutputDirectory output) {
         this.beneath = beneath;
         this.output = output;
     }
 
     /** The area's root directory, as an O_PATH descriptor. */
     int openRoot(Area area) {
+        if (area == output.area()) {
+            output.make();
+        }
         try {
             return Posix.openat(Posix.AT_FDCWD, c(area.root().toString()),
                     Posix.O_PATH | Posix.O_DIRECTORY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0);
         } catch (LastErrorException e) {
-            throw FsErrors.fail(area == output ? "the file session is closed" : "mount " + area.guestPath() + " is unavailable");
+            throw FsErrors.fail(area == output.area() ? "the file session is closed" : "mount " + area.guestPath() + " is unavailable");
         }
     }
 
