@@ -125,7 +125,9 @@ final class SessionBench {
             sessions = executor(sandbox, plain, new SessionSettings(store, true, Duration.ofMinutes(30), MAX_STATE_BYTES,
                     false, Duration.ZERO, Clock.systemUTC()));
             plainTools = plain.select(List.of());
-            ToolCatalog refund = new ToolCatalog(() -> ToolInventory.of(List.of(ToolCallbacks.from(new RefundTools()))),
+            // found once, as the auto-configuration's ToolBeanDiscovery does, not for every call
+            ToolInventory refundInventory = ToolInventory.of(List.of(ToolCallbacks.from(new RefundTools())));
+            ToolCatalog refund = new ToolCatalog(() -> refundInventory,
                     List.of("*"), List.of(), List.of(), new ApprovalGate(List.of("refund"), null, ApprovalMode.SUSPEND));
             suspending = executor(sandbox, refund, new SessionSettings(store, true, Duration.ofMinutes(30), MAX_STATE_BYTES,
                     true, Duration.ofHours(1), Clock.systemUTC()));
