@@ -30,17 +30,39 @@ public final class SlotPages {
         if (numbers.length != pages.length) {
             throw new IllegalArgumentException(numbers.length + " page numbers for " + pages.length + " pages");
         }
+        checkAscending(numbers);
         byte[][] copies = new byte[pages.length][];
         for (int i = 0; i < numbers.length; i++) {
-            if (numbers[i] < 0 || (i > 0 && numbers[i] <= numbers[i - 1])) {
-                throw new IllegalArgumentException("page numbers must be ascending, distinct and not negative");
-            }
             if (pages[i].length != GuestLayout.PAGE_BYTES) {
                 throw new IllegalArgumentException("a page is " + GuestLayout.PAGE_BYTES + " bytes, not " + pages[i].length);
             }
             copies[i] = pages[i].clone();
         }
         return new SlotPages(numbers.clone(), copies);
+    }
+
+    /**
+     * The pages {@code numbers}, their bytes read from {@code in} one page after another (decoding a state: one copy).
+     *
+     * @throws IllegalArgumentException when the numbers are not ascending, distinct and not negative
+     * @throws java.nio.BufferUnderflowException when {@code in} holds fewer pages
+     */
+    public static SlotPages read(long[] numbers, java.nio.ByteBuffer in) {
+        checkAscending(numbers);
+        byte[][] pages = new byte[numbers.length][];
+        for (int i = 0; i < numbers.length; i++) {
+            pages[i] = new byte[GuestLayout.PAGE_BYTES];
+            in.get(pages[i]);
+        }
+        return new SlotPages(numbers.clone(), pages);
+    }
+
+    private static void checkAscending(long[] numbers) {
+        for (int i = 0; i < numbers.length; i++) {
+            if (numbers[i] < 0 || (i > 0 && numbers[i] <= numbers[i - 1])) {
+                throw new IllegalArgumentException("page numbers must be ascending, distinct and not negative");
+            }
+        }
     }
 
     /** Thrown when the changed pages pass the byte budget; past it they are counted, not copied. */
@@ -196,6 +218,11 @@ public final class SlotPages {
     /** A copy of the {@code index}th page. */
     public byte[] page(int index) {
         return pages[index].clone();
+    }
+
+    /** Puts the {@code index}th page's bytes into {@code out}, without a copy of its own (encoding a state). */
+    public void putPage(int index, java.nio.ByteBuffer out) {
+        out.put(pages[index]);
     }
 
     public int count() {
