@@ -19,13 +19,12 @@ import dev.codeact.spring.session.InMemorySessionStore;
 import dev.codeact.spring.session.PendingApproval;
 import dev.codeact.spring.session.SessionKey;
 import dev.codeact.spring.session.SessionSettings;
+import dev.codeact.spring.testing.AdjustableClock;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolInventory;
 import io.micrometer.observation.ObservationRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,28 +65,8 @@ class SessionExecutionTest {
         }
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        volatile Instant now = Instant.parse("2026-11-29T12:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private final OrderTools orders = new OrderTools();
-    private final MovableClock clock = new MovableClock();
+    private final AdjustableClock clock = new AdjustableClock(Instant.parse("2026-11-29T12:00:00Z"));
     private final InMemorySessionStore store = new InMemorySessionStore(clock);
     private final List<ApprovalRecord> decisions = new CopyOnWriteArrayList<>();
 
@@ -180,9 +159,9 @@ class SessionExecutionTest {
         CodeActExecutor executor = sessions();
         String count = "globalThis.n = (globalThis.n ?? 0) + 1; return n;";
         assertThat(result(run(executor, Language.JAVASCRIPT, count, "a"))).isEqualTo("1");
-        clock.now = clock.now.plus(Duration.ofMinutes(29));
+        clock.advance(Duration.ofMinutes(29));
         assertThat(result(run(executor, Language.JAVASCRIPT, count, "a"))).isEqualTo("2"); // 30m since last use
-        clock.now = clock.now.plus(Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(30));
         assertThat(result(run(executor, Language.JAVASCRIPT, count, "a"))).isEqualTo("1");
     }
 
@@ -277,7 +256,7 @@ class SessionExecutionTest {
         assertThat(pending.tool()).isEqualTo("cancel_order");
         assertThat(pending.argumentsJson()).isEqualTo("{\"orderId\":\"o-7\"}");
         assertThat(pending.toolContext()).containsEntry("user", "ada");
-        assertThat(pending.expiresAt()).isEqualTo(clock.now.plus(Duration.ofMinutes(10)));
+        assertThat(pending.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
         assertThat(suspended.result().error().message()).contains(pending.id()).contains("cancel_order");
         assertThat(orders.cancels).hasValue(0);
         assertThat(approvals.pending()).containsExactly(pending);
@@ -292,7 +271,7 @@ class SessionExecutionTest {
         assertThat(decisions).singleElement().satisfies(d -> {
             assertThat(d.decidedBy()).isEqualTo("grace");
             assertThat(d.outcome()).isEqualTo("approved");
-            assertThat(d.decidedAt()).isEqualTo(clock.now);
+            assertThat(d.decidedAt()).isEqualTo(clock.instant());
         });
         assertThatThrownBy(() -> approvals.decide(pending.id(), ApprovalDecision.approve(), "grace"))
                 .isInstanceOf(UnknownApprovalException.class);
@@ -316,14 +295,14 @@ class SessionExecutionTest {
         CodeActExecutor executor = executor(TestSandboxes.kvm(), false, true, MAX_STATE_BYTES);
         CodeActApprovals approvals = approvals(executor);
         PendingApproval late = run(executor, Language.JAVASCRIPT, CANCEL, null).pending();
-        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(11));
         CodeExecution done = approvals.decide(late.id(), ApprovalDecision.approve(), "grace");
         assertThat(result(done)).contains("denied: the approval expired at " + late.expiresAt());
         assertThat(orders.cancels).hasValue(0);
 
         PendingApproval never = run(executor, Language.JAVASCRIPT, CANCEL, null).pending();
         assertThat(approvals.expireDue()).isEmpty();
-        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(10));
         List<CodeExecution> expired = approvals.expireDue();
         assertThat(expired).singleElement().satisfies(e -> assertThat(result(e)).contains("expired"));
         assertThat(approvals.find(never.id())).isEmpty();

@@ -1,5 +1,6 @@
 package dev.codeact.spring.session;
 
+import dev.codeact.spring.testing.AdjustableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.codeact.hyperlight.RequiresKvm;
