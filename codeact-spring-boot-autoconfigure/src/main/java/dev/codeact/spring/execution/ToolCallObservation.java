@@ -3,6 +3,7 @@ package dev.codeact.spring.execution;
 import dev.codeact.hyperlight.BoundedHostFunction;
 import dev.codeact.hyperlight.Deadline;
 import dev.codeact.hyperlight.HostFunction;
+import dev.codeact.hyperlight.SuspendCall;
 import dev.codeact.spring.tools.ToolBridge;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -64,6 +65,10 @@ final class ToolCallObservation implements ToolBridge.Observer {
             result = function.call(arguments, deadline);
             call.lowCardinalityKeyValue("outcome", "success");
             return result;
+        } catch (SuspendCall e) { // waiting for a person is no failure of the tool, which has not run
+            error = e.getMessage();
+            call.lowCardinalityKeyValue("outcome", "suspended");
+            throw e;
         } catch (Throwable e) {   // precise rethrow: still only what function.call throws
             error = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
             call.lowCardinalityKeyValue("outcome", "failure").error(e);

@@ -70,12 +70,21 @@ class SessionExecutionTest {
     private final InMemorySessionStore store = new InMemorySessionStore(clock);
     private final List<ApprovalRecord> decisions = new CopyOnWriteArrayList<>();
 
+    private final io.micrometer.core.instrument.MeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private final ObservationRegistry observations = ObservationRegistry.create();
+
+    {
+        observations.observationConfig().observationHandler(
+                new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(meters));
+    }
+
     private CodeActExecutor executor(CodeSandbox sandbox, boolean sessions, boolean suspend, long maxStateBytes) {
         ToolCatalog catalog = new ToolCatalog(() -> ToolInventory.of(List.of(ToolCallbacks.from(orders))), List.of("*"),
                 List.of(), List.of(), suspend ? new ApprovalGate(List.of("cancel_order"), null, ApprovalMode.SUSPEND)
                         : ApprovalGate.NONE);
         return new CodeActExecutor(sandbox, catalog, ExecutionLimits.defaults(), ExecutionListener.NONE,
-                ObservationRegistry.NOOP, SandboxServices.defaults(), Language.JAVASCRIPT,
+                observations, SandboxServices.defaults(), Language.JAVASCRIPT,
                 new SessionSettings(store, sessions, Duration.ofMinutes(30), maxStateBytes, suspend, Duration.ofMinutes(10),
                         clock));
     }
@@ -276,6 +285,14 @@ class SessionExecutionTest {
         assertThatThrownBy(() -> approvals.decide(pending.id(), ApprovalDecision.approve(), "grace"))
                 .isInstanceOf(UnknownApprovalException.class);
         assertThat(orders.cancels).hasValue(1);
+        // metrics: the wait is neither a failed tool call nor a failed execution
+        assertThat(meters.get(CodeActExecutor.TOOL_CALL_OBSERVATION).tag("tool", "cancel_order").tag("outcome", "suspended")
+                .timer().count()).isEqualTo(1);
+        assertThat(meters.get(CodeActExecutor.TOOL_CALL_OBSERVATION).tag("tool", "cancel_order").tag("outcome", "success")
+                .timer().count()).isEqualTo(1);
+        assertThat(meters.find(CodeActExecutor.TOOL_CALL_OBSERVATION).tag("outcome", "failure").timers()).isEmpty();
+        assertThat(meters.get(CodeActExecutor.EXECUTION_OBSERVATION).tag("outcome", "pending_approval").tag("error", "none")
+                .timer().count()).isEqualTo(1);
     }
 
     @Test
