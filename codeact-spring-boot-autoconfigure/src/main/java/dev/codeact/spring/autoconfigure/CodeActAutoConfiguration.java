@@ -220,8 +220,8 @@ public class CodeActAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "codeact.sessions.store", havingValue = "memory", matchIfMissing = true)
-    SessionStore codeActInMemorySessionStore() {
-        return new InMemorySessionStore();
+    SessionStore codeActInMemorySessionStore(CodeActProperties properties) {
+        return new InMemorySessionStore(Clock.systemUTC(), properties.sessions().memory().maxTotalSize().toBytes());
     }
 
     /**

@@ -260,17 +260,36 @@ public record CodeActProperties(
      * @param store Where states are kept: "memory" (this application only, lost on restart) or "redis" (shared by
      *     replicas and kept across restarts; spring-boot-starter-data-redis and the spring.data.redis.* settings).
      * @param redis The Redis store's settings.
+     * @param memory The in-memory store's settings.
      */
     public record Sessions(
             @DefaultValue("false") boolean enabled,
             @DefaultValue("30m") Duration ttl,
             @DefaultValue("16MB") DataSize maxBytes,
             @DefaultValue("memory") Store store,
-            @DefaultValue Redis redis) {
+            @DefaultValue Redis redis,
+            @DefaultValue Memory memory) {
 
         /** Where session states are kept. */
         public enum Store {
             MEMORY, REDIS
+        }
+
+        /**
+         * The in-memory store ({@code codeact.sessions.store=memory}).
+         *
+         * @param maxTotalSize The most all sessions and waiting programs together may take in this application's
+         *     memory; past it the least recently used sessions are dropped (their next program starts fresh), and a
+         *     waiting program that does not fit is refused.
+         */
+        public record Memory(@DefaultValue("256MB") DataSize maxTotalSize) {
+            public Memory {
+                if (maxTotalSize.toBytes() < 1 << 20) {
+                    throw new InvalidPropertyException("codeact.sessions.memory.max-total-size", maxTotalSize,
+                            "must be at least 1MB", "Set codeact.sessions.memory.max-total-size to the most all sessions"
+                            + " together may take in this application's memory, e.g. 256MB.");
+                }
+            }
         }
 
         /**

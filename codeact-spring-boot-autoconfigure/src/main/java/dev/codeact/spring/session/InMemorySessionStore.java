@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * restart, not shared between replicas. States are kept as they are, so a session's successive states share the
  * pages its programs did not write, and an idle session costs the pages it changed. Expired entries are dropped when
  * they are next looked at, and by a sweep that a save starts at most once a {@link #SWEEP_INTERVAL} (so that a save
- * does not cost a walk over every session).
+ * does not cost a walk over every session). All states together are bounded (programs could otherwise fill the heap
+ * by starting conversations): past the bound the least recently used sessions are dropped.
  */
 public final class InMemorySessionStore implements SessionStore {
     private record Entry<T>(T value, Instant expiresAt) {
@@ -27,7 +28,12 @@ public final class InMemorySessionStore implements SessionStore {
 
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
+    /** The default of {@link #InMemorySessionStore(Clock, long)}'s bound. */
+    public static final long DEFAULT_MAX_TOTAL_BYTES = 256L << 20;
+
     private final Clock clock;
+    private final long maxTotalBytes;
+    private long heldBytes; // guarded by this: the states of the entries in the maps
     private final java.util.concurrent.atomic.AtomicReference<Instant> nextSweep =
             new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
     private final Map<SessionKey, Entry<SessionState>> sessions = new ConcurrentHashMap<>();
@@ -39,7 +45,18 @@ public final class InMemorySessionStore implements SessionStore {
 
     /** @param clock the time TTLs are measured by */
     public InMemorySessionStore(Clock clock) {
+        this(clock, DEFAULT_MAX_TOTAL_BYTES);
+    }
+
+    /**
+     * @param clock the time TTLs are measured by
+     * @param maxTotalBytes the most all states together may take in this application's memory: past it, the least
+     *     recently used sessions are dropped (as if their TTL had passed); a waiting program is never dropped, and one
+     *     that does not fit is refused
+     */
+    public InMemorySessionStore(Clock clock, long maxTotalBytes) {
         this.clock = clock;
+        this.maxTotalBytes = maxTotalBytes;
     }
 
     @Override
@@ -61,20 +78,54 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public void save(SessionKey key, SessionState state, Duration ttl) {
-        sessions.put(key, new Entry<>(state, clock.instant().plus(ttl)));
+    public synchronized void save(SessionKey key, SessionState state, Duration ttl) {
         sweep();
+        Entry<SessionState> old = sessions.put(key, new Entry<>(state, clock.instant().plus(ttl)));
+        heldBytes += state.sizeBytes() - (old == null ? 0 : old.value().sizeBytes());
+        evictLeastRecentlyUsedBut(key);
     }
 
     @Override
-    public void remove(SessionKey key) {
-        sessions.remove(key);
+    public synchronized void remove(SessionKey key) {
+        Entry<SessionState> old = sessions.remove(key);
+        heldBytes -= old == null ? 0 : old.value().sizeBytes();
     }
 
     @Override
-    public void savePending(SuspendedProgram program, Duration keepFor) {
-        pending.put(program.approval().id(), new Entry<>(program, clock.instant().plus(keepFor)));
+    public synchronized void savePending(SuspendedProgram program, Duration keepFor) {
         sweep();
+        long size = program.state().sizeBytes();
+        evictLeastRecentlyUsedBut(null, size);
+        if (heldBytes + size > maxTotalBytes) {
+            throw new SessionStateException(SessionStateException.Reason.TOO_LARGE, "the in-memory session store holds "
+                    + heldBytes + " bytes of waiting programs and may hold " + maxTotalBytes + " in all; this one takes "
+                    + size);
+        }
+        Entry<SuspendedProgram> old = pending.put(program.approval().id(), new Entry<>(program, clock.instant().plus(keepFor)));
+        heldBytes += size - (old == null ? 0 : old.value().state().sizeBytes());
+    }
+
+    /** Drops the least recently used sessions other than {@code kept} while the store holds more than its bound. */
+    private void evictLeastRecentlyUsedBut(SessionKey kept) {
+        evictLeastRecentlyUsedBut(kept, 0);
+    }
+
+    private void evictLeastRecentlyUsedBut(SessionKey kept, long room) {
+        if (heldBytes + room <= maxTotalBytes) {
+            return;
+        }
+        List<Map.Entry<SessionKey, Entry<SessionState>>> oldestFirst = sessions.entrySet().stream()
+                .filter(e -> !e.getKey().equals(kept))
+                .sorted(Comparator.comparing((Map.Entry<SessionKey, Entry<SessionState>> e) -> e.getValue().expiresAt()))
+                .toList();
+        for (Map.Entry<SessionKey, Entry<SessionState>> e : oldestFirst) {
+            if (heldBytes + room <= maxTotalBytes) {
+                return;
+            }
+            if (sessions.remove(e.getKey(), e.getValue())) {
+                heldBytes -= e.getValue().value().sizeBytes();
+            }
+        }
     }
 
     @Override
@@ -92,7 +143,11 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public Optional<SuspendedProgram> claimPending(String id, long maxBytes) {
-        Entry<SuspendedProgram> entry = pending.remove(id);
+        Entry<SuspendedProgram> entry;
+        synchronized (this) {
+            entry = pending.remove(id);
+            heldBytes -= entry == null ? 0 : entry.value().state().sizeBytes();
+        }
         if (entry == null || entry.expired(clock.instant())) {
             return Optional.empty();
         }
@@ -129,10 +184,19 @@ public final class InMemorySessionStore implements SessionStore {
     private <K, T> Entry<T> live(Map<K, Entry<T>> map, K key) {
         Entry<T> entry = map.get(key);
         if (entry != null && entry.expired(clock.instant())) {
-            map.remove(key, entry);
+            synchronized (this) {
+                if (map.remove(key, entry)) {
+                    heldBytes -= bytes(entry);
+                }
+            }
             return null;
         }
         return entry;
+    }
+
+    private static long bytes(Entry<?> entry) {
+        return entry.value() instanceof SessionState state ? state.sizeBytes()
+                : ((SuspendedProgram) entry.value()).state().sizeBytes();
     }
 
     private void sweep() {
@@ -141,7 +205,16 @@ public final class InMemorySessionStore implements SessionStore {
         if (now.isBefore(due) || !nextSweep.compareAndSet(due, now.plus(SWEEP_INTERVAL))) {
             return;
         }
-        sessions.values().removeIf(e -> e.expired(now));
-        pending.values().removeIf(e -> e.expired(now));
+        synchronized (this) {
+            for (Map<?, ? extends Entry<?>> map : List.of(sessions, pending)) {
+                for (var it = map.values().iterator(); it.hasNext(); ) {
+                    Entry<?> e = it.next();
+                    if (e.expired(now)) {
+                        it.remove();
+                        heldBytes -= bytes(e);
+                    }
+                }
+            }
+        }
     }
 }
