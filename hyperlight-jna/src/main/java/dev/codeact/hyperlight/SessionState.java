@@ -98,9 +98,17 @@ public final class SessionState {
     }
 
     /**
-     * Refuses the state, whole and before anything runs, unless it was taken on {@code image} in {@code layout} and
-     * holds at most {@code maxBytes}.
+     * Refuses the state, whole and before anything runs, unless it was taken on the image and in the layout of
+     * {@code pristine} (a pool's {@code newSession()}) and holds at most {@code maxBytes}: what a resume would check,
+     * for a caller that must know before it does anything else (runs an approved tool, say).
+     *
+     * @throws SessionStateException OTHER_IMAGE, OTHER_LAYOUT or TOO_LARGE
      */
+    public void checkFits(SessionState pristine, long maxBytes) {
+        checkFits(pristine.imageKey, pristine.layout, maxBytes);
+    }
+
+    /** As {@link #checkFits(SessionState, long)}, against a VM's image key and layout. */
     void checkFits(String image, GuestLayout vmLayout, long maxBytes) {
         if (!imageKey.equals(image)) {
             throw new SessionStateException(SessionStateException.Reason.OTHER_IMAGE, "the session state was taken on guest image "

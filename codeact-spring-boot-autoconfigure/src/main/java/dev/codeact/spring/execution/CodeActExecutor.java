@@ -195,6 +195,12 @@ public final class CodeActExecutor {
         return observed(approval.language(), "", catalog.select(List.of()), context,
                 key == null ? null : approval.conversationId(),
                 (functions, toolCalls) -> {
+                    try { // before the tool runs: a program that cannot continue here must not have it run for it
+                        sandbox.checkState(approval.language(), program.state(), sessions.maxStateBytes());
+                    } catch (SessionStateException e) {
+                        return new Step(refused(e, key, "the program cannot continue here, and the tool did not run"),
+                                null);
+                    }
                     HostCallAnswer answer;
                     if (approvedCall == null) {
                         answer = HostCallAnswer.error(denial);
@@ -301,12 +307,17 @@ public final class CodeActExecutor {
 
     /** A session's state could not be kept or used: the session is dropped, and the execution says why. */
     private ExecutionResult refused(SessionStateException e, SessionKey key) {
+        return refused(e, key, null);
+    }
+
+    private ExecutionResult refused(SessionStateException e, SessionKey key, String consequence) {
         if (key != null) {
             sessions.store().remove(key);
         }
         boolean tooLarge = e.reason() == SessionStateException.Reason.TOO_LARGE;
         String message = (tooLarge ? "the session's state outgrew codeact.sessions.max-bytes (" + sessions.maxStateBytes()
                 + " bytes): " : "the session's state was refused (" + e.reason() + "): ") + e.getMessage()
+                + (consequence == null ? "" : "; " + consequence)
                 + (key == null ? "" : "; the session was dropped, and the next program of this conversation starts fresh");
         ExecutionError error = ExecutionError.of(tooLarge ? ErrorType.SESSION_LIMIT : ErrorType.SESSION_REFUSED, message);
         return e.result() != null ? withError(e.result(), error) : ExecutionResult.failure(error, java.time.Duration.ZERO);

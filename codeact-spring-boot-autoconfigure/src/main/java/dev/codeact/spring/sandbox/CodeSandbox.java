@@ -64,6 +64,16 @@ public interface CodeSandbox extends AutoCloseable {
         throw noSessions(this);
     }
 
+    /**
+     * Refuses {@code state} as {@link #resume} would (another guest image or layout, too large), without running
+     * anything: a caller checks before it acts on the state's behalf.
+     *
+     * @throws SessionStateException when the state cannot be used here
+     */
+    default void checkState(Language language, SessionState state, long maxStateBytes) {
+        throw noSessions(this);
+    }
+
     /** Continues a program suspended at a host call, with that call's answer; as {@link #executeInSession}. */
     default SessionStep resume(Language language, SessionState state, HostCallAnswer answer, HostFunctions functions,
             ExecutionLimits limits, long maxStateBytes) {

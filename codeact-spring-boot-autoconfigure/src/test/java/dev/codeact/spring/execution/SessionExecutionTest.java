@@ -19,6 +19,7 @@ import dev.codeact.spring.session.InMemorySessionStore;
 import dev.codeact.spring.session.PendingApproval;
 import dev.codeact.spring.session.SessionKey;
 import dev.codeact.spring.session.SessionSettings;
+import dev.codeact.spring.session.SuspendedProgram;
 import dev.codeact.spring.testing.AdjustableClock;
 import dev.codeact.spring.tools.ToolCatalog;
 import dev.codeact.spring.tools.ToolInventory;
@@ -385,6 +386,24 @@ class SessionExecutionTest {
         assertThat(done.conversationId()).isEqualTo("c");
         assertThat(result(run(executor, Language.JAVASCRIPT, "return log", "c")))
                 .isEqualTo("[\"start\",\"asked\",\"cancelled o-9\"]");
+    }
+
+    @Test
+    void aProgramSuspendedOnAnotherGuestImageIsRefusedBeforeItsToolRuns() {
+        CodeActExecutor executor = executor(TestSandboxes.kvm(), false, true, MAX_STATE_BYTES);
+        CodeActApprovals approvals = approvals(executor);
+        // a Python program's suspended state, filed as a JavaScript program's: as after an upgrade of the guest image
+        PendingApproval python = run(executor, Language.PYTHON, "call_tool('cancel_order', orderId='o-5')", null).pending();
+        SuspendedProgram claimed = store.claimPending(python.id(), Long.MAX_VALUE).orElseThrow();
+        PendingApproval filedAsJs = new PendingApproval(python.id(), null, Language.JAVASCRIPT, python.tool(),
+                python.argumentsJson(), python.toolContext(), python.createdAt(), python.expiresAt(), python.stateBytes());
+        store.savePending(new SuspendedProgram(filedAsJs, claimed.state()), Duration.ofHours(1));
+
+        CodeExecution refused = approvals.decide(python.id(), ApprovalDecision.approve(), "grace");
+        assertThat(refused.result().error().type()).isEqualTo(ErrorType.SESSION_REFUSED);
+        assertThat(refused.result().error().message()).contains("OTHER_IMAGE").contains("the tool did not run");
+        assertThat(orders.cancels).as("the tool must not run for a program that cannot continue").hasValue(0);
+        assertThat(approvals.pending()).isEmpty();
     }
 
     @Test

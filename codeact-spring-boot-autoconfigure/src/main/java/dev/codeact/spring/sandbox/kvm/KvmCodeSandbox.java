@@ -91,6 +91,11 @@ public final class KvmCodeSandbox implements CodeSandbox {
     }
 
     @Override
+    public void checkState(Language language, SessionState state, long maxStateBytes) {
+        state.checkFits(newSession(language), maxStateBytes);
+    }
+
+    @Override
     public SessionStep resume(Language language, SessionState state, HostCallAnswer answer, HostFunctions functions,
             ExecutionLimits limits, long maxStateBytes) {
         return poolFor(supported(language)).resume(state, answer, functions, limits, maxStateBytes);
