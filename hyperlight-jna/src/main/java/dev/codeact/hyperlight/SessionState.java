@@ -100,7 +100,7 @@ public final class SessionState {
     /**
      * Refuses the state, whole and before anything runs, unless it was taken on the image and in the layout of
      * {@code pristine} (a pool's {@code newSession()}) and holds at most {@code maxBytes}: what a resume would check,
-     * for a caller that must know before it does anything else (runs an approved tool, say).
+     * for a caller that must know before it does anything else (answers the suspended call on its behalf, say).
      *
      * @throws SessionStateException OTHER_IMAGE, OTHER_LAYOUT or TOO_LARGE
      */
