@@ -90,6 +90,20 @@ public interface CodeSandbox extends AutoCloseable {
                 + " (codeact.sessions.enabled) and codeact.tools.approval-mode=suspend need the kvm backend.");
     }
 
+    /**
+     * The checks every backend's {@link #execute(Language, String, HostFunctions, ExecutionLimits)} starts with: the
+     * language is one {@code sandbox} runs, and no argument is null.
+     */
+    static void checkCall(CodeSandbox sandbox, Language language, String code, HostFunctions functions,
+            ExecutionLimits limits) {
+        if (!sandbox.languages().contains(language)) {
+            throw unsupported(sandbox, language);
+        }
+        java.util.Objects.requireNonNull(code, "code");
+        java.util.Objects.requireNonNull(functions, "functions");
+        java.util.Objects.requireNonNull(limits, "limits");
+    }
+
     /** The error {@link #execute(Language, String, HostFunctions, ExecutionLimits)} throws for a language it lacks. */
     static UnsupportedOperationException unsupported(CodeSandbox sandbox, Language language) {
         return new UnsupportedOperationException("the " + sandbox.backend() + " sandbox does not run " + language

@@ -10,7 +10,6 @@ import dev.codeact.hyperlight.SandboxSizes;
 import dev.codeact.spring.sandbox.CodeSandbox;
 import dev.codeact.spring.sandbox.Language;
 import java.time.Duration;
-import java.util.Objects;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
@@ -110,12 +109,7 @@ public final class GraalJsCodeSandbox implements CodeSandbox {
 
     @Override
     public ExecutionResult execute(Language language, String code, HostFunctions functions, ExecutionLimits limits) {
-        if (language != Language.JAVASCRIPT) {
-            throw CodeSandbox.unsupported(this, language);
-        }
-        Objects.requireNonNull(code, "code");
-        Objects.requireNonNull(functions, "functions");
-        Objects.requireNonNull(limits, "limits");
+        CodeSandbox.checkCall(this, language, code, functions, limits);
         long started = System.nanoTime();
         if (closed) {
             throw new SandboxException(ErrorType.SANDBOX_FAILURE, "the graaljs sandbox is closed");

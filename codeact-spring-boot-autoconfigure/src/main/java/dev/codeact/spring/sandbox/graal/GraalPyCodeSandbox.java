@@ -133,12 +133,7 @@ public final class GraalPyCodeSandbox implements CodeSandbox {
     /** Takes a booted context (waiting for one, before the execution's clock starts) and runs the program in it. */
     @Override
     public ExecutionResult execute(Language language, String code, HostFunctions functions, ExecutionLimits limits) {
-        if (language != Language.PYTHON) {
-            throw CodeSandbox.unsupported(this, language);
-        }
-        Objects.requireNonNull(code, "code");
-        Objects.requireNonNull(functions, "functions");
-        Objects.requireNonNull(limits, "limits");
+        CodeSandbox.checkCall(this, language, code, functions, limits);
         return run(code, functions, limits, contextWait);
     }
 
