@@ -8,6 +8,7 @@ import dev.codeact.spring.session.SessionSettings;
 import dev.codeact.spring.session.SessionStore;
 import dev.codeact.spring.session.SuspendedProgram;
 import dev.codeact.spring.tools.ToolBridge;
+import dev.codeact.spring.tools.ToolSet;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Instant;
@@ -97,9 +98,10 @@ public final class CodeActApprovals {
         boolean expired = approval.expired(now);
         String reason = expired ? "the approval expired at " + approval.expiresAt() + " before it was decided"
                 : decision.reason();
+        ToolSet tools = executor.catalog().select(List.of());
         HostFunction call = null;
         if (decision.approved() && !expired) {
-            call = ToolBridge.approvedCall(executor.catalog().select(List.of()), approval.tool(),
+            call = ToolBridge.approvedCall(tools, approval.tool(),
                     new ToolContext(approval.toolContext())).orElse(null);
             if (call == null) {
                 reason = "tool '" + approval.tool() + "' is no longer offered to programs";
@@ -114,7 +116,7 @@ public final class CodeActApprovals {
                 .observe(() -> tell(record));
         LOG.info("approval " + approval.id() + " of " + approval.tool() + " " + record.outcome() + " by " + decidedBy
                 + (reason.isEmpty() ? "" : ": " + reason));
-        CodeExecution execution = executor.resume(program, call, ApprovalGate.denial(approval.tool(), reason));
+        CodeExecution execution = executor.resume(program, tools, call, ApprovalGate.denial(approval.tool(), reason));
         try {
             resumed.resumed(record, execution);
         } catch (RuntimeException e) {

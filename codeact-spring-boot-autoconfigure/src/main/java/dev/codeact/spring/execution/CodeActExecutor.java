@@ -28,6 +28,7 @@ import dev.codeact.spring.policy.SandboxServices;
 import dev.codeact.spring.policy.fs.OutputFile;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +175,7 @@ public final class CodeActExecutor {
             return observed(language, code, tools, context, null,
                     functions -> new Step(sandbox.execute(language, code, functions, limits), null));
         }
-        return observed(language, code, tools, context, key != null ? conversationId : null,
+        return observed(language, code, tools, context, key != null ? conversation : null,
                 functions -> sessionStep(language, key, conversation, code, functions, context));
     }
 
@@ -183,16 +184,17 @@ public final class CodeActExecutor {
      * error a denial makes. {@link CodeActApprovals} calls this once per approval, after claiming it.
      *
      * @param program the claimed approval and its state
+     * @param tools the application's tools, which the rest of the program calls
      * @param approvedCall the tool's call when approved (it runs here, observed like the program's other calls), or
      *     null when denied
      * @param denial the error the program's call throws when denied
      */
-    CodeExecution resume(SuspendedProgram program, HostFunction approvedCall, String denial) {
+    CodeExecution resume(SuspendedProgram program, ToolSet tools, HostFunction approvedCall, String denial) {
         PendingApproval approval = program.approval();
         ToolContext context = new ToolContext(approval.toolContext());
         // The conversation's session, when the program ran in one; with sessions off the id only names the chat.
         SessionKey key = sessions.sessions() ? approval.sessionKey() : null;
-        return observed(approval.language(), "", catalog.select(List.of()), context,
+        return observed(approval.language(), "", tools, context,
                 key == null ? null : approval.conversationId(),
                 (functions, toolCalls) -> {
                     try { // before the tool runs: a program that cannot continue here must not have it run for it
@@ -201,21 +203,8 @@ public final class CodeActExecutor {
                         return new Step(refused(e, key, "the program cannot continue here, and the tool did not run"),
                                 null);
                     }
-                    HostCallAnswer answer;
-                    if (approvedCall == null) {
-                        answer = HostCallAnswer.error(denial);
-                    } else {
-                        try {
-                            answer = HostCallAnswer.result(toolCalls.observe(approval.tool(), approvedCall)
-                                    .call(approval.argumentsJson(), Deadline.after(limits.timeout())));
-                        } catch (HostFunctionException e) {
-                            answer = HostCallAnswer.error(e.getMessage());
-                        } catch (Exception e) {
-                            answer = HostCallAnswer.error("tool '" + approval.tool() + "' failed: "
-                                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-                        }
-                    }
-                    HostCallAnswer given = answer;
+                    HostCallAnswer given = approvedCall == null ? HostCallAnswer.error(denial)
+                            : answer(approval, toolCalls.observe(approval.tool(), approvedCall));
                     return locks.holding(key, limits.timeout(), () -> {
                         try {
                             return settle(approval.language(), key, approval.conversationId(), sandbox.resume(
@@ -228,22 +217,33 @@ public final class CodeActExecutor {
                 });
     }
 
+    /** The approved call's answer to the program: the tool's result, or its failure as the call's error. */
+    private HostCallAnswer answer(PendingApproval approval, HostFunction call) {
+        try {
+            return HostCallAnswer.result(call.call(approval.argumentsJson(), Deadline.after(limits.timeout())));
+        } catch (HostFunctionException e) {
+            return HostCallAnswer.error(e.getMessage());
+        } catch (Exception e) {
+            return HostCallAnswer.error("tool '" + approval.tool() + "' failed: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
     private Step sessionStep(Language language, SessionKey key, String conversationId, String code,
             HostFunctions functions, ToolContext context) {
         return locks.holding(key, limits.timeout(), () -> {
+            SessionState start;
             try {
-                SessionState start;
-                try {
-                    start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
-                } catch (SessionStateException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    return new Step(ExecutionResult.failure(storeFailed(e, "the program did not run"), java.time.Duration.ZERO),
-                            null);
-                }
-                SessionStep step = sandbox.executeInSession(language, start != null ? start : sandbox.newSession(language),
-                        code, functions, limits, sessions.maxStateBytes());
-                return settle(language, key, conversationId, step, context);
+                start = key == null ? null : sessions.store().load(key, sessions.maxStateBytes()).orElse(null);
+            } catch (SessionStateException e) {
+                return new Step(refused(e, key), null);
+            } catch (RuntimeException e) {
+                return new Step(ExecutionResult.failure(storeFailed(e, "the program did not run"), Duration.ZERO), null);
+            }
+            try {
+                return settle(language, key, conversationId, sandbox.executeInSession(language,
+                        start != null ? start : sandbox.newSession(language), code, functions, limits,
+                        sessions.maxStateBytes()), context);
             } catch (SessionStateException e) {
                 return new Step(refused(e, key), null);
             }
@@ -320,7 +320,7 @@ public final class CodeActExecutor {
                 + (consequence == null ? "" : "; " + consequence)
                 + (key == null ? "" : "; the session was dropped, and the next program of this conversation starts fresh");
         ExecutionError error = ExecutionError.of(tooLarge ? ErrorType.SESSION_LIMIT : ErrorType.SESSION_REFUSED, message);
-        return e.result() != null ? withError(e.result(), error) : ExecutionResult.failure(error, java.time.Duration.ZERO);
+        return e.result() != null ? withError(e.result(), error) : ExecutionResult.failure(error, Duration.ZERO);
     }
 
     private static ExecutionResult withError(ExecutionResult r, ExecutionError error) {
