@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * by starting conversations): past the bound the least recently used sessions are dropped.
  */
 public final class InMemorySessionStore implements SessionStore {
-    private record Entry<T>(T value, Instant expiresAt) {
+    /** A state (or a waiting program) with its expiry and the bytes of its state, counted once. */
+    private record Entry<T>(T value, Instant expiresAt, long bytes) {
         boolean expired(Instant now) {
             return !now.isBefore(expiresAt);
         }
@@ -34,8 +35,7 @@ public final class InMemorySessionStore implements SessionStore {
     private final Clock clock;
     private final long maxTotalBytes;
     private long heldBytes; // guarded by this: the states of the entries in the maps
-    private final java.util.concurrent.atomic.AtomicReference<Instant> nextSweep =
-            new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
+    private Instant nextSweep = Instant.MIN; // guarded by this
     private final Map<SessionKey, Entry<SessionState>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Entry<SuspendedProgram>> pending = new ConcurrentHashMap<>();
 
@@ -70,9 +70,9 @@ public final class InMemorySessionStore implements SessionStore {
         if (entry == null) {
             return Optional.empty();
         }
-        if (entry.value().sizeBytes() > maxBytes) {
+        if (entry.bytes() > maxBytes) {
             throw new SessionStateException(SessionStateException.Reason.TOO_LARGE, "the session's state is "
-                    + entry.value().sizeBytes() + " bytes, more than the bound of " + maxBytes + " bytes");
+                    + entry.bytes() + " bytes, more than the bound of " + maxBytes + " bytes");
         }
         return Optional.of(entry.value());
     }
@@ -80,15 +80,15 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public synchronized void save(SessionKey key, SessionState state, Duration ttl) {
         sweep();
-        Entry<SessionState> old = sessions.put(key, new Entry<>(state, clock.instant().plus(ttl)));
-        heldBytes += state.sizeBytes() - (old == null ? 0 : old.value().sizeBytes());
+        Entry<SessionState> old = sessions.put(key, new Entry<>(state, clock.instant().plus(ttl), state.sizeBytes()));
+        heldBytes += state.sizeBytes() - (old == null ? 0 : old.bytes());
         evictLeastRecentlyUsedBut(key);
     }
 
     @Override
     public synchronized void remove(SessionKey key) {
         Entry<SessionState> old = sessions.remove(key);
-        heldBytes -= old == null ? 0 : old.value().sizeBytes();
+        heldBytes -= old == null ? 0 : old.bytes();
     }
 
     @Override
@@ -101,8 +101,8 @@ public final class InMemorySessionStore implements SessionStore {
                     + heldBytes + " bytes of waiting programs and may hold " + maxTotalBytes + " in all; this one takes "
                     + size);
         }
-        Entry<SuspendedProgram> old = pending.put(program.approval().id(), new Entry<>(program, clock.instant().plus(keepFor)));
-        heldBytes += size - (old == null ? 0 : old.value().state().sizeBytes());
+        Entry<SuspendedProgram> old = pending.put(program.approval().id(), new Entry<>(program, clock.instant().plus(keepFor), size));
+        heldBytes += size - (old == null ? 0 : old.bytes());
     }
 
     /** Drops the least recently used sessions other than {@code kept} while the store holds more than its bound. */
@@ -123,7 +123,7 @@ public final class InMemorySessionStore implements SessionStore {
                 return;
             }
             if (sessions.remove(e.getKey(), e.getValue())) {
-                heldBytes -= e.getValue().value().sizeBytes();
+                heldBytes -= e.getValue().bytes();
             }
         }
     }
@@ -146,14 +146,14 @@ public final class InMemorySessionStore implements SessionStore {
         Entry<SuspendedProgram> entry;
         synchronized (this) {
             entry = pending.remove(id);
-            heldBytes -= entry == null ? 0 : entry.value().state().sizeBytes();
+            heldBytes -= entry == null ? 0 : entry.bytes();
         }
         if (entry == null || entry.expired(clock.instant())) {
             return Optional.empty();
         }
-        if (entry.value().state().sizeBytes() > maxBytes) {
+        if (entry.bytes() > maxBytes) {
             throw new SessionStateException(SessionStateException.Reason.TOO_LARGE, "the suspended program's state is "
-                    + entry.value().state().sizeBytes() + " bytes, more than the bound of " + maxBytes + " bytes");
+                    + entry.bytes() + " bytes, more than the bound of " + maxBytes + " bytes");
         }
         return Optional.of(entry.value());
     }
@@ -166,7 +166,7 @@ public final class InMemorySessionStore implements SessionStore {
         for (Entry<SessionState> e : sessions.values()) {
             if (!e.expired(now)) {
                 sessionCount++;
-                sessionBytes += e.value().sizeBytes();
+                sessionBytes += e.bytes();
             }
         }
         long pendingCount = 0;
@@ -174,7 +174,7 @@ public final class InMemorySessionStore implements SessionStore {
         for (Entry<SuspendedProgram> e : pending.values()) {
             if (!e.expired(now)) {
                 pendingCount++;
-                pendingBytes += e.value().state().sizeBytes();
+                pendingBytes += e.bytes();
             }
         }
         return new Stats(sessionCount, sessionBytes, pendingCount, pendingBytes);
@@ -186,7 +186,7 @@ public final class InMemorySessionStore implements SessionStore {
         if (entry != null && entry.expired(clock.instant())) {
             synchronized (this) {
                 if (map.remove(key, entry)) {
-                    heldBytes -= bytes(entry);
+                    heldBytes -= entry.bytes();
                 }
             }
             return null;
@@ -194,25 +194,19 @@ public final class InMemorySessionStore implements SessionStore {
         return entry;
     }
 
-    private static long bytes(Entry<?> entry) {
-        return entry.value() instanceof SessionState state ? state.sizeBytes()
-                : ((SuspendedProgram) entry.value()).state().sizeBytes();
-    }
-
+    /** Drops what has expired, at most once a {@link #SWEEP_INTERVAL}; the caller holds this store's lock. */
     private void sweep() {
         Instant now = clock.instant();
-        Instant due = nextSweep.get();
-        if (now.isBefore(due) || !nextSweep.compareAndSet(due, now.plus(SWEEP_INTERVAL))) {
+        if (now.isBefore(nextSweep)) {
             return;
         }
-        synchronized (this) {
-            for (Map<?, ? extends Entry<?>> map : List.of(sessions, pending)) {
-                for (var it = map.values().iterator(); it.hasNext(); ) {
-                    Entry<?> e = it.next();
-                    if (e.expired(now)) {
-                        it.remove();
-                        heldBytes -= bytes(e);
-                    }
+        nextSweep = now.plus(SWEEP_INTERVAL);
+        for (Map<?, ? extends Entry<?>> map : List.of(sessions, pending)) {
+            for (var it = map.values().iterator(); it.hasNext(); ) {
+                Entry<?> e = it.next();
+                if (e.expired(now)) {
+                    it.remove();
+                    heldBytes -= e.bytes();
                 }
             }
         }
