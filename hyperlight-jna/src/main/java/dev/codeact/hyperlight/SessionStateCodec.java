@@ -91,7 +91,12 @@ public final class SessionStateCodec {
      * @throws SessionStateException MALFORMED, or TOO_LARGE
      */
     public static SessionState decode(byte[] bytes, long maxBytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        return decode(bytes, 0, bytes.length, maxBytes);
+    }
+
+    /** As {@link #decode(byte[], long)}, for the state in {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static SessionState decode(byte[] bytes, int offset, int length, long maxBytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
         try {
             if (in.getInt() != MAGIC || in.getInt() != VERSION) {
                 throw malformed("not a session state of version " + VERSION);

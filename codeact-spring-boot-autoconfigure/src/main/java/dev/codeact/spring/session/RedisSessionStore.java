@@ -199,7 +199,7 @@ public final class RedisSessionStore implements SessionStore {
                     "not a suspended program: header length " + headerBytes + " of " + value.length + " bytes");
         }
         PendingApproval approval = PendingApprovalJson.read(Arrays.copyOfRange(value, 4, 4 + headerBytes));
-        SessionState state = SessionStateCodec.decode(Arrays.copyOfRange(value, 4 + headerBytes, value.length), maxBytes);
+        SessionState state = SessionStateCodec.decode(value, 4 + headerBytes, value.length - 4 - headerBytes, maxBytes);
         return Optional.of(new SuspendedProgram(approval, state));
     }
 
